@@ -1,0 +1,1 @@
+"""Administrative units: the current (2025) commune-level units, with legacy codes."""

@@ -1,0 +1,71 @@
+"""``create_app(config)``: settings, storage, blueprints, errors, CORS and compression."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_cors import CORS
+
+from opengov import __version__, compression
+from opengov.api import Api
+from opengov.collections import default_registry
+from opengov.context import Context
+from opengov.settings import load_settings
+from opengov.store.engine import make_engine
+from opengov.store.repository import Store
+
+EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After"]
+
+
+def blueprints():
+    """Every blueprint, in the order they appear in the OpenAPI document."""
+    from opengov import auth
+    from opengov.adminunits.routes import blp as admin_units
+    from opengov.cameras.routes import blp as cameras
+    from opengov.procedures.routes import blp as procedures
+    from opengov.servicecentres.routes import blp as service_centres
+    from opengov.web.routes import blp as service
+
+    return [service, procedures, cameras, service_centres, admin_units, auth.blp]
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build an application; ``config`` overrides settings (see :mod:`opengov.settings`)."""
+    settings = load_settings(config)
+    app = Flask("opengov", instance_path=str(settings.instance_path.resolve()))
+    logging.getLogger("opengov").setLevel(settings.log_level)
+    app.config.update(
+        API_TITLE="opengov",
+        API_VERSION=__version__,
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        JSON_SORT_KEYS=False,
+        API_SPEC_OPTIONS={
+            "info": {
+                "description": "Public API over a local government's open data: administrative "
+                               "procedures, cameras, administrative units and service centres. "
+                               "Errors are RFC 9457 problem details.",
+                "license": {"name": "Data: CC BY 4.0",
+                            "url": "https://creativecommons.org/licenses/by/4.0/"},
+            },
+            "components": {"securitySchemes": {"bearerAuth": {
+                "type": "http", "scheme": "bearer",
+                "description": "API key created with `opengov keys create`"}}},
+        },
+    )
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    registry = default_registry()
+    store = Store(make_engine(settings.resolved_database_url), registry,
+                  count_cache_size=settings.count_cache_size)
+    app.extensions["opengov"] = Context(settings, registry, store)
+    api = Api(app)
+    for blp in blueprints():
+        api.register_blueprint(blp)
+    origins = [o.strip() for o in settings.cors_origins.split(",")] if settings.cors_origins else []
+    CORS(app, origins=origins, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS,
+         max_age=86400)
+    compression.install(app, settings.compress_min_bytes)
+    return app

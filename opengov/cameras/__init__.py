@@ -1,0 +1,1 @@
+"""Public cameras: traffic, flood, tourism and security cameras with snapshot/stream links."""

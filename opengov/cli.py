@@ -1,0 +1,193 @@
+"""The ``opengov`` command: init, load, serve, openapi, synth, keys."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from opengov import __version__
+
+
+def _app(ctx: click.Context):
+    if "app" not in ctx.obj:
+        from opengov.app import create_app
+
+        try:
+            ctx.obj["app"] = create_app(ctx.obj["config"])
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    return ctx.obj["app"]
+
+
+def _store(ctx: click.Context):
+    return _app(ctx).extensions["opengov"].store
+
+
+@click.group()
+@click.version_option(__version__, prog_name="opengov")
+@click.option("--database-url", envvar="OPENGOV_DATABASE_URL", default=None,
+              help="SQLAlchemy URL (default: SQLite file in the instance folder).")
+@click.pass_context
+def main(ctx: click.Context, database_url: str | None) -> None:
+    """opengov: a public, documented API over a local government's data."""
+    ctx.ensure_object(dict)
+    ctx.obj["config"] = {"database_url": database_url} if database_url else {}
+
+
+@main.command()
+@click.pass_context
+def init(ctx: click.Context) -> None:
+    """Create the database or upgrade it to the newest schema."""
+    from opengov.store.migrate import current_revision, upgrade
+
+    store = _store(ctx)
+    upgrade(store.engine)
+    click.echo(f"database ready at revision {current_revision(store.engine)} "
+               f"({store.dialect})")
+
+
+def _print_results(results) -> None:
+    for r in results:
+        click.echo(f"{r.collection:<18} new {r.new:>7}  changed {r.changed:>7}  removed "
+                   f"{r.removed:>7}  unchanged {r.unchanged:>7}  version {r.version}")
+
+
+def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -> None:
+    from opengov.loader import LoadError, load_all
+    from opengov.store.migrate import upgrade
+
+    app = _app(ctx)
+    settings = app.extensions["opengov"].settings
+    store = _store(ctx)
+    upgrade(store.engine)
+    root = path or settings.datasets_path
+    try:
+        results = load_all(store, Path(root), profile=profile or settings.sample_profile,
+                           only=only, progress=sys.stderr.isatty())
+    except LoadError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print_results(results)
+
+
+@main.command()
+@click.argument("path", required=False, type=click.Path(exists=True, file_okay=False,
+                                                        path_type=Path))
+@click.option("--profile", type=click.Choice(["full", "small"]), default=None,
+              help="Sample profile (default: the OPENGOV_SAMPLE_PROFILE setting).")
+@click.option("--only", multiple=True, help="Load only this collection (repeatable).")
+@click.pass_context
+def load(ctx: click.Context, path: Path | None, profile: str | None, only) -> None:
+    """Load dataset folders from PATH (default: the bundled datasets). Idempotent."""
+    _load(ctx, path, profile, only)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="gunicorn worker processes (threaded workers).")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
+    """Serve the API (gunicorn); a fresh default database gets the bundled sample first."""
+    from opengov.serve import prepare_database, run
+
+    started = time.monotonic()
+    prepare_database(_app(ctx), echo=click.echo)
+    click.echo(f"database ready in {time.monotonic() - started:.1f} s; serving on "
+               f"http://{host}:{port}/ (docs at /docs)")
+    run(ctx.obj["config"], host=host, port=port, workers=workers, threads=threads)
+
+
+@main.command()
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("openapi/openapi.json"), show_default=True)
+@click.pass_context
+def openapi(ctx: click.Context, output: Path) -> None:
+    """Write the OpenAPI 3.0.3 document."""
+    from opengov.openapi_doc import render_openapi
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(render_openapi(_app(ctx)), encoding="utf-8")
+    click.echo(f"wrote {output}")
+
+
+@main.group()
+def synth() -> None:
+    """Generate large synthetic data sets for benchmarks."""
+
+
+@synth.command("cameras")
+@click.option("--count", default=100_000, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write a GeoJSON file instead of loading into the database.")
+@click.pass_context
+def synth_cameras(ctx: click.Context, count: int, seed: int, output: Path | None) -> None:
+    """COUNT synthetic cameras, into the database (replacing cameras) or a file."""
+    from opengov.synth_load import synth_collection
+
+    synth_collection(_store(ctx) if output is None else None, "cameras", count, seed, output,
+                     echo=click.echo)
+
+
+@main.group()
+def keys() -> None:
+    """Manage API keys."""
+
+
+@keys.command("create")
+@click.option("--role", required=True, help="Role, e.g. ingest, official, dispatcher, admin.")
+@click.option("--scope", default=None, help="Limit the key to one scope (an agency, an "
+              "operator).")
+@click.option("--label", default=None, help="A note to recognise the key by.")
+@click.pass_context
+def keys_create(ctx: click.Context, role: str, scope: str | None, label: str | None) -> None:
+    """Create a key; its token is printed once and only its SHA-256 is stored."""
+    from opengov.keys import create_key
+    from opengov.store.migrate import upgrade
+
+    store = _store(ctx)
+    upgrade(store.engine)
+    try:
+        key, token = create_key(store, role, scope, label)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"key {key.id} ({key.role}{'/' + key.scope if key.scope else ''}) created; "
+               "copy the token now, it is not shown again:", err=True)
+    click.echo(token)
+
+
+@keys.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def keys_list(ctx: click.Context, as_json: bool) -> None:
+    """List keys (never their tokens)."""
+    from opengov.keys import list_keys
+
+    rows = list_keys(_store(ctx))
+    if as_json:
+        click.echo(json.dumps([{**k.__dict__, "created_at": k.created_at.isoformat(),
+                                "revoked_at": k.revoked_at and k.revoked_at.isoformat()}
+                               for k in rows], ensure_ascii=False))
+        return
+    for k in rows:
+        state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
+        click.echo(f"{k.id:>4}  {k.prefix}…  {k.role:<12} {k.scope or '-':<16} {state:<18} "
+                   f"{k.label or ''}")
+
+
+@keys.command("revoke")
+@click.argument("key_id", type=int)
+@click.pass_context
+def keys_revoke(ctx: click.Context, key_id: int) -> None:
+    """Revoke key KEY_ID (its token stops working at once)."""
+    from opengov.keys import revoke_key
+
+    if not revoke_key(_store(ctx), key_id):
+        raise click.ClickException(f"no active key {key_id}")
+    click.echo(f"key {key_id} revoked")

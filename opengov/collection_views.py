@@ -1,0 +1,146 @@
+"""The shared list/item views every collection endpoint is built from.
+
+Domain blueprints call :func:`register_feature_endpoints` (spatial) or use
+:func:`list_response`/:func:`item_response` directly; no domain repeats paging, formats,
+ETags or links.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import marshmallow as ma
+from flask import Response, request
+
+from opengov import query as q
+from opengov.collections import Collection
+from opengov.conditional import finish, make_etag, not_modified
+from opengov.context import current
+from opengov.cursor import CursorError
+from opengov.docschemas import example_feature, feature_schema, page_schema
+from opengov.encoders import csv as csv_encoder
+from opengov.encoders.geojson import feature_collection, json_list
+from opengov.errors import ApiError
+from opengov.links import link_header, paging_links
+from opengov.negotiation import MEDIA_TYPES, negotiate
+from opengov.params import list_args_schema, to_query
+from opengov.store.filters import FilterError
+
+SPATIAL_FORMATS = ("geojson", "csv")
+RECORD_FORMATS = ("json", "csv")
+
+PAGE_HEADERS = {
+    "ETag": {"description": "Version of this answer; send it back in If-None-Match",
+             "schema": {"type": "string"}},
+    "Link": {"description": "RFC 8288 links: self, next, prev", "schema": {"type": "string"}},
+    "X-Total-Count": {"description": "Exact number of matching records",
+                      "schema": {"type": "integer"}},
+}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def bad_query(exc: Exception) -> ApiError:
+    field = "cursor" if isinstance(exc, CursorError) else None
+    return ApiError(400, str(exc), errors=[{"location": "query", "field": field,
+                                            "messages": [str(exc)]}])
+
+
+def list_response(collection: Collection, query: q.Query, *,
+                  summarise: Callable[[tuple], str] | None = None,
+                  summary_columns: list[str] | None = None) -> Response:
+    """A page of ``collection`` as GeoJSON / JSON / CSV with links, counts and an ETag."""
+    formats = SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS
+    fmt = negotiate(formats, formats[0], spatial=collection.spatial)
+    repo = current().store.repo(collection.id)
+    state = repo.state()
+    etag = make_etag(collection.id, state.version, fmt, request.query_string.decode())
+    cached = not_modified(etag, collection.cache_seconds)
+    if cached is not None:
+        return cached
+    columns = csv_encoder.source_columns(collection) if fmt == "csv" else summary_columns
+    try:
+        page = repo.page(query, state.version, columns=columns)
+    except (FilterError, CursorError) as exc:
+        raise bad_query(exc) from exc
+    media_type = MEDIA_TYPES[fmt]
+    links = paging_links(page.next, page.prev, media_type)
+    if fmt == "csv":
+        body = csv_encoder.rows(collection, page.items)
+        media_type = "text/csv; charset=utf-8"
+    elif collection.spatial:
+        body = feature_collection(page.items, number_matched=page.number_matched,
+                                  number_returned=len(page.items), links=links,
+                                  time_stamp=_now())
+    else:
+        items = [summarise(i) for i in page.items] if summarise else page.items
+        body = json_list(items, number_matched=page.number_matched,
+                         number_returned=len(page.items), links=links)
+    response = Response(body, content_type=media_type)
+    response.headers["Link"] = link_header(links)
+    if page.number_matched is not None:
+        response.headers["X-Total-Count"] = str(page.number_matched)
+    return finish(response, etag, collection.cache_seconds)
+
+
+def item_response(collection: Collection, item_id: str) -> Response:
+    """One record (a Feature when spatial) with an ETag, or a 404 problem."""
+    formats = SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS
+    fmt = negotiate(formats, formats[0], spatial=collection.spatial)
+    repo = current().store.repo(collection.id)
+    state = repo.state()
+    etag = make_etag(collection.id, state.version, fmt, item_id)
+    cached = not_modified(etag, collection.cache_seconds)
+    if cached is not None:
+        return cached
+    if fmt == "csv":
+        rows = list(repo.iter_rows(q.Query(filter=q.Compare("id", "=", item_id), limit=1),
+                                   csv_encoder.source_columns(collection)))
+        body = "".join(csv_encoder.rows(collection, rows)) if rows else None
+        media_type = "text/csv; charset=utf-8"
+    else:
+        body = repo.get(item_id)
+        media_type = MEDIA_TYPES[fmt]
+    if body is None:
+        raise ApiError(404, f"No {collection.id} record with id {item_id!r}.")
+    return finish(Response(body, content_type=media_type), etag, collection.cache_seconds)
+
+
+def register_feature_endpoints(blp, collection: Collection, *, noun: str,
+                               example_geometry: dict) -> None:
+    """``GET /`` (FeatureCollection, CSV) and ``GET /{id}`` (Feature) for a spatial collection."""
+    args_schema = list_args_schema(collection, SPATIAL_FORMATS)
+    example = example_feature(collection, example_geometry)
+
+    @blp.route("")
+    @blp.doc(summary=f"List {noun}",
+             description=f"{collection.description['en']}\n\nGeoJSON FeatureCollection (default) "
+                         "or CSV (`f=csv` or `Accept: text/csv`). Filters combine with AND; "
+                         "comma-separated values of one filter combine with OR. Follow the "
+                         "`next` link to page.")
+    @blp.arguments(args_schema, location="query", unknown=ma.RAISE, as_kwargs=False)
+    @blp.response(200, page_schema(collection), content_type="application/geo+json",
+                  headers=PAGE_HEADERS,
+                  example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
+                           "links": [], "features": [example]})
+    @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
+                      description="CSV, one row per feature")
+    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+    def list_view(args):
+        return list_response(collection, to_query(collection, args))
+
+    @blp.route("/<path:item_id>")
+    @blp.doc(summary=f"One of the {noun} by id",
+             description="A GeoJSON Feature (or CSV with `f=csv`).")
+    @blp.arguments(ma.Schema.from_dict({"f": ma.fields.String(validate=ma.validate.OneOf(
+        ("geojson", "json", "csv")))}, name=f"{collection.id}-item-args"),
+        location="query", unknown=ma.RAISE, as_kwargs=False)
+    @blp.response(200, feature_schema(collection), content_type="application/geo+json",
+                  headers={"ETag": PAGE_HEADERS["ETag"]}, example=example)
+    @blp.alt_response(304, description="Not modified")
+    @blp.alt_response(404, description="No such record")
+    def item_view(_args, item_id):
+        return item_response(collection, item_id)

@@ -1,0 +1,1 @@
+"""Encoders: turn pages of stored rows into response bodies (streamed where large)."""

@@ -1,0 +1,42 @@
+"""FeatureCollections assembled from pre-serialised Feature JSON, never re-parsed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from opengov.geo.geojson import dumps
+
+
+def feature_collection(features: Iterable[str], *, number_matched: int | None,
+                       number_returned: int, links: list[dict], time_stamp: str,
+                       extra: dict | None = None) -> Iterator[str]:
+    """Chunks of a GeoJSON FeatureCollection; the features are joined as stored."""
+    head: dict = {"type": "FeatureCollection"}
+    if number_matched is not None:
+        head["numberMatched"] = number_matched
+    head["numberReturned"] = number_returned
+    head["timeStamp"] = time_stamp
+    head.update(extra or {})
+    head["links"] = links
+    yield dumps(head)[:-1] + ',"features":['
+    first = True
+    for feature in features:
+        yield feature if first else "," + feature
+        first = False
+    yield "]}"
+
+
+def json_list(items: Iterable[str], *, number_matched: int | None, number_returned: int,
+              links: list[dict], key: str = "items") -> Iterator[str]:
+    """Chunks of ``{"numberMatched", "numberReturned", "links", key: [...]}``."""
+    head: dict = {}
+    if number_matched is not None:
+        head["numberMatched"] = number_matched
+    head["numberReturned"] = number_returned
+    head["links"] = links
+    yield dumps(head)[:-1] + f',"{key}":['
+    first = True
+    for item in items:
+        yield item if first else "," + item
+        first = False
+    yield "]}"

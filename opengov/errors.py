@@ -1,0 +1,142 @@
+"""One error handler; the body format depends on the API family of the request path.
+
+RFC 9457 ``application/problem+json`` is the default family. Later families (Open311 under
+``/open311``, CKAN under ``/api/action``) register a formatter with :func:`register_family`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from opengov.geo.geojson import dumps
+
+log = logging.getLogger(__name__)
+
+PROBLEM_TYPE_BASE = "urn:opengov:problem:"
+
+
+@dataclass
+class Problem:
+    """What went wrong, independent of how a family renders it."""
+
+    status: int
+    title: str
+    detail: str
+    errors: list[dict] | None = None
+    kind: str | None = None
+    headers: dict | None = None
+
+    @property
+    def type(self) -> str:
+        # RFC 9457 §4.2.1: "about:blank" when the status code says all there is to say.
+        return PROBLEM_TYPE_BASE + self.kind if self.kind else "about:blank"
+
+
+Formatter = Callable[[Problem], Response]
+
+
+class ApiError(HTTPException):
+    """Raise from views and services to answer with a problem of any status."""
+
+    def __init__(self, status: int, detail: str, *, title: str | None = None,
+                 errors: list[dict] | None = None, kind: str | None = None,
+                 headers: dict | None = None):
+        super().__init__(description=detail)
+        self.code = status
+        self.problem = Problem(status, title or _title(status), detail, errors, kind, headers)
+
+
+def _title(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"
+
+
+def problem_json(problem: Problem) -> Response:
+    """The RFC 9457 rendering."""
+    body: dict = {"type": problem.type, "title": problem.title, "status": problem.status,
+                  "detail": problem.detail, "instance": request.path}
+    if problem.errors:
+        body["errors"] = problem.errors
+    return Response(dumps(body), status=problem.status, mimetype="application/problem+json")
+
+
+_FAMILIES: list[tuple[str, Formatter]] = []
+
+
+def register_family(path_prefix: str, formatter: Formatter) -> None:
+    """Render errors under ``path_prefix`` with ``formatter`` instead of problem+json."""
+    _FAMILIES.append((path_prefix, formatter))
+    _FAMILIES.sort(key=lambda item: -len(item[0]))
+
+
+def _validation_errors(messages: dict) -> list[dict]:
+    """Flatten webargs' ``{location: {field: [msg]}}`` into a list of offending fields."""
+    out = []
+    for location, fields in messages.items():
+        if not isinstance(fields, dict):
+            out.append({"location": location, "field": None, "messages": fields})
+            continue
+        for name, msgs in fields.items():
+            if isinstance(msgs, dict):  # nested schema errors
+                msgs = [f"{k}: {v}" for k, v in msgs.items()]
+            out.append({"location": location, "field": name, "messages": list(msgs)})
+    return out
+
+
+def to_problem(error: HTTPException) -> Problem:
+    """Describe any HTTP exception (ours, Flask's or flask-smorest's) as a Problem."""
+    if isinstance(error, ApiError):
+        return error.problem
+    status = error.code or 500
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    if messages:
+        errors = _validation_errors(messages)
+        names = ", ".join(e["field"] for e in errors if e["field"]) or "request"
+        return Problem(status, "Invalid request", f"Invalid value for: {names}.", errors,
+                       "validation")
+    headers = None
+    if status == 405 and error.valid_methods:  # type: ignore[attr-defined]
+        headers = {"Allow": ", ".join(error.valid_methods)}  # type: ignore[attr-defined]
+    detail = data.get("message") or error.description or _title(status)
+    return Problem(status, _title(status), str(detail), kind=None, headers=headers)
+
+
+def render(problem: Problem) -> Response:
+    formatter = problem_json
+    for prefix, family_formatter in _FAMILIES:
+        if request.path.startswith(prefix):
+            formatter = family_formatter
+            break
+    response = formatter(problem)
+    for key, value in (problem.headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def handle_http_exception(error: HTTPException) -> Response:
+    return render(to_problem(error))
+
+
+def handle_unexpected(error: Exception) -> Response:
+    """Any uncaught exception: logged with its trace, answered without one."""
+    if isinstance(error, HTTPException):
+        return handle_http_exception(error)
+    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    return render(to_problem(InternalServerError(
+        "The server failed to answer this request; the error was logged.")))
+
+
+def install(app: Flask) -> None:
+    """Route every error of ``app`` through :func:`render`."""
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,1 @@
+"""Geometry helpers: bbox parsing, RFC 7946 GeoJSON serialisation."""

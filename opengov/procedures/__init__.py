@@ -1,0 +1,1 @@
+"""Administrative procedures (thủ tục hành chính): search, detail and statistics."""

@@ -1,0 +1,1 @@
+"""Public administration service centres (one-stop shops)."""

@@ -1,0 +1,125 @@
+"""One settings object, read from ``OPENGOV_*`` environment variables and an optional TOML file.
+
+Precedence (highest first): the ``config`` mapping given to ``create_app``, environment variables,
+the TOML file named by ``OPENGOV_CONFIG``, the defaults below.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+
+
+def _repo_datasets() -> Path:
+    bundled = Path(__file__).resolve().parent.parent / "datasets"
+    return bundled if bundled.is_dir() else Path.cwd() / "datasets"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting, with its environment variable in the metadata."""
+
+    instance_path: Path = field(
+        default_factory=lambda: Path.cwd() / "instance",
+        metadata={"env": "OPENGOV_INSTANCE_PATH", "help": "Folder for the default SQLite file."},
+    )
+    database_url: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_DATABASE_URL",
+            "help": "SQLAlchemy URL; empty means `sqlite:///<instance>/opengov.sqlite3`. "
+            "`postgresql+psycopg://user@host/db` uses PostgreSQL + PostGIS.",
+        },
+    )
+    datasets_path: Path = field(
+        default_factory=_repo_datasets,
+        metadata={"env": "OPENGOV_DATASETS_PATH", "help": "Folder of bundled datasets to load."},
+    )
+    sample_profile: str = field(
+        default="full",
+        metadata={
+            "env": "OPENGOV_SAMPLE_PROFILE",
+            "help": "`full` or `small` (a deterministic subset used by the tests).",
+        },
+    )
+    base_url: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_BASE_URL",
+            "help": "Public base URL for links (empty: taken from each request).",
+        },
+    )
+    cors_origins: str = field(
+        default="*",
+        metadata={"env": "OPENGOV_CORS_ORIGINS", "help": "Origins allowed to GET (comma list)."},
+    )
+    compress_min_bytes: int = field(
+        default=1024,
+        metadata={
+            "env": "OPENGOV_COMPRESS_MIN_BYTES",
+            "help": "Responses at least this large are gzip-compressed when the client accepts it "
+            "(0 disables compression).",
+        },
+    )
+    count_cache_size: int = field(
+        default=4096,
+        metadata={"env": "OPENGOV_COUNT_CACHE_SIZE", "help": "Exact counts kept per process."},
+    )
+    log_level: str = field(
+        default="INFO", metadata={"env": "OPENGOV_LOG_LEVEL", "help": "Python logging level."}
+    )
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path(self.instance_path).resolve() / 'opengov.sqlite3'}"
+
+    @property
+    def is_default_database(self) -> bool:
+        return not self.database_url
+
+
+def _coerce(name: str, value: object) -> object:
+    default = getattr(Settings(), name)
+    if isinstance(default, Path):
+        return Path(str(value))
+    if isinstance(default, int) and not isinstance(default, bool):
+        try:
+            return int(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError) as exc:
+            raise ValueError(f"setting {name!r} must be an integer, got {value!r}") from exc
+    return str(value)
+
+
+def load_settings(config: dict | None = None, environ: dict | None = None) -> Settings:
+    """Build settings from defaults, the TOML file, the environment and ``config``."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, object] = {}
+    toml_path = (config or {}).get("config_file") or environ.get("OPENGOV_CONFIG")
+    if toml_path:
+        with open(toml_path, "rb") as fh:
+            values.update(tomllib.load(fh).get("opengov", {}))
+    for f in fields(Settings):
+        env_name = f.metadata["env"]
+        if env_name in environ:
+            values[f.name] = environ[env_name]
+    for key, value in (config or {}).items():
+        if key != "config_file":
+            values[key] = value
+    known = {f.name for f in fields(Settings)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ValueError(f"unknown settings: {', '.join(unknown)}")
+    return replace(Settings(), **{k: _coerce(k, v) for k, v in values.items()})
+
+
+def settings_table() -> list[tuple[str, str, str]]:
+    """(environment variable, default, help) for every setting, for docs and tests."""
+    rows = []
+    for f in fields(Settings):
+        default = "see help" if f.default is MISSING else f.default
+        rows.append((f.metadata["env"], str(default), f.metadata["help"]))
+    return rows

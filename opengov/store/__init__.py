@@ -1,0 +1,1 @@
+"""Storage: engines, tables, migrations and repositories (SQLAlchemy Core only)."""

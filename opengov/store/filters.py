@@ -1,0 +1,192 @@
+"""Compile a :mod:`opengov.query` filter tree into SQLAlchemy expressions with bound parameters.
+
+The same tree compiles on SQLite (R*Tree, FTS5, our registered SQL functions) and PostgreSQL
+(PostGIS, ``tsvector``). Unknown fields raise :class:`FilterError`, which views turn into a 400.
+"""
+
+from __future__ import annotations
+
+import operator
+from datetime import date, datetime
+
+import shapely
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    false,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+    table,
+)
+from sqlalchemy import column as sql_column
+
+from opengov import query as q
+from opengov.collections import Collection
+from opengov.text import tokens
+
+_OPERATORS = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
+              ">": operator.gt, ">=": operator.ge}
+
+
+class FilterError(ValueError):
+    """A filter names an unknown field or carries a value of the wrong type."""
+
+
+def _coerce(ftype: str, value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    try:
+        if ftype == "date":
+            return date.fromisoformat(value)
+        if ftype == "datetime":
+            parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+            if parsed.tzinfo is None:
+                raise FilterError(f"time {value!r} has no UTC offset")
+            return parsed
+        if ftype == "integer":
+            return int(value)
+        if ftype == "number":
+            return float(value)
+        if ftype == "boolean":
+            return {"true": True, "false": False}[value.lower()]
+    except (ValueError, KeyError) as exc:
+        raise FilterError(f"{value!r} is not a valid {ftype}") from exc
+    return value
+
+
+class FilterCompiler:
+    """Compiles filters for one collection table on one SQL dialect."""
+
+    def __init__(self, collection: Collection, tbl, dialect: str):
+        self.collection = collection
+        self.table = tbl
+        self.dialect = dialect
+
+    # -- fields -------------------------------------------------------------------------------
+    def columns(self, name: str) -> tuple[list, str]:
+        """The SQL columns behind a public field name, and the field's type."""
+        if name == "id":
+            return [self.table.c.id], "string"
+        for f in self.collection.fields:
+            if name == f.name and f.scalar:
+                return [self.table.c[f.name]], f.type
+            if f.type == "i18n" and (name == f.name or name in f.columns):
+                cols = f.columns if name == f.name else (name,)
+                return [self.table.c[c] for c in cols], "string"
+        raise FilterError(f"unknown or non-filterable property {name!r}")
+
+    def _per_column(self, name: str, build) -> ColumnElement:
+        cols, ftype = self.columns(name)
+        parts = [build(col, ftype) for col in cols]
+        return parts[0] if len(parts) == 1 else or_(*parts)
+
+    # -- nodes --------------------------------------------------------------------------------
+    def compile(self, node: q.Filter) -> ColumnElement:  # noqa: C901 - one branch per node type
+        if isinstance(node, q.And):
+            return and_(*(self.compile(i) for i in node.items))
+        if isinstance(node, q.Or):
+            return or_(*(self.compile(i) for i in node.items))
+        if isinstance(node, q.Not):
+            return not_(self.compile(node.item))
+        if isinstance(node, q.Compare):
+            compare = _OPERATORS[node.op]
+            return self._per_column(node.field, lambda c, t: compare(c, _coerce(t, node.value)))
+        if isinstance(node, q.In):
+            return self._per_column(
+                node.field, lambda c, t: c.in_([_coerce(t, v) for v in node.values])
+            )
+        if isinstance(node, q.Between):
+            return self._per_column(
+                node.field,
+                lambda c, t: c.between(_coerce(t, node.low), _coerce(t, node.high)),
+            )
+        if isinstance(node, q.Like):
+            def like(c, _t):
+                return c.ilike(node.pattern) if node.case_insensitive else c.like(node.pattern)
+            return self._per_column(node.field, like)
+        if isinstance(node, q.IsNull):
+            return self._per_column(node.field, lambda c, _t: c.is_(None))
+        if isinstance(node, q.Intersects):
+            return self.intersects(node.wkb)
+        if isinstance(node, q.TextMatch):
+            return self.text_match(node.text)
+        raise FilterError(f"unsupported filter node {type(node).__name__}")
+
+    # -- spatial ------------------------------------------------------------------------------
+    def _require_spatial(self) -> None:
+        if not self.collection.spatial:
+            raise FilterError(f"collection {self.collection.id!r} has no geometry")
+
+    def _rtree_candidates(self, minx, miny, maxx, maxy) -> ColumnElement:
+        rtree = table(f"{self.table.name}_rtree", sql_column("id"), sql_column("minx"),
+                      sql_column("maxx"), sql_column("miny"), sql_column("maxy"))
+        sub = select(rtree.c.id).where(
+            rtree.c.minx <= maxx, rtree.c.maxx >= minx, rtree.c.miny <= maxy, rtree.c.maxy >= miny
+        )
+        return self.table.c._rowid.in_(sub)
+
+    def bbox(self, box: q.BBox) -> ColumnElement:
+        """Features intersecting ``box``: index candidates, exact test only across the edge."""
+        self._require_spatial()
+        minx, miny, maxx, maxy = box.as_tuple()
+        t = self.table.c
+        if self.dialect == "postgresql":
+            env = func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
+            return func.ST_Intersects(t.geom, env)
+        inside = and_(t._minx >= minx, t._maxx <= maxx, t._miny >= miny, t._maxy <= maxy)
+        if self.collection.geometry_type == "Point":
+            return and_(self._rtree_candidates(minx, miny, maxx, maxy), inside)
+        exact = func.og_bbox_intersects(t.geom, minx, miny, maxx, maxy) == 1
+        return and_(self._rtree_candidates(minx, miny, maxx, maxy), or_(inside, exact))
+
+    def intersects(self, wkb: bytes) -> ColumnElement:
+        self._require_spatial()
+        if self.dialect == "postgresql":
+            return func.ST_Intersects(self.table.c.geom, func.ST_GeomFromWKB(literal(wkb), 4326))
+        minx, miny, maxx, maxy = shapely.from_wkb(wkb).bounds
+        exact = func.og_intersects(self.table.c.geom, literal(wkb)) == 1
+        return and_(self._rtree_candidates(minx, miny, maxx, maxy), exact)
+
+    # -- text ---------------------------------------------------------------------------------
+    def _tsvector(self):
+        return func.to_tsvector("simple", func.coalesce(self.table.c._search, ""))
+
+    def _fts(self):
+        return table(f"{self.table.name}_fts", sql_column("rowid"))
+
+    def _fts_match(self, toks: list[str]) -> ColumnElement:
+        fts = f'"{self.table.name}_fts"'
+        match = " AND ".join(f'"{tok}"*' for tok in toks)
+        return literal_column(fts).op("MATCH")(match)
+
+    def text_match(self, words: str) -> ColumnElement:
+        """Every folded word of ``words`` as a prefix, via FTS5 or ``tsvector``."""
+        if not self.collection.searchable:
+            raise FilterError(f"collection {self.collection.id!r} has no text search")
+        toks = tokens(words)
+        if not toks:
+            return false()
+        if self.dialect == "postgresql":
+            tsq = " & ".join(f"{tok}:*" for tok in toks)
+            return self._tsvector().op("@@")(func.to_tsquery("simple", tsq))
+        fts = self._fts()
+        return self.table.c._rowid.in_(select(fts.c.rowid).where(self._fts_match(toks)))
+
+    def text_rank(self, words: str) -> ColumnElement:
+        """A relevance score, higher is better, for ordering ``text_match`` results."""
+        toks = tokens(words) or ["_"]
+        if self.dialect == "postgresql":
+            tsq = " & ".join(f"{tok}:*" for tok in toks)
+            return func.ts_rank(self._tsvector(), func.to_tsquery("simple", tsq))
+        # bm25() is lower-is-better and only valid inside an FTS query: negate it in a subquery.
+        fts = self._fts()
+        bm25 = func.bm25(literal_column(f'"{self.table.name}_fts"'))
+        return (
+            select(-bm25).select_from(fts)
+            .where(self._fts_match(toks), fts.c.rowid == self.table.c._rowid)
+            .scalar_subquery()
+        )

@@ -1,0 +1,1 @@
+"""Service-level endpoints: landing page, health, OpenAPI document and Swagger UI."""

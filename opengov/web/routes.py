@@ -1,0 +1,95 @@
+"""``/``, ``/health`` and ``/docs`` (Swagger UI served from the installed package, no CDN)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import flask_swagger_ui
+import marshmallow as ma
+from flask import Response, render_template, send_from_directory
+from sqlalchemy import text
+
+from opengov import __version__
+from opengov.api import Blueprint
+from opengov.context import current
+from opengov.docschemas import Link
+from opengov.geo.geojson import dumps
+from opengov.links import url_for_path
+
+blp = Blueprint("service", __name__, description="Landing page, health and API documentation")
+
+SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
+OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+
+
+class LandingSchema(ma.Schema):
+    title = ma.fields.String()
+    description = ma.fields.String()
+    version = ma.fields.String()
+    links = ma.fields.List(ma.fields.Nested(Link))
+
+
+class HealthSchema(ma.Schema):
+    status = ma.fields.String(metadata={"enum": ["ok", "unavailable"]})
+    database = ma.fields.String(metadata={"description": "Backend name when reachable"})
+    collections = ma.fields.Dict(metadata={"description": "Version and record count per "
+                                           "collection"})
+
+
+@blp.route("/")
+@blp.doc(summary="Landing page", description="Links to the API description, its documentation "
+         "and every collection endpoint.")
+@blp.response(200, LandingSchema, example={"title": "opengov", "links": [
+    {"rel": "service-desc", "href": "https://example.org/openapi.json"}]})
+def landing():
+    ctx = current()
+    links = [
+        {"rel": "self", "type": "application/json", "href": url_for_path("/")},
+        {"rel": "service-desc", "type": OPENAPI_MEDIA_TYPE, "title": "OpenAPI 3.0 document",
+         "href": url_for_path("/openapi.json")},
+        {"rel": "service-doc", "type": "text/html", "title": "API documentation (Swagger UI)",
+         "href": url_for_path("/docs")},
+        {"rel": "status", "type": "application/json", "href": url_for_path("/health")},
+    ]
+    for collection in ctx.registry:
+        links.append({"rel": "data", "type": "application/geo+json" if collection.spatial
+                      else "application/json", "title": collection.title["en"],
+                      "href": url_for_path("/" + collection.id)})
+    return {"title": "opengov", "version": __version__,
+            "description": "Public data API: procedures, cameras, administrative units and "
+                           "service centres.", "links": links}
+
+
+@blp.route("/health")
+@blp.doc(summary="Health check", description="200 when the database answers, 503 otherwise.")
+@blp.response(200, HealthSchema, example={"status": "ok", "database": "sqlite",
+                                          "collections": {"cameras": {"version": 1,
+                                                                      "records": 160}}})
+@blp.alt_response(503, description="Database unreachable")
+def health():
+    store = current().store
+    try:
+        with store.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        states = store.states()
+    except Exception:  # noqa: BLE001 - any failure means unhealthy
+        body = {"status": "unavailable", "database": store.dialect, "collections": {}}
+        return Response(dumps(body), status=503, mimetype="application/json")
+    return {"status": "ok", "database": store.dialect, "collections": {
+        cid: {"version": s.version, "records": s.record_count,
+              "modified": s.modified.isoformat() if s.modified else None}
+        for cid, s in sorted(states.items())}}
+
+
+@blp.route("/docs")
+@blp.doc(summary="Interactive API documentation (Swagger UI 5, served locally)")
+@blp.response(200, schema={"type": "string"}, content_type="text/html")
+def docs():
+    return render_template("swagger.html", spec_url=url_for_path("/openapi.json"))
+
+
+@blp.route("/docs/static/<path:filename>")
+@blp.doc(summary="Swagger UI static files")
+@blp.response(200, schema={"type": "string"}, content_type="application/javascript")
+def docs_static(filename):
+    return send_from_directory(SWAGGER_DIST, filename, max_age=86400)
