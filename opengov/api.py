@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import http
+from functools import wraps
 
 import marshmallow as ma
+from flask import request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec import prepare_response
@@ -52,12 +54,30 @@ class Api(SmorestApi):
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
 
 
+def _require_json(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if request.mimetype != "application/json" and not request.mimetype.endswith("+json"):
+            raise errors.ApiError(415, f"Send the body as application/json (got "
+                                       f"{request.mimetype or 'no Content-Type'}).")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 class Blueprint(SmorestBlueprint):
-    """Query-argument errors are 400 (malformed request), body errors stay 422."""
+    """Query-argument errors are 400 (malformed request), body errors 422, wrong body type 415."""
 
     def arguments(self, schema, *, location="json", error_status_code=None, **kwargs):
         if error_status_code is None:
             error_status_code = 400 if location in ("query", "headers", "path") else 422
-        return super().arguments(
+        parse = super().arguments(
             schema, location=location, error_status_code=error_status_code, **kwargs
         )
+        if location != "json":
+            return parse
+
+        def decorator(view):
+            return _require_json(parse(view))
+
+        return decorator

@@ -64,8 +64,9 @@ def create_app(config: dict | None = None) -> Flask:
     api = Api(app)
     for blp in blueprints():
         api.register_blueprint(blp)
-    origins = [o.strip() for o in settings.cors_origins.split(",")] if settings.cors_origins else []
-    CORS(app, origins=origins, methods=["GET", "HEAD", "OPTIONS"], expose_headers=EXPOSED_HEADERS,
-         max_age=86400)
+    wildcard = settings.cors_origins.strip() == "*"
+    origins = "*" if wildcard else [o.strip() for o in settings.cors_origins.split(",") if o]
+    CORS(app, origins=origins, send_wildcard=wildcard, methods=["GET", "HEAD", "OPTIONS"],
+         expose_headers=EXPOSED_HEADERS, max_age=86400)
     compression.install(app, settings.compress_min_bytes)
     return app

@@ -68,7 +68,7 @@ class WhoAmISchema(ma.Schema):
 @blp.doc(summary="The role and scope of the API key you send", **BEARER_DOC)
 @blp.response(200, WhoAmISchema, example={"key_prefix": "og_AbCdEfG", "role": "ingest",
                                           "scope": None})
-@blp.alt_response(401, description="No or invalid key")
+@blp.alt_response(401, response="UNAUTHORIZED")
 def whoami():
     key = bearer_key()
     return {"key_prefix": key.prefix, "role": key.role, "scope": key.scope}

@@ -17,9 +17,11 @@ def _app(ctx: click.Context):
         from opengov.app import create_app
 
         try:
-            ctx.obj["app"] = create_app(ctx.obj["config"])
+            app = create_app(ctx.obj["config"])
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
+        ctx.obj["app"] = app
+        ctx.find_root().call_on_close(app.extensions["opengov"].store.engine.dispose)
     return ctx.obj["app"]
 
 
@@ -116,6 +118,23 @@ def openapi(ctx: click.Context, output: Path) -> None:
     click.echo(f"wrote {output}")
 
 
+@main.command()
+@click.option("--check", is_flag=True, help="Only report stale files (exit 1 if any).")
+@click.option("--doc", type=click.Path(dir_okay=False, path_type=Path),
+              default=Path("docs/data.md"), show_default=True)
+@click.pass_context
+def dictionary(ctx: click.Context, check: bool, doc: Path) -> None:
+    """Write the data dictionary into each dataset's metadata.yaml and into docs/data.md."""
+    from opengov.dictionary import sync
+
+    app_ctx = _app(ctx).extensions["opengov"]
+    stale = sync(app_ctx.registry, Path(app_ctx.settings.datasets_path), doc, check=check)
+    for path in stale:
+        click.echo(f"{'stale' if check else 'wrote'} {path}")
+    if check and stale:
+        raise SystemExit(1)
+
+
 @main.group()
 def synth() -> None:
     """Generate large synthetic data sets for benchmarks."""
@@ -191,3 +210,7 @@ def keys_revoke(ctx: click.Context, key_id: int) -> None:
     if not revoke_key(_store(ctx), key_id):
         raise click.ClickException(f"no active key {key_id}")
     click.echo(f"key {key_id} revoked")
+
+
+if __name__ == "__main__":
+    main()

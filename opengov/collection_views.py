@@ -24,7 +24,7 @@ from opengov.encoders.geojson import feature_collection, json_list
 from opengov.errors import ApiError
 from opengov.links import link_header, paging_links
 from opengov.negotiation import MEDIA_TYPES, negotiate
-from opengov.params import list_args_schema, to_query
+from opengov.params import item_args_schema, list_args_schema, to_query
 from opengov.store.filters import FilterError
 
 SPATIAL_FORMATS = ("geojson", "csv")
@@ -123,24 +123,24 @@ def register_feature_endpoints(blp, collection: Collection, *, noun: str,
                          "`next` link to page.")
     @blp.arguments(args_schema, location="query", unknown=ma.RAISE, as_kwargs=False)
     @blp.response(200, page_schema(collection), content_type="application/geo+json",
-                  headers=PAGE_HEADERS,
+                  headers=PAGE_HEADERS, description="A page of features",
                   example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
                            "links": [], "features": [example]})
     @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
-                      description="CSV, one row per feature")
-    @blp.alt_response(304, description="Not modified (If-None-Match matched the ETag)")
+                      example="id,name_vi,name_en,…,lon,lat")
+    @blp.alt_response(304, response="NOT_MODIFIED")
     def list_view(args):
         return list_response(collection, to_query(collection, args))
 
-    @blp.route("/<path:item_id>")
+    @blp.route("/<item_id>")
     @blp.doc(summary=f"One of the {noun} by id",
              description="A GeoJSON Feature (or CSV with `f=csv`).")
-    @blp.arguments(ma.Schema.from_dict({"f": ma.fields.String(validate=ma.validate.OneOf(
-        ("geojson", "json", "csv")))}, name=f"{collection.id}-item-args"),
-        location="query", unknown=ma.RAISE, as_kwargs=False)
+    @blp.arguments(item_args_schema(collection, SPATIAL_FORMATS), location="query",
+                   unknown=ma.RAISE, as_kwargs=False)
     @blp.response(200, feature_schema(collection), content_type="application/geo+json",
-                  headers={"ETag": PAGE_HEADERS["ETag"]}, example=example)
-    @blp.alt_response(304, description="Not modified")
-    @blp.alt_response(404, description="No such record")
+                  headers={"ETag": PAGE_HEADERS["ETag"]}, example=example,
+                  description="The feature")
+    @blp.alt_response(304, response="NOT_MODIFIED")
+    @blp.alt_response(404, response="NOT_FOUND")
     def item_view(_args, item_id):
         return item_response(collection, item_id)

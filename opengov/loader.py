@@ -20,7 +20,7 @@ from opengov.store.records import RecordError, row_values
 from opengov.store.repository import LoadResult, Store
 
 # The "small" profile keeps every n-th record (deterministic) so tests stay fast.
-SMALL_PROFILE_STEP = {"cameras": 4, "procedures": 8}
+SMALL_PROFILE_STEP = {"cameras": 4}
 
 
 class LoadError(ValueError):

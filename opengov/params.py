@@ -96,9 +96,7 @@ def paging_fields(collection: Collection, formats: tuple[str, ...]) -> dict[str,
                                      "cursor in `next` links for deep paging."}),
         "cursor": ma.fields.String(metadata={
             "description": "Opaque position from a `next`/`prev` link; do not build it yourself."}),
-        "f": ma.fields.String(validate=ma.validate.OneOf(formats + (("json",) if "geojson" in
-                                                                    formats else ())),
-                              metadata={"description": "Output format (overrides Accept)."}),
+        "f": format_field(formats),
     }
 
 
@@ -162,3 +160,16 @@ def to_query(collection: Collection, args: dict, *, special: tuple[str, ...] = (
         cursor=args.get("cursor"),
         search=args.get("q"),
     )
+
+
+def format_field(formats: tuple[str, ...]) -> ma.fields.Field:
+    """The ``f`` parameter; ``json`` is accepted as GeoJSON wherever GeoJSON is offered."""
+    offered = formats + (("json",) if "geojson" in formats and "json" not in formats else ())
+    return ma.fields.String(validate=ma.validate.OneOf(offered), metadata={
+        "description": f"Output format: {', '.join(offered)} (overrides the Accept header)."})
+
+
+def item_args_schema(collection: Collection, formats: tuple[str, ...]) -> type[ma.Schema]:
+    """Query arguments of a single-record endpoint: just the format."""
+    name = "".join(p.title() for p in collection.id.split("-")) + "ItemArgs"
+    return ma.Schema.from_dict({"f": format_field(formats)}, name=name)

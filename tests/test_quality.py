@@ -10,6 +10,7 @@ REPO = Path(__file__).resolve().parent.parent
 
 def test_ruff_is_clean():
     ruff = shutil.which("ruff") or str(Path(sys.executable).parent / "ruff")
-    result = subprocess.run([ruff, "check", "opengov", "tests", "benchmarks"], cwd=REPO,
+    targets = [d for d in ("opengov", "tests", "benchmarks") if (REPO / d).is_dir()]
+    result = subprocess.run([ruff, "check", *targets], cwd=REPO,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr

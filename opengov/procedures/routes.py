@@ -17,7 +17,7 @@ from opengov.conditional import finish, make_etag, not_modified
 from opengov.context import current
 from opengov.docschemas import page_schema, record_schema
 from opengov.geo.geojson import dumps
-from opengov.params import list_args_schema, to_query
+from opengov.params import item_args_schema, list_args_schema, to_query
 from opengov.procedures.collection import PROCEDURES, STATS_FACETS, SUMMARY_FIELDS
 from opengov.store.filters import FilterError
 
@@ -44,14 +44,15 @@ def _summary(row: tuple) -> str:
          description="Summaries of matching procedures (full detail at `/procedures/{code}`). "
                      "`q` searches names, fields and agencies; filters combine with AND.")
 @blp.arguments(ListArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
-@blp.response(200, page_schema(PROCEDURES), headers=PAGE_HEADERS, example={
+@blp.response(200, page_schema(PROCEDURES), headers=PAGE_HEADERS,
+              description="A page of procedure summaries", example={
     "numberMatched": 1, "numberReturned": 1, "links": [],
     "items": [{"code": "1.001193", "name": {"vi": "Đăng ký khai sinh", "en": "Birth "
                "registration"}, "field_code": "ho-tich", "level": "commune",
                "online_level": "full", "postal": True, "delegated": False}]})
 @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
-                  description="CSV, one row per procedure (lists as JSON text)")
-@blp.alt_response(304, description="Not modified")
+                  example="id,code,name_vi,name_en,…")
+@blp.alt_response(304, response="NOT_MODIFIED")
 def list_procedures(args):
     return list_response(PROCEDURES, to_query(PROCEDURES, args), summarise=_summary,
                          summary_columns=SUMMARY_COLUMNS)
@@ -76,7 +77,7 @@ StatsSchema = ma.Schema.from_dict({
 @blp.arguments(StatsArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
 @blp.response(200, StatsSchema, example={
     "total": 1600, "facets": {"postal": [{"value": True, "count": 1158}]}})
-@blp.alt_response(304, description="Not modified")
+@blp.alt_response(304, response="NOT_MODIFIED")
 def procedure_stats(args):
     repo = current().store.repo(PROCEDURES.id)
     state = repo.state()
@@ -96,12 +97,14 @@ def procedure_stats(args):
                   PROCEDURES.cache_seconds)
 
 
-@blp.route("/<path:code>")
+@blp.route("/<code>")
 @blp.doc(summary="One procedure in full", description="Methods with times and fees, cases "
          "with documents, steps, legal basis and results.")
 @blp.response(200, record_schema(PROCEDURES), example={"code": "1.001193", "name": {
     "vi": "Đăng ký khai sinh", "en": "Birth registration"}})
-@blp.alt_response(304, description="Not modified")
-@blp.alt_response(404, description="No such procedure")
-def get_procedure(code):
+@blp.alt_response(304, response="NOT_MODIFIED")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.arguments(item_args_schema(PROCEDURES, RECORD_FORMATS), location="query", unknown=ma.RAISE,
+               as_kwargs=False)
+def get_procedure(_args, code):
     return item_response(PROCEDURES, code)

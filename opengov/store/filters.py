@@ -181,7 +181,9 @@ class FilterCompiler:
         toks = tokens(words) or ["_"]
         if self.dialect == "postgresql":
             tsq = " & ".join(f"{tok}:*" for tok in toks)
-            return func.ts_rank(self._tsvector(), func.to_tsquery("simple", tsq))
+            # Normalisation 2 divides by document length, as bm25 does on SQLite, so a short
+            # exact title outranks a long text that merely contains the words.
+            return func.ts_rank(self._tsvector(), func.to_tsquery("simple", tsq), 2)
         # bm25() is lower-is-better and only valid inside an FTS query: negate it in a subquery.
         fts = self._fts()
         bm25 = func.bm25(literal_column(f'"{self.table.name}_fts"'))

@@ -35,6 +35,10 @@ class PostGISGeometry(UserDefinedType):
 
     cache_ok = True
 
+    def __init__(self, *_reflected_args, **_reflected_kwargs):
+        # Reflection passes the type modifiers (Geometry, 4326); the column spec is fixed.
+        super().__init__()
+
     def get_col_spec(self, **kw):
         return "geometry(Geometry,4326)"
 
@@ -52,3 +56,13 @@ def geometry_type():
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def _register_reflection() -> None:
+    """Let SQLAlchemy reflect PostGIS ``geometry`` columns (for migration comparisons)."""
+    from sqlalchemy.dialects.postgresql.base import ischema_names
+
+    ischema_names.setdefault("geometry", PostGISGeometry)
+
+
+_register_reflection()

@@ -16,7 +16,8 @@ from opengov.docschemas import Link
 from opengov.geo.geojson import dumps
 from opengov.links import url_for_path
 
-blp = Blueprint("service", __name__, description="Landing page, health and API documentation")
+blp = Blueprint("service", __name__, template_folder="templates",
+                description="Landing page, health and API documentation")
 
 SWAGGER_DIST = Path(flask_swagger_ui.__file__).parent / "dist"
 OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
@@ -65,7 +66,8 @@ def landing():
 @blp.response(200, HealthSchema, example={"status": "ok", "database": "sqlite",
                                           "collections": {"cameras": {"version": 1,
                                                                       "records": 160}}})
-@blp.alt_response(503, description="Database unreachable")
+@blp.alt_response(503, schema=HealthSchema, description="Database unreachable",
+                  example={"status": "unavailable", "database": "postgresql", "collections": {}})
 def health():
     store = current().store
     try:
@@ -83,13 +85,17 @@ def health():
 
 @blp.route("/docs")
 @blp.doc(summary="Interactive API documentation (Swagger UI 5, served locally)")
-@blp.response(200, schema={"type": "string"}, content_type="text/html")
+@blp.response(200, schema={"type": "string"}, content_type="text/html",
+              example="<!doctype html>…")
 def docs():
-    return render_template("swagger.html", spec_url=url_for_path("/openapi.json"))
+    page = render_template("swagger.html", spec_url=url_for_path("/openapi.json"))
+    return Response(page, mimetype="text/html")
 
 
 @blp.route("/docs/static/<path:filename>")
 @blp.doc(summary="Swagger UI static files")
-@blp.response(200, schema={"type": "string"}, content_type="application/javascript")
+@blp.response(200, schema={"type": "string"}, content_type="application/javascript",
+              example="/* swagger-ui-bundle.js */")
+@blp.alt_response(404, response="NOT_FOUND")
 def docs_static(filename):
     return send_from_directory(SWAGGER_DIST, filename, max_age=86400)

@@ -1,0 +1,1 @@
+"""Deterministic generators for the synthetic sample datasets under ``datasets/``."""

@@ -1,0 +1,85 @@
+"""`opengov serve` in a subprocess, talked to over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import DATASETS
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(params=[1, 2], ids=["one-worker", "two-workers"])
+def server(request, tmp_path: Path):
+    port = free_port()
+    env = {**os.environ, "OPENGOV_INSTANCE_PATH": str(tmp_path),
+           "OPENGOV_DATASETS_PATH": str(DATASETS), "OPENGOV_SAMPLE_PROFILE": "small"}
+    env.pop("OPENGOV_DATABASE_URL", None)
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "opengov.cli", "serve", "--port", str(port),
+         "--workers", str(request.param)],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(base + "/health", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.3)
+        if proc.poll() is not None:
+            break
+    else:
+        proc.kill()
+    if proc.poll() is not None:
+        pytest.fail("server did not start:\n" + (tmp_path / "server.log").read_text())
+    yield base
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+    log.close()
+
+
+def test_fresh_server_serves_the_sample_over_http(server):
+    landing = requests.get(server + "/", timeout=10).json()
+    desc = next(lk for lk in landing["links"] if lk["rel"] == "service-desc")
+    spec = requests.get(desc["href"], timeout=10)
+    assert spec.json()["openapi"] == "3.0.3"
+    cameras = requests.get(server + "/cameras?limit=3", timeout=10)
+    assert cameras.headers["Content-Type"] == "application/geo+json"
+    assert cameras.json()["numberReturned"] == 3
+    zipped = requests.get(server + "/cameras?limit=100", timeout=10)  # requests sends gzip
+    assert zipped.headers["Content-Encoding"] == "gzip" and zipped.json()["features"]
+    docs = requests.get(server + "/docs", timeout=10)
+    assert "swagger-ui-bundle.js" in docs.text
+    bundle = requests.get(server + "/docs/static/swagger-ui-bundle.js", timeout=10)
+    assert bundle.status_code == 200 and len(bundle.content) > 100_000
+    missing = requests.get(server + "/procedures/9.999999", timeout=10)
+    assert missing.status_code == 404
+    assert missing.headers["Content-Type"] == "application/problem+json"
+
+
+def test_many_parallel_requests_all_succeed(server):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(i):
+        return requests.get(f"{server}/procedures?limit=5&offset={i}", timeout=20).status_code
+
+    with ThreadPoolExecutor(8) as pool:
+        assert set(pool.map(fetch, range(64))) == {200}

@@ -1,0 +1,112 @@
+"""Property-based tests for the small parsers and encoders every request goes through."""
+
+from __future__ import annotations
+
+import math
+import unicodedata
+from datetime import UTC, date, datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from opengov.cursor import Cursor, CursorError
+from opengov.geo.bbox import BBoxError, parse_bbox
+from opengov.text import fold, search_document, tokens
+
+lon = st.floats(-180, 180, allow_nan=False)
+lat = st.floats(-90, 90, allow_nan=False)
+
+
+@given(lon, lat, lon, lat)
+def test_bbox_round_trips_valid_boxes(x1, y1, x2, y2):
+    minx, maxx = sorted((x1, x2))
+    miny, maxy = sorted((y1, y2))
+    box = parse_bbox(f"{minx!r},{miny!r},{maxx!r},{maxy!r}")
+    assert box.as_tuple() == (minx, miny, maxx, maxy)
+
+
+@given(st.text(max_size=40))
+def test_bbox_never_raises_anything_but_bbox_error(text):
+    try:
+        box = parse_bbox(text)
+    except BBoxError:
+        return
+    assert all(math.isfinite(v) for v in box.as_tuple())
+    assert box.minx <= box.maxx and box.miny <= box.maxy
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "a,b,c,d", "1,2,0,3", "0,5,1,4", "nan,0,1,1",
+                                  "-181,0,0,1", "0,-91,1,1", "1,2,3,4,5", "inf,0,1,1"])
+def test_bbox_rejects_bad_input(text):
+    with pytest.raises(BBoxError):
+        parse_bbox(text)
+
+
+def test_bbox_accepts_six_values_and_ignores_heights():
+    assert parse_bbox("108,15,0,109,16,100").as_tuple() == (108, 15, 109, 16)
+
+
+key_values = st.one_of(st.none(), st.integers(-2**53, 2**53), st.text(max_size=20),
+                       st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
+                       st.dates(),
+                       st.datetimes(timezones=st.just(UTC)))
+
+
+@given(st.lists(key_values, min_size=1, max_size=4), st.sampled_from(["next", "prev"]))
+def test_cursor_round_trips(values, direction):
+    cursor = Cursor(tuple(values), direction)
+    token = cursor.encode()
+    assert token.isascii() and "=" not in token
+    back = Cursor.decode(token, len(values))
+    assert back == cursor
+
+
+@given(st.text(max_size=60))
+def test_cursor_decode_rejects_garbage_cleanly(token):
+    try:
+        Cursor.decode(token, 2)
+    except CursorError:
+        pass
+
+
+def test_cursor_with_wrong_width_is_rejected():
+    token = Cursor(("a", 1)).encode()
+    with pytest.raises(CursorError):
+        Cursor.decode(token, 3)
+
+
+def test_cursor_keeps_dates_and_times_typed():
+    when = datetime(2025, 7, 1, 1, 2, 3, tzinfo=UTC)
+    back = Cursor.decode(Cursor((date(2025, 7, 1), when)).encode(), 2)
+    assert back.key == (date(2025, 7, 1), when)
+
+
+@pytest.mark.parametrize("text, folded", [
+    ("Đăng ký khai sinh", "dang ky khai sinh"),
+    ("ĐIỆN BÀN", "dien ban"),
+    ("Quảng Nam", "quang nam"),
+    ("Thủ tục cấp lại", "thu tuc cap lai"),
+])
+def test_fold_known_vietnamese(text, folded):
+    assert fold(text) == folded
+
+
+vietnamese = st.text(alphabet="aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩị"
+                              "òóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐĂÂÊÔƠƯ AÁ0123456789", max_size=40)
+
+
+@given(vietnamese)
+def test_fold_is_idempotent_ascii_and_case_insensitive(text):
+    folded = fold(text)
+    assert fold(folded) == folded
+    assert fold(text.upper()) == folded
+    assert folded.isascii()
+    assert fold(unicodedata.normalize("NFD", text)) == folded
+
+
+@given(vietnamese)
+def test_search_document_tokens_are_folded_words(text):
+    doc = search_document(text)
+    assert doc.split() == tokens(text)
+    assert all(t.isalnum() and t.isascii() for t in doc.split())
