@@ -8,7 +8,6 @@ ETags or links.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 import marshmallow as ma
 from flask import Response, request
@@ -19,14 +18,15 @@ from opengov.conditional import finish, make_etag, not_modified
 from opengov.context import current
 from opengov.cursor import CursorError
 from opengov.docschemas import example_feature, feature_schema, page_schema
+from opengov.encoders import ENCODERS, PageBody
 from opengov.encoders import csv as csv_encoder
-from opengov.encoders.geojson import feature_collection, json_list
 from opengov.errors import ApiError
 from opengov.links import link_header, paging_links
 from opengov.negotiation import MEDIA_TYPES, negotiate
 from opengov.params import item_args_schema, list_args_schema, to_query
 from opengov.store.filters import FilterError
 
+CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 SPATIAL_FORMATS = ("geojson", "csv")
 RECORD_FORMATS = ("json", "csv")
 
@@ -39,10 +39,6 @@ PAGE_HEADERS = {
 }
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 def bad_query(exc: Exception) -> ApiError:
     field = "cursor" if isinstance(exc, CursorError) else None
     return ApiError(400, str(exc), errors=[{"location": "query", "field": field,
@@ -52,37 +48,38 @@ def bad_query(exc: Exception) -> ApiError:
 def list_response(collection: Collection, query: q.Query, *,
                   summarise: Callable[[tuple], str] | None = None,
                   summary_columns: list[str] | None = None) -> Response:
-    """A page of ``collection`` as GeoJSON / JSON / CSV with links, counts and an ETag."""
+    """A page of ``collection`` in the negotiated format, with links, counts and an ETag."""
     formats = SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS
     fmt = negotiate(formats, formats[0], spatial=collection.spatial)
-    repo = current().store.repo(collection.id)
-    state = repo.state()
-    etag = make_etag(collection.id, state.version, fmt, request.query_string.decode())
-    cached = not_modified(etag, collection.cache_seconds)
-    if cached is not None:
-        return cached
-    columns = csv_encoder.source_columns(collection) if fmt == "csv" else summary_columns
-    try:
-        page = repo.page(query, state.version, columns=columns)
-    except (FilterError, CursorError) as exc:
-        raise bad_query(exc) from exc
-    media_type = MEDIA_TYPES[fmt]
-    links = paging_links(page.next, page.prev, media_type)
-    if fmt == "csv":
-        body = csv_encoder.rows(collection, page.items)
-        media_type = "text/csv; charset=utf-8"
-    elif collection.spatial:
-        body = feature_collection(page.items, number_matched=page.number_matched,
-                                  number_returned=len(page.items), links=links,
-                                  time_stamp=_now())
-    else:
-        items = [summarise(i) for i in page.items] if summarise else page.items
-        body = json_list(items, number_matched=page.number_matched,
-                         number_returned=len(page.items), links=links)
-    response = Response(body, content_type=media_type)
+    encoder = ENCODERS[fmt]
+    store = current().store
+    repo = store.repo(collection.id)
+    with store.engine.connect() as conn:  # one snapshot: the ETag's version is the data's
+        state = repo.state(conn)
+        etag = make_etag(collection.id, state.version, fmt, request.query_string.decode())
+        cached = not_modified(etag, collection.cache_seconds)
+        if cached is not None:
+            return cached
+        try:
+            page = repo.page(query, state.version, conn=conn,
+                             columns=encoder.columns(collection, summary_columns))
+        except (FilterError, CursorError) as exc:
+            raise bad_query(exc) from exc
+    links = paging_links(page.next, page.prev, MEDIA_TYPES[fmt])
+    body = encoder.page(PageBody(collection, page.items, page.number_matched, links, summarise))
+    response = Response(body, content_type=encoder.media_type)
     response.headers["Link"] = link_header(links)
     if page.number_matched is not None:
         response.headers["X-Total-Count"] = str(page.number_matched)
+    return _finish(response, collection, state, etag)
+
+
+def _finish(response: Response, collection: Collection, state, etag: str) -> Response:
+    """Caching headers, Last-Modified from the collection version, CRS for spatial bodies."""
+    if state.modified is not None:
+        response.last_modified = state.modified
+    if collection.spatial and response.mimetype != "text/csv":
+        response.headers["Content-Crs"] = f"<{CRS84_URI}>"
     return finish(response, etag, collection.cache_seconds)
 
 
@@ -90,23 +87,25 @@ def item_response(collection: Collection, item_id: str) -> Response:
     """One record (a Feature when spatial) with an ETag, or a 404 problem."""
     formats = SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS
     fmt = negotiate(formats, formats[0], spatial=collection.spatial)
-    repo = current().store.repo(collection.id)
-    state = repo.state()
-    etag = make_etag(collection.id, state.version, fmt, item_id)
-    cached = not_modified(etag, collection.cache_seconds)
-    if cached is not None:
-        return cached
-    if fmt == "csv":
-        rows = list(repo.iter_rows(q.Query(filter=q.Compare("id", "=", item_id), limit=1),
-                                   csv_encoder.source_columns(collection)))
-        body = "".join(csv_encoder.rows(collection, rows)) if rows else None
-        media_type = "text/csv; charset=utf-8"
-    else:
-        body = repo.get(item_id)
-        media_type = MEDIA_TYPES[fmt]
+    store = current().store
+    repo = store.repo(collection.id)
+    with store.engine.connect() as conn:
+        state = repo.state(conn)
+        etag = make_etag(collection.id, state.version, fmt, item_id)
+        cached = not_modified(etag, collection.cache_seconds)
+        if cached is not None:
+            return cached
+        if fmt == "csv":
+            page = repo.page(q.Query(filter=q.Compare("id", "=", item_id), limit=1),
+                             state.version, with_count=False, conn=conn,
+                             columns=csv_encoder.source_columns(collection))
+            body = "".join(csv_encoder.rows(collection, page.items)) if page.items else None
+        else:
+            body = repo.get(item_id, conn)
+    media_type = ENCODERS[fmt].media_type
     if body is None:
         raise ApiError(404, f"No {collection.id} record with id {item_id!r}.")
-    return finish(Response(body, content_type=media_type), etag, collection.cache_seconds)
+    return _finish(Response(body, content_type=media_type), collection, state, etag)
 
 
 def register_feature_endpoints(blp, collection: Collection, *, noun: str,

@@ -1,1 +1,67 @@
-"""Encoders: turn pages of stored rows into response bodies (streamed where large)."""
+"""The encoder registry: one entry per output format, chosen by content negotiation.
+
+An encoder says which columns it needs from the store and turns a page of them into body
+chunks. Views never branch on the format themselves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from opengov.collections import Collection
+from opengov.encoders import csv as csv_encoder
+from opengov.encoders.geojson import feature_collection, json_list
+
+
+@dataclass(frozen=True)
+class PageBody:
+    """What an encoder needs to write one page."""
+
+    collection: Collection
+    items: list
+    number_matched: int | None
+    links: list[dict]
+    summarise: Callable[[tuple], str] | None = None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+class GeoJSONEncoder:
+    media_type = "application/geo+json"
+
+    def columns(self, collection: Collection, summary: list[str] | None) -> list[str] | None:
+        return None  # the stored Feature JSON
+
+    def page(self, body: PageBody) -> Iterator[str]:
+        return feature_collection(body.items, number_matched=body.number_matched,
+                                  number_returned=len(body.items), links=body.links,
+                                  time_stamp=_now())
+
+
+class JSONEncoder:
+    media_type = "application/json"
+
+    def columns(self, collection: Collection, summary: list[str] | None) -> list[str] | None:
+        return summary
+
+    def page(self, body: PageBody) -> Iterator[str]:
+        items = [body.summarise(i) for i in body.items] if body.summarise else body.items
+        return json_list(items, number_matched=body.number_matched,
+                         number_returned=len(body.items), links=body.links)
+
+
+class CSVEncoder:
+    media_type = "text/csv; charset=utf-8"
+
+    def columns(self, collection: Collection, summary: list[str] | None) -> list[str] | None:
+        return csv_encoder.source_columns(collection)
+
+    def page(self, body: PageBody) -> Iterator[str]:
+        return csv_encoder.rows(body.collection, body.items)
+
+
+ENCODERS = {"geojson": GeoJSONEncoder(), "json": JSONEncoder(), "csv": CSVEncoder()}

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Lock
@@ -116,16 +117,22 @@ class Repository:
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
 
     # -- state ----------------------------------------------------------------------------------
+    @contextmanager
+    def _connection(self, conn=None):
+        """Use the caller's connection (one snapshot per request) or open a short one."""
+        if conn is not None:
+            yield conn
+        else:
+            with self.store.engine.connect() as own:
+                yield own
+
     def state(self, conn=None) -> CollectionState:
         t = self.store.table("collection_state")
         stmt = select(t.c.version, t.c.modified, t.c.record_count).where(
             t.c.collection_id == self.collection.id
         )
-        if conn is None:
-            with self.store.engine.connect() as own:
-                row = own.execute(stmt).first()
-        else:
-            row = conn.execute(stmt).first()
+        with self._connection(conn) as c:
+            row = c.execute(stmt).first()
         return CollectionState(*row) if row else CollectionState(0, None, 0)
 
     # -- reading --------------------------------------------------------------------------------
@@ -170,7 +177,7 @@ class Repository:
             clauses.append(and_(*eqs, cmp))
         return or_(*clauses)
 
-    def count(self, query: q.Query, version: int) -> int:
+    def count(self, query: q.Query, version: int, conn=None) -> int:
         """Exact count, cached per collection version and query."""
         key = (self.collection.id, version, query.key())
         cached = self.store._counts.get(key)
@@ -180,13 +187,13 @@ class Repository:
         where = self.where(query)
         if where is not None:
             stmt = stmt.where(where)
-        with self.store.engine.connect() as conn:
-            total = conn.execute(stmt).scalar_one()
+        with self._connection(conn) as c:
+            total = c.execute(stmt).scalar_one()
         self.store._counts.put(key, total)
         return total
 
     def page(self, query: q.Query, version: int, *, with_count: bool = True,
-             columns: list[str] | None = None) -> Page:
+             columns: list[str] | None = None, conn=None) -> Page:
         """One page in sort order, with cursors around it.
 
         Items are the stored serialised records, or tuples of ``columns`` when given.
@@ -208,8 +215,8 @@ class Repository:
         stmt = stmt.order_by(*order).limit(query.limit + 1)
         if query.offset and cursor is None:
             stmt = stmt.offset(query.offset)
-        with self.store.engine.connect() as conn:
-            rows = conn.execute(stmt).all()
+        with self._connection(conn) as c:
+            rows = c.execute(stmt).all()
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if not forward:
@@ -221,43 +228,31 @@ class Repository:
         has_prev = (cursor is not None or query.offset > 0) if forward else more
         return Page(
             items=items,
-            number_matched=self.count(query, version) if with_count else None,
+            number_matched=self.count(query, version, conn) if with_count else None,
             next=Cursor(last_key, "next") if has_next and last_key else None,
             prev=Cursor(first_key, "prev") if has_prev and first_key else None,
         )
 
-    def facets(self, query: q.Query, names: tuple[str, ...]) -> dict[str, list[tuple]]:
+    def facets(self, query: q.Query, names: tuple[str, ...],
+               conn=None) -> dict[str, list[tuple]]:
         """Counts of records per value of each named scalar field, most frequent first."""
         where = self.where(query)
         out = {}
-        with self.store.engine.connect() as conn:
+        with self._connection(conn) as c:
             for name in names:
                 col = self.table.c[name]
                 stmt = select(col, func.count()).group_by(col)
                 if where is not None:
                     stmt = stmt.where(where)
-                rows = conn.execute(stmt.order_by(func.count().desc(), col)).all()
+                rows = c.execute(stmt.order_by(func.count().desc(), col)).all()
                 out[name] = [(r[0], r[1]) for r in rows]
         return out
 
-    def get(self, record_id: str) -> str | None:
+    def get(self, record_id: str, conn=None) -> str | None:
         """The serialised record with ``record_id``, or None."""
         stmt = select(self.table.c._feature).where(self.table.c.id == record_id)
-        with self.store.engine.connect() as conn:
-            return conn.execute(stmt).scalar_one_or_none()
-
-    def iter_rows(self, query: q.Query, columns: list[str], batch: int = 2000) -> Iterator[tuple]:
-        """Stream the typed columns of matching rows in id order (for CSV and exports)."""
-        stmt = select(*(self.table.c[c] for c in columns))
-        where = self.where(query)
-        if where is not None:
-            stmt = stmt.where(where)
-        stmt = stmt.order_by(self.table.c.id)
-        if query.limit:
-            stmt = stmt.limit(query.limit).offset(query.offset or None)
-        with self.store.engine.connect() as conn:
-            result = conn.execution_options(stream_results=True, yield_per=batch).execute(stmt)
-            yield from result
+        with self._connection(conn) as c:
+            return c.execute(stmt).scalar_one_or_none()
 
     # -- writing --------------------------------------------------------------------------------
     def replace_all(self, rows: Iterable[dict], source: str,

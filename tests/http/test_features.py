@@ -206,3 +206,13 @@ def test_sort_descending(client):
     served = walk(client, "/cameras?sort=-last_seen&limit=9")
     seen = [f["properties"]["last_seen"] for f in served]
     assert seen == sorted(seen, reverse=True)
+
+
+def test_spatial_responses_state_crs_and_last_modified(client):
+    response = client.get("/cameras?limit=1")
+    assert response.headers["Content-Crs"] == "<http://www.opengis.net/def/crs/OGC/1.3/CRS84>"
+    assert response.last_modified is not None
+    health = client.get("/health").get_json()
+    assert health["collections"]["cameras"]["version"] >= 1
+    assert "Content-Crs" not in client.get("/cameras?limit=1&f=csv").headers
+    assert "Content-Crs" not in client.get("/procedures?limit=1").headers
