@@ -11,23 +11,12 @@ from opengov import __version__, compression
 from opengov.api import Api
 from opengov.collections import default_registry
 from opengov.context import Context
+from opengov.modules import all_blueprints
 from opengov.settings import load_settings
 from opengov.store.engine import make_engine
 from opengov.store.repository import Store
 
 EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After"]
-
-
-def blueprints():
-    """Every blueprint, in the order they appear in the OpenAPI document."""
-    from opengov import auth
-    from opengov.adminunits.routes import blp as admin_units
-    from opengov.cameras.routes import blp as cameras
-    from opengov.procedures.routes import blp as procedures
-    from opengov.servicecentres.routes import blp as service_centres
-    from opengov.web.routes import blp as service
-
-    return [service, procedures, cameras, service_centres, admin_units, auth.blp]
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -62,7 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
                   count_cache_size=settings.count_cache_size)
     app.extensions["opengov"] = Context(settings, registry, store)
     api = Api(app)
-    for blp in blueprints():
+    for blp in all_blueprints():
         api.register_blueprint(blp)
     wildcard = settings.cors_origins.strip() == "*"
     origins = "*" if wildcard else [o.strip() for o in settings.cors_origins.split(",") if o]

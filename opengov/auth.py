@@ -72,3 +72,7 @@ class WhoAmISchema(ma.Schema):
 def whoami():
     key = bearer_key()
     return {"key_prefix": key.prefix, "role": key.role, "scope": key.scope}
+
+
+def blueprints():
+    return [blp]

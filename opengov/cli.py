@@ -44,11 +44,11 @@ def main(ctx: click.Context, database_url: str | None) -> None:
 @click.pass_context
 def init(ctx: click.Context) -> None:
     """Create the database or upgrade it to the newest schema."""
-    from opengov.store.migrate import current_revision, upgrade
+    from opengov.store.migrate import current_revisions, upgrade
 
     store = _store(ctx)
     upgrade(store.engine)
-    click.echo(f"database ready at revision {current_revision(store.engine)} "
+    click.echo(f"database ready at revision {', '.join(current_revisions(store.engine))} "
                f"({store.dialect})")
 
 

@@ -123,13 +123,10 @@ class Registry:
 
 
 def default_registry() -> Registry:
-    """The registry with every collection this package ships."""
-    from opengov.adminunits.collection import ADMIN_UNITS
-    from opengov.cameras.collection import CAMERAS
-    from opengov.procedures.collection import PROCEDURES
-    from opengov.servicecentres.collection import SERVICE_CENTRES
+    """A registry with every collection of the packages in :mod:`opengov.modules`."""
+    from opengov.modules import all_collections
 
     registry = Registry()
-    for collection in (ADMIN_UNITS, SERVICE_CENTRES, CAMERAS, PROCEDURES):
+    for collection in all_collections():
         registry.register(collection)
     return registry

@@ -1,1 +1,13 @@
 """Public cameras: traffic, flood, tourism and security cameras with snapshot/stream links."""
+
+
+def collections():
+    from opengov.cameras.collection import CAMERAS
+
+    return (CAMERAS,)
+
+
+def blueprints():
+    from opengov.cameras.routes import blp
+
+    return [blp]

@@ -34,8 +34,12 @@ def _prepare(engine: Engine) -> None:
             conn.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database behind ``engine`` to ``revision`` (idempotent)."""
+def upgrade(engine: Engine, revision: str = "heads") -> None:
+    """Bring the database behind ``engine`` to ``revision`` (idempotent).
+
+    Each capability's tables live on their own migration branch from ``0001``, so the default
+    target is every head.
+    """
     _prepare(engine)
     cfg = alembic_config()
     with engine.connect() as conn:
@@ -44,10 +48,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         conn.commit()
 
 
-def current_revision(engine: Engine) -> str | None:
+def current_revisions(engine: Engine) -> tuple[str, ...]:
     with engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return tuple(sorted(MigrationContext.configure(conn).get_current_heads()))
 
 
-def head_revision() -> str:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+def head_revisions() -> tuple[str, ...]:
+    return tuple(sorted(ScriptDirectory.from_config(alembic_config()).get_heads()))

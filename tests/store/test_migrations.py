@@ -4,13 +4,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 
-from opengov.store.migrate import current_revision, head_revision, include_object, upgrade
+from opengov.store.migrate import current_revisions, head_revisions, include_object, upgrade
 
 
 def test_upgrade_is_idempotent_and_matches_code(empty_app):
     store = empty_app.extensions["opengov"].store
     upgrade(store.engine)  # second run: nothing to do
-    assert current_revision(store.engine) == head_revision()
+    assert current_revisions(store.engine) == head_revisions()
     with store.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_object": include_object})
         diff = compare_metadata(ctx, store.metadata)

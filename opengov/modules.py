@@ -1,0 +1,37 @@
+"""The packages that make up the service.
+
+Each entry is a module that may define ``collections()`` (the collections it registers) and
+``blueprints()`` (its HTTP endpoints, in OpenAPI order). A new capability is one line here.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+MODULES = (
+    "opengov.web",
+    "opengov.procedures",
+    "opengov.cameras",
+    "opengov.servicecentres",
+    "opengov.adminunits",
+    # land (issue 3)
+    # ogcapi (issue 4)
+    # monitoring (issue 5)
+    # reports (issue 6)
+    # catalog (issue 7)
+    # gateway (issue 8)
+    "opengov.auth",
+)
+
+
+def loaded() -> list[ModuleType]:
+    return [importlib.import_module(name) for name in MODULES]
+
+
+def all_collections() -> list:
+    return [c for m in loaded() if hasattr(m, "collections") for c in m.collections()]
+
+
+def all_blueprints() -> list:
+    return [b for m in loaded() if hasattr(m, "blueprints") for b in m.blueprints()]
