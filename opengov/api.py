@@ -71,6 +71,8 @@ class Blueprint(SmorestBlueprint):
     def arguments(self, schema, *, location="json", error_status_code=None, **kwargs):
         if error_status_code is None:
             error_status_code = 400 if location in ("query", "headers", "path") else 422
+        if isinstance(schema, type):
+            schema = schema()  # one instance, not a new schema object per request
         parse = super().arguments(
             schema, location=location, error_status_code=error_status_code, **kwargs
         )

@@ -18,7 +18,7 @@ from opengov.conditional import finish, make_etag, not_modified
 from opengov.context import current
 from opengov.cursor import CursorError
 from opengov.docschemas import example_feature, feature_schema, page_schema
-from opengov.encoders import ENCODERS, PageBody
+from opengov.encoders import ENCODERS, PageBody, buffered
 from opengov.encoders import csv as csv_encoder
 from opengov.errors import ApiError
 from opengov.links import link_header, paging_links
@@ -47,11 +47,21 @@ def bad_query(exc: Exception) -> ApiError:
 
 def list_response(collection: Collection, query: q.Query, *,
                   summarise: Callable[[tuple], str] | None = None,
-                  summary_columns: list[str] | None = None) -> Response:
-    """A page of ``collection`` in the negotiated format, with links, counts and an ETag."""
-    formats = SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS
+                  summary_columns: list[str] | None = None,
+                  encoders: dict | None = None, extra_links: tuple[dict, ...] = (),
+                  crs_uri: str = CRS84_URI, count_limit: int | None = None) -> Response:
+    """A page of ``collection`` in the negotiated format, with links, counts and an ETag.
+
+    Hooks for other API families: ``encoders`` (format name → encoder, the first is the
+    default), ``extra_links`` appended to the paging links, ``crs_uri`` for ``Content-Crs``
+    and ``count_limit`` (omit ``numberMatched`` rather than count more rows than this).
+    """
+    if encoders is None:
+        formats = SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS
+        encoders = {name: ENCODERS[name] for name in formats}
+    formats = tuple(encoders)
     fmt = negotiate(formats, formats[0], spatial=collection.spatial)
-    encoder = ENCODERS[fmt]
+    encoder = encoders[fmt]
     store = current().store
     repo = store.repo(collection.id)
     with store.engine.connect() as conn:  # one snapshot: the ETag's version is the data's
@@ -61,31 +71,39 @@ def list_response(collection: Collection, query: q.Query, *,
         if cached is not None:
             return cached
         try:
-            page = repo.page(query, state.version, conn=conn,
+            page = repo.page(query, state.version, conn=conn, count_limit=count_limit,
                              columns=encoder.columns(collection, summary_columns))
         except (FilterError, CursorError) as exc:
             raise bad_query(exc) from exc
-    links = paging_links(page.next, page.prev, MEDIA_TYPES[fmt])
+    links = paging_links(page.next, page.prev, MEDIA_TYPES[fmt]) + list(extra_links)
     body = encoder.page(PageBody(collection, page.items, page.number_matched, links, summarise))
-    response = Response(body, content_type=encoder.media_type)
+    response = Response(buffered(body), content_type=encoder.media_type)
     response.headers["Link"] = link_header(links)
     if page.number_matched is not None:
         response.headers["X-Total-Count"] = str(page.number_matched)
-    return _finish(response, collection, state, etag)
+    return _finish(response, collection, state, etag, crs_uri)
 
 
-def _finish(response: Response, collection: Collection, state, etag: str) -> Response:
+def _finish(response: Response, collection: Collection, state, etag: str,
+            crs_uri: str = CRS84_URI) -> Response:
     """Caching headers, Last-Modified from the collection version, CRS for spatial bodies."""
     if state.modified is not None:
         response.last_modified = state.modified
-    if collection.spatial and response.mimetype != "text/csv":
-        response.headers["Content-Crs"] = f"<{CRS84_URI}>"
+    if collection.spatial and response.mimetype not in ("text/csv", "text/html"):
+        response.headers["Content-Crs"] = f"<{crs_uri}>"
     return finish(response, etag, collection.cache_seconds)
 
 
-def item_response(collection: Collection, item_id: str) -> Response:
-    """One record (a Feature when spatial) with an ETag, or a 404 problem."""
-    formats = SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS
+def item_response(collection: Collection, item_id: str, *,
+                  formats: tuple[str, ...] | None = None,
+                  render: Callable[[str, str], tuple[str, str]] | None = None,
+                  crs_uri: str = CRS84_URI) -> Response:
+    """One record (a Feature when spatial) with an ETag, or a 404 problem.
+
+    ``render(fmt, stored_json)`` → ``(body, media type)`` lets another API family offer more
+    ``formats`` or rewrite the stored record (CSV is always the shared encoder's).
+    """
+    formats = formats or (SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS)
     fmt = negotiate(formats, formats[0], spatial=collection.spatial)
     store = current().store
     repo = store.repo(collection.id)
@@ -102,10 +120,12 @@ def item_response(collection: Collection, item_id: str) -> Response:
             body = "".join(csv_encoder.rows(collection, page.items)) if page.items else None
         else:
             body = repo.get(item_id, conn)
-    media_type = ENCODERS[fmt].media_type
+    media_type = ENCODERS[fmt].media_type if fmt in ENCODERS else MEDIA_TYPES[fmt]
     if body is None:
         raise ApiError(404, f"No {collection.id} record with id {item_id!r}.")
-    return _finish(Response(body, content_type=media_type), collection, state, etag)
+    if render is not None and fmt != "csv":
+        body, media_type = render(fmt, body)
+    return _finish(Response(body, content_type=media_type), collection, state, etag, crs_uri)
 
 
 def register_feature_endpoints(blp, collection: Collection, *, noun: str,

@@ -14,6 +14,13 @@ ComparisonOp = Literal["=", "<>", "<", "<=", ">", ">="]
 
 
 @dataclass(frozen=True)
+class Param:
+    """A named placeholder standing for a value in a parameterised query shape."""
+
+    name: str
+
+
+@dataclass(frozen=True)
 class Compare:
     field: str
     op: ComparisonOp

@@ -6,7 +6,7 @@ chunks. Views never branch on the format themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -62,6 +62,26 @@ class CSVEncoder:
 
     def page(self, body: PageBody) -> Iterator[str]:
         return csv_encoder.rows(body.collection, body.items)
+
+
+def buffered(chunks: Iterable[str | bytes], size: int = 1 << 16) -> Iterator[bytes]:
+    """Group small chunks (text or UTF-8 bytes) into blocks of about ``size`` bytes.
+
+    A page is many small pieces (one per feature); handing them to the server one by one costs
+    a system call each, so they are joined here and sent in large blocks. Stored features
+    arrive as bytes and are never decoded.
+    """
+    parts: list[bytes] = []
+    pending = 0
+    for chunk in chunks:
+        data = chunk.encode() if isinstance(chunk, str) else chunk
+        parts.append(data)
+        pending += len(data)
+        if pending >= size:
+            yield b"".join(parts)
+            parts, pending = [], 0
+    if pending:
+        yield b"".join(parts)
 
 
 ENCODERS = {"geojson": GeoJSONEncoder(), "json": JSONEncoder(), "csv": CSVEncoder()}

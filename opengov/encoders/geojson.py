@@ -7,9 +7,9 @@ from collections.abc import Iterable, Iterator
 from opengov.geo.geojson import dumps
 
 
-def feature_collection(features: Iterable[str], *, number_matched: int | None,
+def feature_collection(features: Iterable[str | bytes], *, number_matched: int | None,
                        number_returned: int, links: list[dict], time_stamp: str,
-                       extra: dict | None = None) -> Iterator[str]:
+                       extra: dict | None = None) -> Iterator[str | bytes]:
     """Chunks of a GeoJSON FeatureCollection; the features are joined as stored."""
     head: dict = {"type": "FeatureCollection"}
     if number_matched is not None:
@@ -19,11 +19,17 @@ def feature_collection(features: Iterable[str], *, number_matched: int | None,
     head.update(extra or {})
     head["links"] = links
     yield dumps(head)[:-1] + ',"features":['
-    first = True
-    for feature in features:
-        yield feature if first else "," + feature
-        first = False
+    yield from _joined(features)
     yield "]}"
+
+
+def _joined(items: Iterable[str | bytes]) -> Iterator[str | bytes]:
+    first = True
+    for item in items:
+        if not first:
+            yield ","
+        yield item
+        first = False
 
 
 def json_list(items: Iterable[str], *, number_matched: int | None, number_returned: int,
@@ -35,8 +41,5 @@ def json_list(items: Iterable[str], *, number_matched: int | None, number_return
     head["numberReturned"] = number_returned
     head["links"] = links
     yield dumps(head)[:-1] + f',"{key}":['
-    first = True
-    for item in items:
-        yield item if first else "," + item
-        first = False
+    yield from _joined(items)
     yield "]}"

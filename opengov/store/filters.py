@@ -13,6 +13,7 @@ import shapely
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     false,
     func,
     literal,
@@ -36,7 +37,19 @@ class FilterError(ValueError):
     """A filter names an unknown field or carries a value of the wrong type."""
 
 
+def bind_value(value: object) -> object:
+    """A :class:`~opengov.query.Param` becomes a named bind parameter; values pass through."""
+    return bindparam(value.name) if isinstance(value, q.Param) else value
+
+
+def coerce_value(ftype: str, value: object) -> object:
+    """A filter value converted to the Python type of a field (text from CQL2 or a URL)."""
+    return _coerce(ftype, value)
+
+
 def _coerce(ftype: str, value: object) -> object:
+    if isinstance(value, q.Param):
+        return bindparam(value.name)
     if not isinstance(value, str):
         return value
     try:
@@ -106,7 +119,8 @@ class FilterCompiler:
             )
         if isinstance(node, q.Like):
             def like(c, _t):
-                return c.ilike(node.pattern) if node.case_insensitive else c.like(node.pattern)
+                pattern = bind_value(node.pattern)
+                return c.ilike(pattern) if node.case_insensitive else c.like(pattern)
             return self._per_column(node.field, like)
         if isinstance(node, q.IsNull):
             return self._per_column(node.field, lambda c, _t: c.is_(None))
@@ -132,7 +146,7 @@ class FilterCompiler:
     def bbox(self, box: q.BBox) -> ColumnElement:
         """Features intersecting ``box``: index candidates, exact test only across the edge."""
         self._require_spatial()
-        minx, miny, maxx, maxy = box.as_tuple()
+        minx, miny, maxx, maxy = (bind_value(v) for v in box.as_tuple())
         t = self.table.c
         if self.dialect == "postgresql":
             env = func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)

@@ -9,13 +9,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from threading import Lock
 
-from sqlalchemy import Engine, and_, bindparam, func, insert, or_, select, update
+from sqlalchemy import (
+    Engine,
+    LargeBinary,
+    and_,
+    bindparam,
+    cast,
+    func,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from opengov import query as q
 from opengov.collections import Collection, Registry
 from opengov.cursor import Cursor
+from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
-from opengov.store.filters import FilterCompiler, FilterError
+from opengov.store.filters import FilterCompiler, FilterError, bind_value, coerce_value
 from opengov.store.tables import build_metadata
 from opengov.store.types import utcnow
 
@@ -115,6 +127,8 @@ class Repository:
         self.collection = collection
         self.table = store.table(collection.table_name)
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
+        self._state_sql: CompiledStatement | None = None
+        self._shapes = _LRU(256)  # compiled page statements by query shape
 
     # -- state ----------------------------------------------------------------------------------
     @contextmanager
@@ -127,13 +141,14 @@ class Repository:
                 yield own
 
     def state(self, conn=None) -> CollectionState:
-        t = self.store.table("collection_state")
-        stmt = select(t.c.version, t.c.modified, t.c.record_count).where(
-            t.c.collection_id == self.collection.id
-        )
+        if self._state_sql is None:
+            t = self.store.table("collection_state")
+            self._state_sql = CompiledStatement.of(
+                select(t.c.version, t.c.modified, t.c.record_count)
+                .where(t.c.collection_id == bindparam("cid")), self.store.engine.dialect)
         with self._connection(conn) as c:
-            row = c.execute(stmt).first()
-        return CollectionState(*row) if row else CollectionState(0, None, 0)
+            rows = self._state_sql.execute(c, {"cid": self.collection.id})
+        return CollectionState(*rows[0]) if rows else CollectionState(0, None, 0)
 
     # -- reading --------------------------------------------------------------------------------
     def where(self, query: q.Query):
@@ -146,15 +161,15 @@ class Repository:
         if query.search:
             parts.append(self.compiler.text_match(query.search))
         if query.updated_since is not None:
-            parts.append(self.table.c._updated_at >= query.updated_since)
+            parts.append(self.table.c._updated_at >= bind_value(query.updated_since))
         if query.interval is not None:
             tf = self.collection.time_field
             if tf is None:
                 raise FilterError(f"collection {self.collection.id!r} has no time field")
             if query.interval.start is not None:
-                parts.append(self.table.c[tf] >= query.interval.start)
+                parts.append(self.table.c[tf] >= bind_value(query.interval.start))
             if query.interval.end is not None:
-                parts.append(self.table.c[tf] < query.interval.end)
+                parts.append(self.table.c[tf] < bind_value(query.interval.end))
         return and_(*parts) if parts else None
 
     def _sort_columns(self, query: q.Query) -> list[tuple[object, bool]]:
@@ -171,6 +186,7 @@ class Repository:
     def _after(keys, values, forward: bool):
         """Keyset condition: rows strictly after ``values`` in the (possibly reversed) order."""
         clauses = []
+        values = [bind_value(v) for v in values]
         for i, (col, desc) in enumerate(keys):
             cmp = col < values[i] if desc == forward else col > values[i]
             eqs = [keys[j][0] == values[j] for j in range(i)]
@@ -192,31 +208,33 @@ class Repository:
         self.store._counts.put(key, total)
         return total
 
+    def count_within(self, query: q.Query, version: int, limit: int, conn=None) -> int | None:
+        """The exact count when it is cached, free or cheap; None when it would scan more
+        than ``limit`` rows (callers then omit it rather than estimate)."""
+        cached = self.store._counts.get((self.collection.id, version, query.key()))
+        if cached is not None:
+            return cached
+        if self.where(query) is None and self.collection.kind == "batch":
+            state = self.state(conn)  # a batch load records its row count with its version
+            if state.version == version:
+                return state.record_count
+        total = self.count(q.Query(), version, conn)
+        return self.count(query, version, conn) if total <= limit else None
+
     def page(self, query: q.Query, version: int, *, with_count: bool = True,
-             columns: list[str] | None = None, conn=None) -> Page:
+             columns: list[str] | None = None, conn=None,
+             count_limit: int | None = None) -> Page:
         """One page in sort order, with cursors around it.
 
-        Items are the stored serialised records, or tuples of ``columns`` when given.
+        Items are the stored serialised records, or tuples of ``columns`` when given. With
+        ``count_limit`` the count is omitted when it would scan more rows than that.
         """
         keys = self._sort_columns(query)
         cursor = Cursor.decode(query.cursor, len(keys)) if query.cursor else None
         forward = cursor is None or cursor.direction == "next"
-        wanted = [self.table.c[c] for c in columns] if columns else [self.table.c._feature]
-        width = len(wanted)
-        stmt = select(*wanted, *(k for k, _ in keys)).select_from(self.table)
-        where = self.where(query)
-        if where is not None:
-            stmt = stmt.where(where)
-        if cursor is not None:
-            stmt = stmt.where(self._after(keys, cursor.key, forward))
-        order = []
-        for col, desc in keys:
-            order.append(col.desc() if desc == forward else col.asc())
-        stmt = stmt.order_by(*order).limit(query.limit + 1)
-        if query.offset and cursor is None:
-            stmt = stmt.offset(query.offset)
+        width = len(columns) if columns else 1
         with self._connection(conn) as c:
-            rows = c.execute(stmt).all()
+            rows = self._page_rows(c, query, keys, cursor, forward, columns)
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if not forward:
@@ -228,10 +246,62 @@ class Repository:
         has_prev = (cursor is not None or query.offset > 0) if forward else more
         return Page(
             items=items,
-            number_matched=self.count(query, version, conn) if with_count else None,
+            number_matched=self._number_matched(query, version, conn, with_count, count_limit),
             next=Cursor(last_key, "next") if has_next and last_key else None,
             prev=Cursor(first_key, "prev") if has_prev and first_key else None,
         )
+
+    def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
+                        columns: list[str] | None):
+        wanted = [self.table.c[c] for c in columns] if columns else [self._feature_bytes()]
+        stmt = select(*wanted, *(k for k, _ in keys)).select_from(self.table)
+        where = self.where(query)
+        if where is not None:
+            stmt = stmt.where(where)
+        if cursor_key is not None:
+            stmt = stmt.where(self._after(keys, cursor_key, forward))
+        stmt = stmt.order_by(*(col.desc() if desc == forward else col.asc()
+                               for col, desc in keys))
+        stmt = stmt.limit(query.limit + 1)
+        if query.offset and cursor_key is None:
+            stmt = stmt.offset(query.offset)
+        return stmt
+
+    def _feature_bytes(self):
+        """The stored JSON as UTF-8 bytes, so pages are joined without decoding each row."""
+        col = self.table.c._feature
+        if self.store.dialect == "postgresql":
+            return func.convert_to(col, "UTF8", type_=LargeBinary)
+        return cast(col, LargeBinary)
+
+    def _coerce_field(self, name: str, value: object) -> object:
+        return coerce_value(self.compiler.columns(name)[1], value)
+
+    def _page_rows(self, conn, query, keys, cursor, forward, columns) -> list:
+        """Rows of one page: through a statement compiled once per query shape when possible."""
+        try:
+            shape, values = parameterise(query, self._coerce_field)
+        except Unparameterisable:
+            stmt = self._page_statement(query, keys, cursor and cursor.key, forward, columns)
+            return list(conn.execute(stmt).all())
+        cursor_key = None
+        if cursor is not None:
+            cursor_key = tuple(q.Param(f"k{i}") for i in range(len(cursor.key)))
+            values.update({f"k{i}": v for i, v in enumerate(cursor.key)})
+        key = (repr(shape), cursor and cursor.direction, tuple(columns or ()))
+        compiled = self._shapes.get(key)
+        if compiled is None:
+            stmt = self._page_statement(shape, keys, cursor_key, forward, columns)
+            compiled = CompiledStatement.of(stmt, self.store.engine.dialect)
+            self._shapes.put(key, compiled)
+        return compiled.execute(conn, values)
+
+    def _number_matched(self, query, version, conn, with_count, count_limit) -> int | None:
+        if not with_count:
+            return None
+        if count_limit is None:
+            return self.count(query, version, conn)
+        return self.count_within(query, version, count_limit, conn)
 
     def facets(self, query: q.Query, names: tuple[str, ...],
                conn=None) -> dict[str, list[tuple]]:
@@ -247,6 +317,27 @@ class Repository:
                 rows = c.execute(stmt.order_by(func.count().desc(), col)).all()
                 out[name] = [(r[0], r[1]) for r in rows]
         return out
+
+    def extent(self, conn=None) -> tuple[tuple | None, tuple | None]:
+        """``((minx, miny, maxx, maxy) | None, (first, last) | None)``: the bounding box of the
+        geometries and the range of the time field (one aggregate; callers cache it per
+        version)."""
+        t = self.table
+        cols = []
+        if self.collection.spatial:
+            cols += [func.min(t.c._minx), func.min(t.c._miny), func.max(t.c._maxx),
+                     func.max(t.c._maxy)]
+        if self.collection.time_field:
+            tf = t.c[self.collection.time_field]
+            cols += [func.min(tf), func.max(tf)]
+        if not cols:
+            return None, None
+        with self._connection(conn) as c:
+            row = list(c.execute(select(*cols)).one())
+        box = tuple(row[:4]) if self.collection.spatial else None
+        times = tuple(row[-2:]) if self.collection.time_field else None
+        return (box if box and box[0] is not None else None,
+                times if times and times[0] is not None else None)
 
     def get(self, record_id: str, conn=None) -> str | None:
         """The serialised record with ``record_id``, or None."""

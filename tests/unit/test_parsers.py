@@ -110,3 +110,12 @@ def test_search_document_tokens_are_folded_words(text):
     doc = search_document(text)
     assert doc.split() == tokens(text)
     assert all(t.isalnum() and t.isascii() for t in doc.split())
+
+
+@given(st.lists(st.text(max_size=300), max_size=60), st.integers(1, 2000))
+def test_buffered_keeps_every_byte_in_order(chunks, size):
+    from opengov.encoders import buffered
+
+    blocks = list(buffered(chunks, size))
+    assert b"".join(blocks) == "".join(chunks).encode()
+    assert all(blocks)

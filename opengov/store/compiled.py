@@ -1,0 +1,117 @@
+"""Compile a query *shape* once, then run it straight on the driver.
+
+Building and compiling SQLAlchemy expressions costs far more than the indexed query itself on
+the hot list path (about 1 ms against 30 µs). A request's Query is split into a hashable shape
+(values replaced by named :class:`~opengov.query.Param` placeholders) and its values; the shape
+is built and compiled by SQLAlchemy Core once per process, and each request only binds its
+values (through the column types' own bind processors) and runs the SQL on the DBAPI cursor of
+the request's connection.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from itertools import count
+
+from opengov import query as q
+
+
+@dataclass(frozen=True)
+class CompiledStatement:
+    """SQL text plus what is needed to bind values and read rows without SQLAlchemy."""
+
+    sql: str
+    defaults: dict
+    positions: tuple[str, ...] | None  # qmark dialects: parameter names in order
+    bind_processors: dict[str, Callable]
+    result_processors: tuple[Callable | None, ...]
+
+    @classmethod
+    def of(cls, stmt, dialect) -> CompiledStatement:
+        compiled = stmt.compile(dialect=dialect)
+        binds = {name: bp.type.dialect_impl(dialect).bind_processor(dialect)
+                 for name, bp in compiled.binds.items()}
+        results = tuple(col.type.dialect_impl(dialect).result_processor(dialect, None)
+                        for col in stmt.selected_columns)
+        return cls(
+            sql=compiled.string,
+            defaults={name: bp.effective_value for name, bp in compiled.binds.items()
+                      if not bp.required},
+            positions=tuple(compiled.positiontup) if compiled.positiontup else None,
+            bind_processors={k: v for k, v in binds.items() if v is not None},
+            result_processors=results,
+        )
+
+    def execute(self, conn, values: dict) -> list[tuple]:
+        """Run on ``conn`` (a SQLAlchemy Connection, inside its transaction)."""
+        params = {**self.defaults, **values}
+        for name, process in self.bind_processors.items():
+            params[name] = process(params[name])
+        args = tuple(params[n] for n in self.positions) if self.positions else params
+        if not conn.in_transaction():
+            conn.begin()
+        cursor = conn.connection.dbapi_connection.cursor()
+        try:
+            cursor.execute(self.sql, args)
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+        processors = self.result_processors
+        if not any(processors):
+            return rows
+        return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True))
+                for row in rows]
+
+
+class Unparameterisable(Exception):
+    """This query takes the ordinary (uncached) path."""
+
+
+def parameterise(query: q.Query, coerce: Callable[[str, object], object]):
+    """``(shape, values)``: the query with every value replaced by a Param, and the values.
+
+    ``coerce(field, value)`` converts filter values to their field's Python type. Text search
+    and geometry filters raise :class:`Unparameterisable` (their SQL depends on the value).
+    """
+    names = count()
+    values: dict[str, object] = {}
+
+    def param(value: object, field: str | None = None) -> q.Param:
+        name = f"v{next(names)}"
+        values[name] = coerce(field, value) if field else value
+        return q.Param(name)
+
+    def walk(node: q.Filter) -> q.Filter:
+        if isinstance(node, q.And | q.Or):
+            return type(node)(tuple(walk(i) for i in node.items))
+        if isinstance(node, q.Not):
+            return q.Not(walk(node.item))
+        if isinstance(node, q.Compare):
+            return replace(node, value=param(node.value, node.field))
+        if isinstance(node, q.In):
+            return replace(node, values=tuple(param(v, node.field) for v in node.values))
+        if isinstance(node, q.Between):
+            return replace(node, low=param(node.low, node.field),
+                           high=param(node.high, node.field))
+        if isinstance(node, q.Like):
+            return replace(node, pattern=param(node.pattern))
+        if isinstance(node, q.IsNull):
+            return node
+        raise Unparameterisable(type(node).__name__)
+
+    if query.search:
+        raise Unparameterisable("search")
+    shape = replace(
+        query,
+        filter=walk(query.filter) if query.filter is not None else None,
+        bbox=q.BBox(*(param(v) for v in query.bbox.as_tuple())) if query.bbox else None,
+        updated_since=param(query.updated_since) if query.updated_since else None,
+        interval=q.Interval(
+            param(query.interval.start) if query.interval.start else None,
+            param(query.interval.end) if query.interval.end else None,
+        ) if query.interval else None,
+        cursor=None,
+        extra={},
+    )
+    return shape, values
