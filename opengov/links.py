@@ -13,7 +13,10 @@ from opengov.cursor import Cursor
 def base_url() -> str:
     """The public base URL (setting, or the request's host) without a trailing slash."""
     configured = current().settings.base_url
-    return configured.rstrip("/") if configured else request.host_url.rstrip("/")
+    if configured:
+        return configured.rstrip("/")
+    # Built by hand: ``request.host_url`` re-parses the whole URL (IRI conversion) every time.
+    return f"{request.scheme}://{request.host}{request.script_root}"
 
 
 def url_for_path(path: str, params: dict | None = None) -> str:
