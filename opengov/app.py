@@ -55,7 +55,12 @@ def create_app(config: dict | None = None) -> Flask:
         api.register_blueprint(blp)
     wildcard = settings.cors_origins.strip() == "*"
     origins = "*" if wildcard else [o.strip() for o in settings.cors_origins.split(",") if o]
-    CORS(app, origins=origins, send_wildcard=wildcard, methods=["GET", "HEAD", "OPTIONS"],
+    # Browser apps on other origins read everything and submit reports / readings; keys are
+    # bearer tokens (never cookies), so no credentials mode is needed.
+    CORS(app, origins=origins, send_wildcard=wildcard,
+         methods=["GET", "HEAD", "OPTIONS", "POST", "PATCH"],
+         allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match",
+                        "Idempotency-Key", "Accept"],
          expose_headers=EXPOSED_HEADERS, max_age=86400)
     compression.install(app, settings.compress_min_bytes)
     return app

@@ -1,4 +1,4 @@
-"""The ``opengov`` command: init, load, serve, openapi, synth, keys."""
+"""The ``opengov`` command: init, load, serve, openapi, dictionary, synth, keys, export."""
 
 from __future__ import annotations
 
@@ -154,6 +154,26 @@ def synth_cameras(ctx: click.Context, count: int, seed: int, output: Path | None
                      echo=click.echo)
 
 
+@synth.command("readings")
+@click.option("--stations", default=60, show_default=True, type=click.IntRange(1, 78),
+              help="Air stations (8 parameters each).")
+@click.option("--hours", default=21_000, show_default=True, type=click.IntRange(1))
+@click.option("--seed", default=7, show_default=True, type=int)
+@click.pass_context
+def synth_readings(ctx: click.Context, stations: int, hours: int, seed: int) -> None:
+    """The monitoring benchmark set (default 60 × 8 × 21,000 ≈ 10 million readings).
+
+    Replaces the monitoring stations and every stored reading.
+    """
+    from opengov.monitoring.sample import synth_readings as generate
+    from opengov.store.migrate import upgrade
+
+    app = _app(ctx)
+    upgrade(_store(ctx).engine)
+    generate(_store(ctx), app.extensions["opengov"].settings.datasets_path, stations, hours,
+             seed, echo=click.echo)
+
+
 @main.group()
 def keys() -> None:
     """Manage API keys."""
@@ -210,6 +230,23 @@ def keys_revoke(ctx: click.Context, key_id: int) -> None:
     if not revoke_key(_store(ctx), key_id):
         raise click.ClickException(f"no active key {key_id}")
     click.echo(f"key {key_id} revoked")
+
+
+@main.command()
+@click.argument("dataset")
+@click.option("--format", "fmt", required=True,
+              help="File format, as in /datasets/{id}/download.{format}: csv, geojson, ndjson, "
+                   "gpkg, parquet, fgb or shp.zip.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the file.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.pass_context
+def export(ctx: click.Context, dataset: str, fmt: str, output: Path, quiet: bool) -> None:
+    """Write DATASET's current version to a file, byte-for-byte its download."""
+    from opengov.catalog.export import export_dataset
+
+    sha256 = export_dataset(_app(ctx), dataset, fmt, output, progress=not quiet)
+    click.echo(f"wrote {output} ({output.stat().st_size} bytes, sha256 {sha256})")
 
 
 if __name__ == "__main__":

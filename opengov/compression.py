@@ -34,6 +34,8 @@ def install(app: Flask, min_bytes: int) -> None:
             or "Content-Encoding" in response.headers
             or response.mimetype not in COMPRESSIBLE
             or request.method == "HEAD"
+            # Files for download keep their exact bytes, length and range support.
+            or response.headers.get("Content-Disposition", "").startswith("attachment")
         ):
             return response
         if response.is_streamed:

@@ -103,6 +103,8 @@ def load_all(store: Store, root: Path, *, profile: str = "full", only: Iterable[
     for collection in store.registry:
         if wanted and collection.id not in wanted:
             continue
+        if collection.kind == "live":
+            continue  # written continuously by its service; a load must never replace it
         files = find_dataset(root, collection)
         if files is None:
             if wanted:
@@ -110,4 +112,15 @@ def load_all(store: Store, root: Path, *, profile: str = "full", only: Iterable[
             continue
         results.append(load_collection(store, collection, files, profile=profile,
                                        progress=progress))
+    results.extend(load_generated(store, profile, wanted))
     return results
+
+
+def load_generated(store: Store, profile: str, wanted: set[str]) -> list[LoadResult]:
+    """Live sample data a capability generates at load time (``load_sample(store, profile)``)."""
+    from opengov.modules import loaded
+
+    if wanted:  # a partial load (``--only``) leaves generated data alone
+        return []
+    return [m.load_sample(store, profile) for m in loaded()
+            if callable(getattr(m, "load_sample", None))]

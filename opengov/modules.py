@@ -16,10 +16,10 @@ MODULES = (
     "opengov.servicecentres",
     "opengov.adminunits",
     # land (issue 3)
-    # ogcapi (issue 4)
-    # monitoring (issue 5)
-    # reports (issue 6)
-    # catalog (issue 7)
+    "opengov.ogcapi",
+    "opengov.monitoring",
+    "opengov.reports",
+    "opengov.catalog",
     # gateway (issue 8)
     "opengov.auth",
 )

@@ -70,6 +70,51 @@ class Settings:
     log_level: str = field(
         default="INFO", metadata={"env": "OPENGOV_LOG_LEVEL", "help": "Python logging level."}
     )
+    map_tile_url: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_MAP_TILE_URL",
+            "help": "Basemap tile URL template for /map (e.g. `https://tiles.example/{z}/{x}/{y}.png`);"
+            " empty draws the data on a blank background (works offline).",
+        },
+    )
+    reports_rate_limit: str = field(
+        default="20/minute;200/day",
+        metadata={
+            "env": "OPENGOV_REPORTS_RATE_LIMIT",
+            "help": "Report submissions allowed per client (API key, else IP address), in "
+            "flask-limiter notation; `;` separates several limits.",
+        },
+    )
+    ratelimit_storage_url: str = field(
+        default="memory://",
+        metadata={
+            "env": "OPENGOV_RATELIMIT_STORAGE_URL",
+            "help": "Where rate-limit counters live: `memory://` (per worker) or "
+            "`redis://host:6379/0` (shared by every worker and server).",
+        },
+    )
+    reports_max_body_bytes: int = field(
+        default=27 * 1024 * 1024,
+        metadata={
+            "env": "OPENGOV_REPORTS_MAX_BODY_BYTES",
+            "help": "Largest report submission body (5 photos of 5 MB plus text); larger is 413.",
+        },
+    )
+    reports_contact_retention_days: int = field(
+        default=30,
+        metadata={
+            "env": "OPENGOV_REPORTS_CONTACT_RETENTION_DAYS",
+            "help": "Reporters' contact details are erased this many days after a report closes.",
+        },
+    )
+    reports_idempotency_hours: int = field(
+        default=24,
+        metadata={
+            "env": "OPENGOV_REPORTS_IDEMPOTENCY_HOURS",
+            "help": "How long an `Idempotency-Key` replays its first submission.",
+        },
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -32,8 +32,7 @@ class CompiledStatement:
         compiled = stmt.compile(dialect=dialect)
         binds = {name: bp.type.dialect_impl(dialect).bind_processor(dialect)
                  for name, bp in compiled.binds.items()}
-        results = tuple(col.type.dialect_impl(dialect).result_processor(dialect, None)
-                        for col in stmt.selected_columns)
+        results = tuple(_result_processor(col.type, dialect) for col in stmt.selected_columns)
         return cls(
             sql=compiled.string,
             defaults={name: bp.effective_value for name, bp in compiled.binds.items()
@@ -62,6 +61,18 @@ class CompiledStatement:
             return rows
         return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True))
                 for row in rows]
+
+
+def _result_processor(type_, dialect) -> Callable | None:
+    """The type's row-value converter; None where the driver's value is already right.
+
+    Some dialect types (psycopg's Float) need the column's type code to choose a converter;
+    psycopg already returns floats for ``float8``, so none is needed there.
+    """
+    try:
+        return type_.dialect_impl(dialect).result_processor(dialect, None)
+    except TypeError:
+        return None
 
 
 class Unparameterisable(Exception):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from threading import Lock
 
@@ -250,6 +250,28 @@ class Repository:
             next=Cursor(last_key, "next") if has_next and last_key else None,
             prev=Cursor(first_key, "prev") if has_prev and first_key else None,
         )
+
+    def stream(self, query: q.Query, *, columns: list[str] | None = None,
+               batch: int = 5000) -> Iterator[list]:
+        """Every row matching ``query`` in sort order, ``batch`` rows at a time.
+
+        Keyset paging as in :meth:`page` (a short connection per batch, memory bounded by one
+        batch); the page-size limit does not apply. Added for whole-dataset downloads.
+        """
+        keys = self._sort_columns(query)
+        width = len(columns) if columns else 1
+        query = replace(query, limit=batch, offset=0, cursor=None)
+        after = None
+        while True:
+            stmt = self._page_statement(query, keys, after, True, columns)
+            with self._connection() as c:
+                rows = c.execute(stmt).all()
+            if rows:
+                last = min(len(rows), batch)
+                yield [r[:width] for r in rows[:last]] if columns else [r[0] for r in rows[:last]]
+                after = tuple(rows[last - 1][width:])
+            if len(rows) <= batch:
+                return
 
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
                         columns: list[str] | None):

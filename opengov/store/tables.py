@@ -117,4 +117,10 @@ def build_metadata(registry: Registry) -> MetaData:
     platform_tables(metadata)
     for collection in registry:
         collection_table(metadata, collection)
+    # Live tables a capability declares itself (e.g. readings): ``define_tables(metadata)``.
+    from opengov.modules import loaded
+
+    for module in loaded():
+        if callable(getattr(module, "define_tables", None)):
+            module.define_tables(metadata)
     return metadata

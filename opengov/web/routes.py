@@ -51,14 +51,21 @@ def landing():
         {"rel": "service-doc", "type": "text/html", "title": "API documentation (Swagger UI)",
          "href": url_for_path("/docs")},
         {"rel": "status", "type": "application/json", "href": url_for_path("/health")},
+        {"rel": "data", "type": "application/json", "title": "OGC API – Features",
+         "href": url_for_path("/ogc")},
+        {"rel": "data", "type": "application/json", "title": "Open-data catalogue (datasets)",
+         "href": url_for_path("/datasets")},
+        {"rel": "alternate", "type": "text/html", "title": "Map viewer",
+         "href": url_for_path("/map")},
     ]
     for collection in ctx.registry:
         links.append({"rel": "data", "type": "application/geo+json" if collection.spatial
                       else "application/json", "title": collection.title["en"],
                       "href": url_for_path("/" + collection.id)})
     return {"title": "opengov", "version": __version__,
-            "description": "Public data API: procedures, cameras, administrative units and "
-                           "service centres.", "links": links}
+            "description": "Public data API: procedures, cameras, administrative units, service "
+                           "centres, environmental monitoring, citizen reports, OGC API – "
+                           "Features and an open-data catalogue.", "links": links}
 
 
 @blp.route("/health")

@@ -35,9 +35,11 @@ def counts(output: str) -> dict[str, tuple[int, int]]:
 
 
 def test_init_then_load_is_idempotent(run):
-    assert "revision 0001" in run("init")
+    from opengov.store.migrate import head_revisions
+
+    assert f"revision {', '.join(head_revisions())}" in run("init")
     first = counts(run("load"))
-    assert set(first) == {"admin-units", "service-centres", "cameras", "procedures"}
+    assert {"admin-units", "service-centres", "cameras", "procedures"} <= set(first)
     assert all(new > 0 and unchanged == 0 for new, unchanged in first.values())
     second = counts(run("load"))
     assert all(new == 0 and unchanged == first[name][0]

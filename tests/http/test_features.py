@@ -216,3 +216,11 @@ def test_spatial_responses_state_crs_and_last_modified(client):
     assert health["collections"]["cameras"]["version"] >= 1
     assert "Content-Crs" not in client.get("/cameras?limit=1&f=csv").headers
     assert "Content-Crs" not in client.get("/procedures?limit=1").headers
+
+
+def test_csv_of_polygons_with_numbers(client):
+    response = client.get("/admin-units?f=csv&limit=5&sort=-area_km2")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    areas = [float(r["area_km2"]) for r in rows]
+    assert areas == sorted(areas, reverse=True) and rows[0]["wkt"].startswith("POLYGON")

@@ -1,0 +1,28 @@
+"""Environmental monitoring: stations, parameters, readings, VN_AQI and QCVN 05 exceedances."""
+
+
+def collections():
+    from opengov.monitoring.collection import PARAMETERS, STATIONS
+
+    return (STATIONS, PARAMETERS)
+
+
+def define_tables(metadata):
+    """Declare the live readings table on ``metadata`` (the store's schema)."""
+    from opengov.monitoring import readings_table
+
+    readings_table.define_tables(metadata)
+
+
+def blueprints():
+    from opengov.monitoring import views_aqi, views_readings  # noqa: F401  (register views)
+    from opengov.monitoring.routes import blp
+
+    return [blp]
+
+
+def load_sample(store, profile: str):
+    """Generate the sample readings into an empty readings table (``opengov load``/``serve``)."""
+    from opengov.monitoring.sample import load_sample_readings
+
+    return load_sample_readings(store, profile)

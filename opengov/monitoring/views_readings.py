@@ -1,0 +1,207 @@
+"""``/monitoring/readings`` (read and ingest) and ``/monitoring/latest``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import marshmallow as ma
+import pandas as pd
+from flask import Response, g, request
+
+from opengov.auth import BEARER_DOC, require_role
+from opengov.context import current
+from opengov.cursor import Cursor, CursorError
+from opengov.errors import ApiError
+from opengov.links import page_url
+from opengov.monitoring import ingest, queries
+from opengov.monitoring.encoding import csv_stream, json_stream, records
+from opengov.monitoring.routes import blp
+from opengov.monitoring.sample import sample_stations
+from opengov.monitoring.schemas import (
+    IngestResultSchema,
+    LatestArgs,
+    ReadingsArgs,
+    ReadingsPageSchema,
+)
+from opengov.negotiation import negotiate
+
+DEFAULT_PAGE = 1000
+CSV_EXAMPLE = ("station,parameter,time,value,unit,flag\r\n"
+               "aq-001,pm25,2026-01-10T16:00:00Z,17.43,µg/m³,valid\r\n")
+JSON_EXAMPLE = {"meta": {"resolution": "raw", "returned": 1}, "links": [], "results": [
+    {"station": "aq-001", "parameter": "pm25", "time": "2026-01-10T16:00:00Z", "value": 17.43,
+     "unit": "µg/m³", "flag": "valid"}]}
+
+
+def _epoch(value: datetime | None) -> int | None:
+    return None if value is None else int(value.timestamp())
+
+
+def _selection(args: dict) -> queries.Selection:
+    start, end = _epoch(args.get("start")), _epoch(args.get("end"))
+    if start is not None and end is not None and end <= start:
+        raise ApiError(400, "`to` must be after `from`.", errors=[
+            {"location": "query", "field": "to", "messages": ["must be after from"]}])
+    return queries.Selection(tuple(args["station"]), tuple(args.get("parameter") or ()),
+                             start, end)
+
+
+def _after(token: str | None) -> tuple | None:
+    if not token:
+        return None
+    try:
+        key = Cursor.decode(token, 3).key
+    except CursorError as exc:
+        raise ApiError(400, str(exc), errors=[{"location": "query", "field": "cursor",
+                                               "messages": [str(exc)]}]) from exc
+    if not (isinstance(key[0], str) and isinstance(key[1], str) and isinstance(key[2], int)):
+        raise ApiError(400, "malformed cursor")
+    return key
+
+
+def _months(rows: list[tuple]) -> list[tuple]:
+    """Fold daily buckets into local calendar months (hour-weighted means)."""
+    out: dict[tuple, list] = {}
+    for station, parameter, day, mean, low, high, hours in rows:
+        local = datetime.fromtimestamp(day + queries.LOCAL_OFFSET, UTC)
+        start = int(datetime(local.year, local.month, 1, tzinfo=UTC).timestamp()) \
+            - queries.LOCAL_OFFSET
+        acc = out.setdefault((station, parameter, start), [0.0, low, high, 0])
+        acc[0] += mean * hours
+        acc[1], acc[2], acc[3] = min(acc[1], low), max(acc[2], high), acc[3] + hours
+    return [(s, p, t, a[0] / a[3], a[1], a[2], a[3]) for (s, p, t), a in out.items()]
+
+
+def _aggregated(store, sel: queries.Selection, resolution: str, agg: str) -> list[tuple]:
+    rows = queries.hourly(store, sel) if resolution == "hour" else queries.days(store, sel)
+    if resolution == "month":
+        rows = _months(rows)
+    pick = {"avg": 3, "min": 4, "max": 5, "count": 6}[agg]
+    return [(r[0], r[1], r[2], round(r[pick], 4) if agg != "count" else r[6], r[6])
+            for r in rows]
+
+
+@blp.route("/readings")
+@blp.doc(summary="Readings: raw values or hourly/daily/monthly aggregates",
+         description="Raw readings are paged with a keyset cursor (`next` link) in JSON; CSV "
+                     "(`f=csv` or `Accept: text/csv`) streams the whole range. Aggregates use "
+                     "valid readings only; days and months are local (UTC+7). Times are the "
+                     "start of the hour (or bucket), ISO 8601 UTC; ranges are half-open.")
+@blp.arguments(ReadingsArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+@blp.response(200, ReadingsPageSchema, example=JSON_EXAMPLE, description="Readings")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
+                  example=CSV_EXAMPLE)
+def get_readings(args):
+    fmt = negotiate(("json", "csv"), "json", spatial=False)
+    store = current().store
+    sel = _selection(args)
+    resolution = args["resolution"]
+    headers = {"Cache-Control": "public, max-age=60"}
+    if resolution != "raw":
+        rows = _aggregated(store, sel, resolution, args["agg"])  # bounded: one per bucket
+        if fmt == "csv":
+            return Response(b"".join(csv_stream([rows], True)), mimetype="text/csv",
+                            headers=headers)
+        head = {"meta": {"resolution": resolution, "agg": args["agg"], "returned": len(rows)},
+                "links": [{"rel": "self", "href": page_url(), "type": "application/json"}]}
+        return Response(b"".join(json_stream(head, [rows], True)),
+                        mimetype="application/json", headers=headers)
+    after = _after(args.get("cursor"))
+    if fmt == "csv":
+        batches = queries.raw(store, sel, after=after, limit=args.get("limit"))
+        return Response(csv_stream(batches, False), mimetype="text/csv", headers=headers)
+    limit = args.get("limit") or DEFAULT_PAGE
+    rows = [r for batch in queries.raw(store, sel, after=after, limit=limit + 1) for r in batch]
+    links = [{"rel": "self", "href": page_url(), "type": "application/json"}]
+    if len(rows) > limit:
+        rows = rows[:limit]
+        token = Cursor(tuple(rows[-1][:3]), "next").encode()
+        links.append({"rel": "next", "href": page_url(cursor=token),
+                      "type": "application/json"})
+    head = {"meta": {"resolution": "raw", "returned": len(rows)}, "links": links}
+    response = Response(json_stream(head, [rows], False), mimetype="application/json",
+                        headers=headers)
+    if len(links) > 1:
+        response.headers["Link"] = f'<{links[1]["href"]}>; rel="next"'
+    return response
+
+
+@blp.route("/readings", methods=["POST"])
+@blp.doc(summary="Ingest a batch of readings (role ingest)",
+         description=f"Up to {ingest.MAX_BATCH} readings as JSON (`{{\"readings\": [...]}}`) or "
+                     "CSV (header `station,parameter,time,value[,unit][,flag]`). Every row is "
+                     "checked first (station, parameter, unit, finite value in range, time with "
+                     "offset and not in the future); any bad row answers 422 listing them, and "
+                     "nothing is written. A reading already stored (same station, parameter, "
+                     "time) is skipped and counted as a duplicate, so resending is safe. A key "
+                     "scoped to an operator writes only that operator's stations.",
+         requestBody={"required": True, "content": {
+             "application/json": {"schema": {"type": "object", "properties": {"readings": {
+                 "type": "array", "items": {"type": "object", "properties": {
+                     "station": {"type": "string"}, "parameter": {"type": "string"},
+                     "time": {"type": "string", "format": "date-time"},
+                     "value": {"type": "number"}, "unit": {"type": "string"},
+                     "flag": {"type": "string", "enum": ["valid", "suspect", "invalid"]}},
+                     "required": ["station", "parameter", "time", "value"]}}}},
+                 "example": {"readings": [{"station": "aq-001", "parameter": "pm25",
+                                           "time": "2026-01-15T08:00:00+07:00",
+                                           "value": 21.4, "unit": "µg/m³"}]}},
+             "text/csv": {"schema": {"type": "string"},
+                          "example": "station,parameter,time,value\r\n"
+                                     "aq-001,pm25,2026-01-15T08:00:00+07:00,21.4\r\n"}}},
+         **BEARER_DOC)
+@blp.response(200, IngestResultSchema, description="Nothing new (a resend)", example={
+    "received": 1, "inserted": 0, "duplicates": 1, "resend": True})
+@blp.alt_response(201, schema=IngestResultSchema, description="Readings stored", example={
+    "received": 1, "inserted": 1, "duplicates": 0, "resend": False})
+@blp.alt_response(401, response="UNAUTHORIZED")
+@blp.alt_response(403, response="FORBIDDEN")
+@blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
+@blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
+@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@require_role("ingest")
+def post_readings():
+    mimetype = request.mimetype
+    try:
+        if mimetype == "application/json" or mimetype.endswith("+json"):
+            frame = ingest.parse_json(request.get_data())
+        elif mimetype in ("text/csv", "application/csv"):
+            frame = ingest.parse_csv(request.get_data())
+        else:
+            raise ApiError(415, "Send the batch as application/json or text/csv (got "
+                                f"{mimetype or 'no Content-Type'}).")
+    except ingest.BatchError as exc:
+        raise ApiError(exc.status, str(exc)) from exc
+    outcome = ingest.ingest(current().store, frame, g.api_key.scope, pd.Timestamp.now(tz="UTC"))
+    if outcome.forbidden:
+        raise ApiError(403, f"Your key may write only stations of operator {g.api_key.scope!r}.",
+                       errors=outcome.errors)
+    if outcome.errors:
+        raise ApiError(422, f"{outcome.bad_rows} of {outcome.received} readings are invalid; "
+                            "nothing was written.", errors=outcome.errors, kind="validation")
+    body = {"received": outcome.received, "inserted": outcome.inserted,
+            "duplicates": outcome.duplicates, "resend": outcome.inserted == 0}
+    return body, 201 if outcome.inserted else 200
+
+
+@blp.route("/latest")
+@blp.doc(summary="The newest reading of each station and parameter",
+         description="Like OpenAQ's `latest`: one row per station and parameter that has data.")
+@blp.arguments(LatestArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+@blp.response(200, ReadingsPageSchema, example=JSON_EXAMPLE, description="Newest readings")
+@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
+                  example=CSV_EXAMPLE)
+def get_latest(args):
+    fmt = negotiate(("json", "csv"), "json", spatial=False)
+    store = current().store
+    wanted_stations = set(args.get("station") or ())
+    wanted_parameters = set(args.get("parameter") or ())
+    pairs = [(s, p) for s, params in sample_stations(store, None) for p in params
+             if (not wanted_stations or s in wanted_stations)
+             and (not wanted_parameters or p in wanted_parameters)]
+    rows = queries.latest(store, pairs)
+    headers = {"Cache-Control": "public, max-age=60"}
+    if fmt == "csv":
+        return Response(csv_stream([rows], False), mimetype="text/csv", headers=headers)
+    return {"meta": {"resolution": "raw", "returned": len(rows)}, "links": [],
+            "results": records(rows, False)}

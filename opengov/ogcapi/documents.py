@@ -1,0 +1,150 @@
+"""The JSON documents of OGC API – Features: landing page, conformance, collection metadata.
+
+Also :func:`document_response`, which answers any of them as JSON or HTML with an ETag.
+"""
+
+from __future__ import annotations
+
+from flask import Response, current_app, request
+
+from opengov import __version__
+from opengov.collections import Collection
+from opengov.conditional import finish, make_etag, not_modified
+from opengov.context import current
+from opengov.geo.crs import CRS84, SUPPORTED
+from opengov.geo.geojson import dumps
+from opengov.links import url_for_path
+from opengov.negotiation import negotiate
+from opengov.ogcapi.html import render
+
+PREFIX = "/ogc"
+OPENAPI_MEDIA_TYPE = "application/vnd.oai.openapi+json;version=3.0"
+OGC_REL = "http://www.opengis.net/def/rel/ogc/1.0/"
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+
+# Conformance classes, from the standards' own conformance sections: OGC 17-069r4 (Part 1),
+# OGC 18-058r1 (Part 2), OGC 19-079r2 (Part 3) and OGC 21-065r2 (CQL2).
+CONFORMANCE = (
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
+    "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
+    "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/queryables-query-parameters",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/filter",
+    "http://www.opengis.net/spec/ogcapi-features-3/1.0/conf/features-filter",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-cql2",
+    "http://www.opengis.net/spec/cql2/1.0/conf/cql2-text",
+    "http://www.opengis.net/spec/cql2/1.0/conf/advanced-comparison-operators",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions",
+    "http://www.opengis.net/spec/cql2/1.0/conf/basic-spatial-functions-plus",
+)
+
+
+def _link(rel: str, path: str, media_type: str, title: str | None = None, **params) -> dict:
+    link = {"rel": rel, "type": media_type, "href": url_for_path(path, params or None)}
+    if title:
+        link["title"] = title
+    return link
+
+
+def landing_document() -> dict:
+    links = [
+        _link("self", PREFIX, "application/json", "This document"),
+        _link("alternate", PREFIX, "text/html", "This document as HTML", f="html"),
+        _link("service-desc", "/openapi.json", OPENAPI_MEDIA_TYPE, "OpenAPI 3.0 document"),
+        _link("service-doc", "/docs", "text/html", "API documentation"),
+        _link("conformance", PREFIX + "/conformance", "application/json", "Conformance classes"),
+        _link(OGC_REL + "conformance", PREFIX + "/conformance", "application/json",
+              "Conformance classes"),
+        _link("data", PREFIX + "/collections", "application/json", "Collections"),
+        _link(OGC_REL + "data", PREFIX + "/collections", "application/json", "Collections"),
+        _link("related", "/map", "text/html", "Map viewer"),
+    ]
+    return {"title": "opengov – OGC API – Features",
+            "description": "Every spatial collection of opengov (synthetic sample data) through "
+                           "OGC API – Features Parts 1–3.", "version": __version__, "links": links}
+
+
+def conformance_document() -> dict:
+    return {"conformsTo": list(CONFORMANCE)}
+
+
+def _extent(collection: Collection) -> dict | None:
+    """Spatial and temporal extent, computed once per collection version and app."""
+    store = current().store
+    repo = store.repo(collection.id)
+    state = repo.state()
+    cache = current_app.extensions.setdefault("ogcapi_extents", {})
+    key = (collection.id, state.version)
+    if key not in cache:
+        cache[key] = repo.extent()
+    box, times = cache[key]
+    if box is None:
+        return None
+    extent: dict = {"spatial": {"bbox": [list(box)], "crs": CRS84}}
+    if times is not None:
+        extent["temporal"] = {"interval": [[t.isoformat().replace("+00:00", "Z")
+                                            for t in times]], "trs": GREGORIAN}
+    return extent
+
+
+def collection_document(collection: Collection) -> dict:
+    base = f"{PREFIX}/collections/{collection.id}"
+    doc: dict = {
+        "id": collection.id,
+        "title": collection.title["en"],
+        "description": collection.description["en"],
+        "keywords": list(collection.keywords),
+        "itemType": "feature",
+        "crs": list(SUPPORTED),
+        "storageCrs": CRS84,
+        "links": [
+            _link("self", base, "application/json", "This collection"),
+            _link("alternate", base, "text/html", "This collection as HTML", f="html"),
+            _link("items", base + "/items", "application/geo+json", "Features (GeoJSON)"),
+            _link("items", base + "/items", "text/html", "Features (HTML)", f="html"),
+            _link(OGC_REL + "queryables", base + "/queryables", "application/schema+json",
+                  "Queryables"),
+            _link("describedby", "/" + collection.id, "application/geo+json",
+                  "The same data through the domain endpoint"),
+        ],
+    }
+    extent = _extent(collection)
+    if extent is not None:
+        doc["extent"] = extent
+    return doc
+
+
+def collections_document(collections: list[Collection]) -> dict:
+    return {"links": [_link("self", PREFIX + "/collections", "application/json", "Collections"),
+                      _link("alternate", PREFIX + "/collections", "text/html",
+                            "Collections as HTML", f="html")],
+            "collections": [collection_document(c) for c in collections]}
+
+
+def _format() -> str:
+    """``f`` decides; else HTML only when the client prefers it (browsers), else JSON."""
+    if request.args.get("f"):
+        return negotiate(("json", "html"), "json", spatial=False)
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"],
+                                               default="application/json")
+    return "html" if best == "text/html" else "json"
+
+
+def document_response(doc: dict, *, template: str, title: str, version: object,
+                      media_type: str = "application/json", cache_seconds: int = 60,
+                      **html_context) -> Response:
+    """``doc`` as JSON (``media_type``) or as an HTML page, with an ETag from ``version``."""
+    fmt = _format()
+    etag = make_etag("ogc", request.path, version, fmt, request.query_string.decode())
+    cached = not_modified(etag, cache_seconds)
+    if cached is not None:
+        return cached
+    if fmt == "html":
+        response = Response(render(template, doc=doc, title=title, **html_context),
+                            content_type="text/html; charset=utf-8")
+    else:
+        response = Response(dumps(doc), content_type=media_type)
+    return finish(response, etag, cache_seconds)

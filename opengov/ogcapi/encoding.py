@@ -1,0 +1,76 @@
+"""Encoders the OGC views add to the shared ones: reshaped GeoJSON and HTML pages.
+
+The default GeoJSON path joins the stored feature bytes untouched. Only when a request asks for
+``properties``, a CRS other than CRS84 or ``simplify`` is each stored feature parsed and
+re-serialised (:class:`Reshape`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+
+import orjson
+from shapely.geometry import shape
+
+from opengov.encoders import ENCODERS, GeoJSONEncoder, PageBody
+from opengov.geo.crs import Crs, to_crs
+from opengov.geo.geojson import dumps, geometry_json
+
+
+@dataclass(frozen=True)
+class Reshape:
+    """What to change in each stored feature before sending it."""
+
+    crs: Crs
+    properties: tuple[str, ...] | None = None
+    simplify: float | None = None
+
+    @property
+    def needed(self) -> bool:
+        return self.properties is not None or not self.crs.is_default or bool(self.simplify)
+
+    def feature(self, text: str) -> str:
+        """One stored Feature JSON, reshaped."""
+        obj = orjson.loads(text)
+        if self.properties is not None:
+            props = obj.get("properties") or {}
+            obj["properties"] = {k: props[k] for k in self.properties if k in props}
+        if obj.get("geometry") and (self.simplify or not self.crs.is_default):
+            geom = shape(obj["geometry"])
+            if self.simplify:
+                geom = geom.simplify(self.simplify, preserve_topology=True)
+            obj["geometry"] = geometry_json(to_crs(geom, self.crs))
+        return dumps(obj)
+
+
+class ReshapedGeoJSONEncoder(GeoJSONEncoder):
+    """GeoJSON pages whose features go through a :class:`Reshape`."""
+
+    def __init__(self, reshape: Reshape):
+        self.reshape = reshape
+
+    def page(self, body: PageBody) -> Iterator[str]:
+        return super().page(replace(body, items=[self.reshape.feature(i) for i in body.items]))
+
+
+class HTMLEncoder:
+    """A server-rendered page of features; ``render(features, body)`` returns the HTML."""
+
+    media_type = "text/html; charset=utf-8"
+
+    def __init__(self, render: Callable[[list[dict], PageBody], str]):
+        self.render = render
+
+    def columns(self, collection, summary) -> None:
+        return None  # the stored Feature JSON
+
+    def page(self, body: PageBody) -> Iterator[str]:
+        # Rendered now, inside the request (templates need it), not while streaming.
+        return iter([self.render([orjson.loads(i) for i in body.items], body)])
+
+
+def feature_encoders(reshape: Reshape, html: Callable[[list[dict], PageBody], str]) -> dict:
+    """The formats of an OGC items page, GeoJSON first (the default)."""
+    geojson = ReshapedGeoJSONEncoder(reshape) if reshape.needed else ENCODERS["geojson"]
+    return {"geojson": geojson, "html": HTMLEncoder(html), "csv": ENCODERS["csv"]}

@@ -1,0 +1,130 @@
+"""The ``/ogc`` blueprint: landing page, conformance and the collections list.
+
+Per-collection paths (``/collections/{id}``, ``…/items``, ``…/queryables``) are registered by
+:func:`opengov.ogcapi.items.register_collection` with the collection id written into the path,
+so the OpenAPI document states each collection's own ``limit`` default and maximum (GDAL reads
+the maximum from there).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import marshmallow as ma
+
+from opengov import __version__
+from opengov.api import Blueprint
+from opengov.context import current
+from opengov.docschemas import Link
+from opengov.ogcapi import documents as docs
+from opengov.ogcapi.args import lang_field
+from opengov.ogcapi.html import label, language
+from opengov.params import format_field
+
+
+class OgcLandingSchema(ma.Schema):
+    title = ma.fields.String()
+    description = ma.fields.String()
+    version = ma.fields.String()
+    links = ma.fields.List(ma.fields.Nested(Link))
+
+
+class OgcConformanceSchema(ma.Schema):
+    conformsTo = ma.fields.List(ma.fields.String(), metadata={  # noqa: N815 - OGC name
+        "description": "URIs of the conformance classes implemented"})
+
+
+class OgcExtentSchema(ma.Schema):
+    spatial = ma.fields.Dict(metadata={"description": "bbox (CRS84) and its crs"})
+    temporal = ma.fields.Dict(metadata={"description": "interval of the time field and trs"})
+
+
+class OgcCollectionSchema(ma.Schema):
+    id = ma.fields.String()
+    title = ma.fields.String()
+    description = ma.fields.String()
+    keywords = ma.fields.List(ma.fields.String())
+    itemType = ma.fields.String(metadata={"enum": ["feature"]})  # noqa: N815 - OGC name
+    crs = ma.fields.List(ma.fields.String(), metadata={"description": "CRSs offered by `crs`"})
+    storageCrs = ma.fields.String()  # noqa: N815 - OGC name
+    extent = ma.fields.Nested(OgcExtentSchema)
+    links = ma.fields.List(ma.fields.Nested(Link))
+
+
+class OgcCollectionsSchema(ma.Schema):
+    links = ma.fields.List(ma.fields.Nested(Link))
+    collections = ma.fields.List(ma.fields.Nested(OgcCollectionSchema))
+
+
+DocArgs = ma.Schema.from_dict({"f": format_field(("json", "html")), "lang": lang_field()},
+                              name="OgcDocumentArgs")
+
+HTML_ALT = {"schema": {"type": "string"}, "content_type": "text/html",
+            "example": "<!doctype html>…"}
+EXAMPLE_LINK = {"rel": "self", "type": "application/json",
+                "href": "https://example.org/ogc/collections"}
+
+
+def _spatial():
+    return [c for c in current().registry if c.spatial]
+
+
+def _versions() -> tuple:
+    return tuple(sorted((cid, s.version) for cid, s in current().store.states().items()))
+
+
+@cache
+def build() -> Blueprint:
+    """The blueprint, built once from every registered spatial collection."""
+    from opengov.modules import all_collections
+    from opengov.ogcapi.items import register_collection
+
+    blp = Blueprint("ogcapi", __name__, url_prefix=docs.PREFIX, template_folder="templates",
+                    description="OGC API – Features (Parts 1, 2 and 3) over every spatial "
+                                "collection")
+
+    @blp.route("")
+    @blp.doc(summary="OGC API landing page",
+             description="Links to the OpenAPI document (`service-desc`), its documentation, "
+                         "the conformance declaration and the collections.")
+    @blp.arguments(DocArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+    @blp.response(200, OgcLandingSchema, example={"title": "opengov", "links": [
+        {"rel": "service-desc", "type": docs.OPENAPI_MEDIA_TYPE,
+         "href": "https://example.org/openapi.json"}]})
+    @blp.alt_response(200, **HTML_ALT)
+    @blp.alt_response(304, response="NOT_MODIFIED")
+    def landing(_args):
+        return docs.document_response(docs.landing_document(), template="landing.html",
+                                      title="opengov – OGC API", version=__version__)
+
+    @blp.route("/conformance")
+    @blp.doc(summary="Conformance declaration",
+             description="The OGC conformance classes this API implements.")
+    @blp.arguments(DocArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+    @blp.response(200, OgcConformanceSchema, example={"conformsTo": list(docs.CONFORMANCE[:2])})
+    @blp.alt_response(200, **HTML_ALT)
+    @blp.alt_response(304, response="NOT_MODIFIED")
+    def conformance(_args):
+        return docs.document_response(docs.conformance_document(), template="conformance.html",
+                                      title="Conformance", version=__version__)
+
+    @blp.route("/collections")
+    @blp.doc(summary="Spatial collections",
+             description="Every spatial collection with its extent, CRSs and links.")
+    @blp.arguments(DocArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+    @blp.response(200, OgcCollectionsSchema, example={"links": [EXAMPLE_LINK], "collections": [
+        {"id": "cameras", "title": "Traffic and public cameras", "itemType": "feature"}]})
+    @blp.alt_response(200, **HTML_ALT)
+    @blp.alt_response(304, response="NOT_MODIFIED")
+    def collections(_args):
+        spatial = _spatial()
+        lang = language()
+        return docs.document_response(docs.collections_document(spatial),
+                                      template="collections.html", title="Collections",
+                                      version=_versions(),
+                                      titles={c.id: label(c.title, lang) for c in spatial})
+
+    for collection in all_collections():
+        if collection.spatial:
+            register_collection(blp, collection)
+    return blp

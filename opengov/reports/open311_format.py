@@ -1,0 +1,82 @@
+"""Open311 GeoReport v2 shapes: service list entries, request records and the error array.
+
+Field names and rules follow the GeoReport v2 specification (DOMAIN.md §1): statuses are only
+``open``/``closed``, dates carry a time zone, personal fields sent with a POST never appear in a
+GET, and errors are an array ``[{"code": …, "description": …}]`` with HTTP 404 for an unknown
+resource, 403 for a bad ``api_key`` and 400 for everything else (the body code may be more
+specific than the HTTP code).
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response
+
+from opengov.errors import Problem
+from opengov.geo.geojson import dumps
+from opengov.reports.categories import Category
+from opengov.reports.workflow import open311_status
+
+# HTTP codes answered as themselves; other client errors are 400 with the exact code in the body.
+KEPT_STATUSES = {400, 403, 404, 405, 406, 413, 429, 500, 503}
+
+
+def error_array(problem: Problem) -> Response:
+    """The Open311 rendering of any problem on ``/open311``."""
+    code = 403 if problem.status == 401 else problem.status
+    http_status = code if code in KEPT_STATUSES or code >= 500 else 400
+    description = problem.detail
+    if problem.errors:
+        description += " " + "; ".join(
+            f"{e['field']}: {' '.join(map(str, e['messages']))}" for e in problem.errors
+            if e.get("field"))
+    return Response(dumps([{"code": code, "description": description.strip()}]),
+                    status=http_status, mimetype="application/json")
+
+
+def service_entry(c: Category) -> dict:
+    return {"service_code": c.code, "service_name": c.name.get("vi"),
+            "description": c.description.get("vi"), "metadata": bool(c.attributes),
+            "type": "realtime", "keywords": ", ".join(c.keywords), "group": c.group}
+
+
+def service_definition(c: Category) -> dict:
+    attributes = []
+    for order, a in enumerate(c.attributes, 1):
+        attributes.append({
+            "variable": a.get("variable", True), "code": a["code"], "datatype": a["datatype"],
+            "required": bool(a.get("required")),
+            "datatype_description": a.get("datatype_description"),
+            "order": a.get("order", order), "description": a.get("description"),
+            "values": list(a.get("values") or [])})
+    return {"service_code": c.code, "attributes": attributes}
+
+
+def request_record(feature: str, notes: list[dict], base_url: str) -> dict:
+    """An Open311 service request from a stored public feature, with ``notes[]``."""
+    doc = json.loads(feature)
+    p, geometry = doc["properties"], doc.get("geometry")
+    lon, lat = geometry["coordinates"] if geometry else (None, None)
+    photos = p.get("photos") or []
+    return {
+        "service_request_id": doc["id"],
+        "status": open311_status(p["status"]),
+        "status_notes": p.get("status_note"),
+        "service_name": (p.get("category_name") or {}).get("vi"),
+        "service_code": p["category"],
+        "description": p.get("description"),
+        "agency_responsible": p.get("agency"),
+        "service_notice": None,
+        "requested_datetime": p["requested_at"],
+        "updated_datetime": p.get("updated_at"),
+        "expected_datetime": p.get("expected_at"),
+        "address": p.get("address"),
+        "address_id": None,
+        "zipcode": None,
+        "lat": lat,
+        "long": lon,
+        "media_url": base_url.rstrip("/") + photos[0] if photos else None,
+        "detailed_status": p["status"],
+        "notes": notes,
+    }

@@ -1,0 +1,61 @@
+"""The generators: deterministic, ≥ 30 stations, gaps, flagged outliers, daily and yearly shape."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from opengov.monitoring import daily
+from opengov.synth.monitoring import station_features
+from opengov.synth.monitoring_readings import generate
+from tests.conftest import DATASETS
+
+AIR = ("pm25", "pm10", "tsp", "o3", "co", "so2", "no2", "temp_air")
+START = 1735664400  # 2025-01-01 00:00 local
+
+
+def test_committed_stations_are_what_the_generator_writes():
+    committed = json.loads((DATASETS / "monitoring-stations" / "stations.geojson").read_text(
+        encoding="utf-8"))["features"]
+    assert committed == station_features()
+    assert len(committed) >= 30
+
+
+def test_readings_are_deterministic_and_seed_dependent():
+    one = next(generate([("aq-001", AIR)], START, 500, seed=3))
+    two = next(generate([("aq-001", AIR)], START, 500, seed=3))
+    other = next(generate([("aq-001", AIR)], START, 500, seed=4))
+    assert np.array_equal(one.value, two.value) and np.array_equal(one.time, two.time)
+    assert not np.array_equal(one.value[:100], other.value[:100])
+
+
+def test_year_has_gaps_flags_and_seasonal_and_daily_shape():
+    block = next(generate([("aq-001", ("pm25",))], START, 365 * 24, seed=5))
+    assert 0.9 * 8760 < len(block.time) < 8760  # some hours missing
+    assert set(block.flag) == {"valid", "suspect", "invalid"}
+    valid = block.flag == "valid"
+    hour = (block.time // 3600 + 7) % 24
+    month = (block.time - START) // (30.4 * 86400)
+    pm = block.value
+    assert pm[valid & (hour == 19)].mean() > 1.3 * pm[valid & (hour == 3)].mean()
+    dry = valid & (month >= 1) & (month <= 3)  # February–April
+    wet = valid & (month >= 8) & (month <= 10)  # September–November
+    assert pm[dry].mean() > 1.3 * pm[wet].mean()
+    spikes = block.value[block.flag != "valid"]
+    assert np.median(spikes) > 3 * np.median(pm[valid])
+
+
+def test_day_summaries_by_hand():
+    first = daily.day_start(START + 5 * 3600)
+    times = np.array([first + h * 3600 for h in range(24)] + [first + 3600 + 60])
+    values = np.array([10.0] * 24 + [30.0])  # hour 1 has two readings: mean 20
+    series = np.zeros(len(times), dtype=np.int64)
+    rows = daily.summarise(series, times, values, 1, first, 1)
+    (number, day, hours, mean, low, high, peak, peak8), = rows
+    assert number == 0
+    assert day == first and hours == 24
+    assert mean == np.mean([10.0] * 23 + [20.0]) and low == 10.0 and high == 30.0
+    # No readings before midnight: the 8-h window ending at 05:00 is the first with 6 hours,
+    # and it holds the 20 of hour 1: (5 · 10 + 20) / 6.
+    assert peak == 20.0 and peak8 == (5 * 10.0 + 20.0) / 6

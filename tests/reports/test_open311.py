@@ -1,0 +1,111 @@
+"""Open311 GeoReport v2 under /open311/v2: services, requests, tokens and the error array."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from tests.reports.conftest import change, submit
+
+V2 = "/open311/v2"
+
+
+@pytest.fixture
+def app_token(tokens):
+    return tokens["app"]
+
+
+def post(api, **form):
+    return api.post(f"{V2}/requests.json", data=form)
+
+
+def test_services_and_definitions(api):
+    services = api.get(f"{V2}/services.json").get_json()
+    codes = {s["service_code"] for s in services}
+    assert {"pothole", "flooding", "illegal-dumping", "street-light"} <= codes
+    pothole = next(s for s in services if s["service_code"] == "pothole")
+    assert pothole["metadata"] is True and pothole["type"] == "realtime"
+    definition = api.get(f"{V2}/services/pothole.json").get_json()
+    assert definition["service_code"] == "pothole"
+    assert definition["attributes"][0]["datatype"] == "singlevaluelist"
+    missing = api.get(f"{V2}/services/ufo.json")
+    assert missing.status_code == 404
+    assert missing.get_json() == [{"code": 404, "description": "Unknown service_code 'ufo'."}]
+
+
+def test_post_form_encoded_with_an_app_key(api, app_token):
+    created = post(api, api_key=app_token, service_code="flooding", lat="15.88",
+                   long="108.33", description="Ngập 40 cm", email="r@example.invalid")
+    assert created.status_code == 200
+    [answer] = created.get_json()
+    assert set(answer) == {"service_request_id", "service_notice", "account_id"}
+    [record] = api.get(f"{V2}/requests/{answer['service_request_id']}.json").get_json()
+    assert record["status"] == "open" and record["service_code"] == "flooding"
+    assert (record["lat"], record["long"]) == (15.88, 108.33)
+    assert record["agency_responsible"] == "so-xay-dung"
+    for key in ("requested_datetime", "updated_datetime", "expected_datetime"):
+        assert datetime.fromisoformat(record[key]).tzinfo is not None  # always with a zone
+    assert "email" not in record
+
+
+@pytest.mark.parametrize("form, status, code", [
+    ({"service_code": "pothole", "address_string": "x"}, 403, 403),
+    ({"api_key": "og_wrong", "service_code": "pothole", "address_string": "x"}, 403, 403),
+    ({"api_key": "APP", "service_code": "ufo", "address_string": "x"}, 400, 422),
+    ({"api_key": "APP", "service_code": "pothole"}, 400, 422),
+    ({"api_key": "APP", "service_code": "pothole", "lat": "north", "long": "1"}, 400, 422),
+], ids=["no-key", "wrong-key", "unknown-service", "no-location", "bad-lat"])
+def test_post_errors_use_the_error_array(api, app_token, form, status, code):
+    response = post(api, **{k: (app_token if v == "APP" else v) for k, v in form.items()})
+    assert response.status_code == status
+    [error] = response.get_json()
+    assert error["code"] == code and error["description"]
+    assert "Traceback" not in error["description"]
+
+
+def test_official_key_cannot_post_as_an_app(api, tokens):
+    response = post(api, api_key=tokens["official"], service_code="pothole", address_string="x")
+    assert response.status_code == 403
+
+
+def test_status_mapping_notes_and_filters(api, tokens):
+    closed = submit(api)["id"]
+    open_ = submit(api, category="flooding")["id"]
+    change(api, tokens["official"], closed, status="rejected", note="Không thuộc phạm vi.")
+    [record] = api.get(f"{V2}/requests/{closed}.json").get_json()
+    assert record["status"] == "closed" and record["detailed_status"] == "rejected"
+    assert record["status_notes"] == "Không thuộc phạm vi."
+    assert [n["status"] for n in record["notes"]] == ["received", "rejected"]
+
+    def ids(query):
+        return [r["service_request_id"] for r in api.get(f"{V2}/requests.json?{query}")
+                .get_json()]
+
+    assert ids("status=closed") == [closed]
+    assert ids("status=open") == [open_]
+    assert sorted(ids("status=open,closed")) == sorted([closed, open_])
+    assert ids("service_code=flooding") == [open_]
+    assert sorted(ids(f"service_request_id={open_},{closed}")) == sorted([open_, closed])
+    assert ids("start_date=2999-01-01T00:00:00Z") == []
+    pages = [ids(f"page_size=1&page={n}") for n in (1, 2, 3)]
+    assert sorted(pages[0] + pages[1]) == sorted([closed, open_]) and pages[2] == []
+
+
+def test_dates_need_a_zone_and_ranges_are_bounded(api):
+    naive = api.get(f"{V2}/requests.json?start_date=2026-01-01T00:00:00")
+    assert naive.status_code == 400 and naive.get_json()[0]["code"] == 400
+    wide = api.get(f"{V2}/requests.json?start_date=2026-01-01T00:00:00Z"
+                   "&end_date=2026-06-01T00:00:00Z")
+    assert wide.status_code == 400
+
+
+def test_tokens_and_unknown_requests(api):
+    receipt = submit(api)
+    found = api.get(f"{V2}/tokens/{receipt['tracking_token']}.json").get_json()
+    assert found == [{"service_request_id": receipt["id"], "token": receipt["tracking_token"]}]
+    assert api.get(f"{V2}/tokens/nope.json").status_code == 404
+    missing = api.get(f"{V2}/requests/nope.json")
+    assert missing.status_code == 404 and missing.get_json()[0]["code"] == 404
+    wrong_method = api.delete(f"{V2}/requests.json")
+    assert wrong_method.status_code == 405 and wrong_method.get_json()[0]["code"] == 405
