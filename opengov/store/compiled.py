@@ -26,6 +26,7 @@ class CompiledStatement:
     positions: tuple[str, ...] | None  # qmark dialects: parameter names in order
     bind_processors: dict[str, Callable]
     result_processors: tuple[Callable | None, ...]
+    binary: bool = False  # psycopg: binary results (bytea as bytes, not hex text to parse)
 
     @classmethod
     def of(cls, stmt, dialect) -> CompiledStatement:
@@ -40,6 +41,7 @@ class CompiledStatement:
             positions=tuple(compiled.positiontup) if compiled.positiontup else None,
             bind_processors={k: v for k, v in binds.items() if v is not None},
             result_processors=results,
+            binary=dialect.name == "postgresql",
         )
 
     def execute(self, conn, values: dict) -> list[tuple]:
@@ -50,7 +52,8 @@ class CompiledStatement:
         args = tuple(params[n] for n in self.positions) if self.positions else params
         if not conn.in_transaction():
             conn.begin()
-        cursor = conn.connection.dbapi_connection.cursor()
+        dbapi = conn.connection.dbapi_connection
+        cursor = dbapi.cursor(binary=True) if self.binary else dbapi.cursor()
         try:
             cursor.execute(self.sql, args)
             rows = cursor.fetchall()
