@@ -128,6 +128,24 @@ def item_response(collection: Collection, item_id: str, *,
     return _finish(Response(body, content_type=media_type), collection, state, etag, crs_uri)
 
 
+def feature_page_docs(blp, collection: Collection, example_feature: dict,
+                      noun: str = "features"):
+    """Document a FeatureCollection list view: GeoJSON page, CSV alternative, 304."""
+    csv_example = ",".join(csv_encoder.header(collection)[:3]) + ",…"
+
+    def decorate(view):
+        view = blp.alt_response(304, response="NOT_MODIFIED")(view)
+        view = blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
+                                example=csv_example)(view)
+        return blp.response(
+            200, page_schema(collection), content_type="application/geo+json",
+            headers=PAGE_HEADERS, description=f"A page of {noun}",
+            example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
+                     "links": [], "features": [example_feature]})(view)
+
+    return decorate
+
+
 def register_feature_endpoints(blp, collection: Collection, *, noun: str,
                                example_geometry: dict) -> None:
     """``GET /`` (FeatureCollection, CSV) and ``GET /{id}`` (Feature) for a spatial collection."""
@@ -141,13 +159,7 @@ def register_feature_endpoints(blp, collection: Collection, *, noun: str,
                          "comma-separated values of one filter combine with OR. Follow the "
                          "`next` link to page.")
     @blp.arguments(args_schema, location="query", unknown=ma.RAISE, as_kwargs=False)
-    @blp.response(200, page_schema(collection), content_type="application/geo+json",
-                  headers=PAGE_HEADERS, description="A page of features",
-                  example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
-                           "links": [], "features": [example]})
-    @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
-                      example="id,name_vi,name_en,…,lon,lat")
-    @blp.alt_response(304, response="NOT_MODIFIED")
+    @feature_page_docs(blp, collection, example)
     def list_view(args):
         return list_response(collection, to_query(collection, args))
 

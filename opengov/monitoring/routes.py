@@ -17,6 +17,7 @@ from opengov.collection_views import (
     PAGE_HEADERS,
     RECORD_FORMATS,
     SPATIAL_FORMATS,
+    feature_page_docs,
     item_response,
     list_response,
 )
@@ -83,13 +84,7 @@ def _with_latest(response: Response) -> Response:
                      "`latest_aqi`, their newest hourly VN_AQI) or CSV (`f=csv`). Filters "
                      "combine with AND. Follow the `next` link to page.")
 @blp.arguments(StationArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
-@blp.response(200, page_schema(STATIONS), content_type="application/geo+json",
-              headers=PAGE_HEADERS, description="A page of stations",
-              example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
-                       "links": [], "features": [EXAMPLE_STATION]})
-@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
-                  example="id,name_vi,name_en,kind,…,lon,lat")
-@blp.alt_response(304, response="NOT_MODIFIED")
+@feature_page_docs(blp, STATIONS, EXAMPLE_STATION, "stations")
 def list_stations(args):
     codes = args.pop("parameter", None)
     query = to_query(STATIONS, args)

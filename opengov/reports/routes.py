@@ -9,10 +9,15 @@ from flask import Response, current_app, request, url_for
 
 from opengov import query as q
 from opengov.api import Blueprint
-from opengov.collection_views import PAGE_HEADERS, SPATIAL_FORMATS, list_response
+from opengov.collection_views import (
+    PAGE_HEADERS,
+    SPATIAL_FORMATS,
+    feature_page_docs,
+    list_response,
+)
 from opengov.conditional import finish, make_etag, not_modified
 from opengov.context import current
-from opengov.docschemas import example_feature, feature_schema, page_schema
+from opengov.docschemas import example_feature, feature_schema
 from opengov.errors import ApiError
 from opengov.geo.geojson import dumps
 from opengov.keys import verify_token
@@ -133,13 +138,7 @@ ListArgs = list_args_schema(REPORTS, SPATIAL_FORMATS, extra=date_range_args())
                      "(submission time, half-open). Reports located only by address have a null "
                      "geometry and never match a bbox. CSV with `f=csv`.")
 @blp.arguments(ListArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
-@blp.response(200, page_schema(REPORTS), content_type="application/geo+json",
-              headers=PAGE_HEADERS, description="A page of reports",
-              example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
-                       "links": [], "features": [EXAMPLE_FEATURE]})
-@blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
-                  example="id,category,…,lon,lat")
-@blp.alt_response(304, response="NOT_MODIFIED")
+@feature_page_docs(blp, REPORTS, EXAMPLE_FEATURE, "reports")
 def list_reports(args):
     query = _query(args)
     if not query.sort and not query.search:
