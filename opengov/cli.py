@@ -12,21 +12,8 @@ import click
 from opengov import __version__
 
 
-def _app(ctx: click.Context):
-    if "app" not in ctx.obj:
-        from opengov.app import create_app
-
-        try:
-            app = create_app(ctx.obj["config"])
-        except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
-        ctx.obj["app"] = app
-        ctx.find_root().call_on_close(app.extensions["opengov"].store.engine.dispose)
-    return ctx.obj["app"]
-
-
-def _store(ctx: click.Context):
-    return _app(ctx).extensions["opengov"].store
+from opengov.cli_context import app_for as _app
+from opengov.cli_context import store_for as _store
 
 
 @click.group()
@@ -248,6 +235,19 @@ def export(ctx: click.Context, dataset: str, fmt: str, output: Path, quiet: bool
     sha256 = export_dataset(_app(ctx), dataset, fmt, output, progress=not quiet)
     click.echo(f"wrote {output} ({output.stat().st_size} bytes, sha256 {sha256})")
 
+
+def _register_module_commands() -> None:
+    """Add the commands each capability contributes (``commands()`` / ``synth_commands()``)."""
+    from opengov.modules import loaded
+
+    for module in loaded():
+        for command in getattr(module, "commands", tuple)():
+            main.add_command(command)
+        for command in getattr(module, "synth_commands", tuple)():
+            synth.add_command(command)
+
+
+_register_module_commands()
 
 if __name__ == "__main__":
     main()

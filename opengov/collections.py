@@ -66,6 +66,8 @@ class Collection:
     kind: Literal["batch", "live"] = "batch"
     cache_seconds: int = 60
     keywords: tuple[str, ...] = ()
+    #: Lowest zoom level at which vector tiles carry this collection (parcels: 13).
+    min_zoom: int = 0
 
     @property
     def table_name(self) -> str:

@@ -1,7 +1,9 @@
 """The packages that make up the service.
 
 Each entry is a module that may define ``collections()`` (the collections it registers) and
-``blueprints()`` (its HTTP endpoints, in OpenAPI order). A new capability is one line here.
+``blueprints()`` (its HTTP endpoints, in OpenAPI order), and may contribute command-line
+commands through ``commands()`` and ``synth_commands()`` (see :mod:`opengov.cli_context`).
+A new capability is one line here.
 """
 
 from __future__ import annotations
