@@ -14,6 +14,13 @@ def define_tables(metadata):
     readings_table.define_tables(metadata)
 
 
+def live_sources(store):
+    """The readings table, published by the catalogue as monthly extracts."""
+    from opengov.monitoring.extracts import sources
+
+    return sources(store)
+
+
 def blueprints():
     from opengov.monitoring import views_aqi, views_readings  # noqa: F401  (register views)
     from opengov.monitoring.routes import blp

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from itertools import groupby
+from operator import itemgetter
 
 import numpy as np
-import pandas as pd
 
 from opengov.monitoring import aqi, daily, queries
 from opengov.monitoring.queries import DAY, HOUR, LOCAL_OFFSET, Selection, hourly
@@ -35,41 +36,51 @@ def hourly_grids(store: Store, stations: Iterable[str], start: int, end: int
     grids: dict[str, dict[str, np.ndarray]] = {}
     if not stations:
         return grids
-    rows = hourly(store, Selection(stations, aqi.POLLUTANTS, start, end))
-    for station, parameter, at, mean, *_ in rows:
-        grid = grids.setdefault(station, {})
-        series = grid.get(parameter)
-        if series is None:
-            series = grid[parameter] = np.full(hours, np.nan)
-        series[(at - start) // HOUR] = mean
+    for b in hourly(store, Selection(stations, aqi.POLLUTANTS, start, end)):
+        series = grids.setdefault(b.station, {})[b.parameter] = np.full(hours, np.nan)
+        series[(b.time - start) // HOUR] = b.mean
     return grids
 
 
-def _entry(at: int, overall: float, dominant: str, subs: dict[str, np.ndarray], i: int) -> dict:
-    value = aqi.round_index(overall)
-    return {
-        "time": iso(at),
-        "aqi": value,
-        "category": aqi.category(value),
-        "dominant": dominant or None,
-        "subindices": {p: aqi.round_index(float(s[i])) for p, s in subs.items()
-                       if not np.isnan(s[i])},
-    }
+def _rounded(values: np.ndarray) -> list:
+    """:func:`aqi.round_index` of every value (half up; None where missing), vectorised."""
+    whole = np.floor(np.asarray(values, dtype=float) + 0.5)
+    return [None if v != v else int(v) for v in whole.tolist()]
+
+
+CATEGORY_TOPS = np.array([c[0] for c in aqi.CATEGORIES])
+CATEGORY_OBJECTS = [aqi.category(top) for top in CATEGORY_TOPS.tolist()] + [None]
+
+
+def _entries(start: int, step: int, overall: np.ndarray, dominant: np.ndarray,
+             subs: dict[str, np.ndarray]) -> list[dict]:
+    """One entry per step with an index: time, index, category, dominant, sub-indices."""
+    keep = np.flatnonzero(~np.isnan(overall))
+    if not len(keep):
+        return []
+    times = (start + keep * step).astype("datetime64[s]").astype(str).tolist()
+    values = _rounded(overall[keep])
+    bands = np.searchsorted(CATEGORY_TOPS, np.array(values), side="left").tolist()
+    parts = {p: _rounded(s[keep]) for p, s in subs.items()}
+    return [{"time": t + "Z", "aqi": v, "category": CATEGORY_OBJECTS[b],
+             "dominant": d or None,
+             "subindices": {p: x[j] for p, x in parts.items() if x[j] is not None}}
+            for j, (t, v, b, d) in enumerate(zip(times, values, bands,
+                                                  dominant[keep].tolist(), strict=True))]
 
 
 def _daily_series(store: Store, stations: tuple[str, ...], start: int, end: int
                   ) -> dict[str, tuple]:
     """Daily index per station from the daily aggregates table (no hourly data read)."""
     count = (end - start) // DAY
-    rows = daily.read(store, stations, aqi.POLLUTANTS, start, end)
-    frame = pd.DataFrame(rows, columns=["station", "parameter", "day", "hours", "mean", "low",
-                                        "high", "peak", "peak8"])
+    rows = daily.read(store, stations, aqi.POLLUTANTS, start, end)  # in series, day order
     summaries: dict[str, dict[str, list[np.ndarray]]] = {}
-    for (station, parameter), group in frame.groupby(["station", "parameter"], sort=False):
-        at = (group["day"].to_numpy(dtype=np.int64) - start) // DAY
+    for (station, parameter), group in groupby(rows, key=itemgetter(0, 1)):
+        block = np.array([(r[2], r[3], r[4], r[7], r[8]) for r in group], dtype=float)
+        at = (block[:, 0].astype(np.int64) - start) // DAY
         arrays = [np.zeros(count), *(np.full(count, np.nan) for _ in range(3))]
-        for array, column in zip(arrays, ("hours", "mean", "peak", "peak8"), strict=True):
-            array[at] = group[column].to_numpy(dtype=float, na_value=np.nan)
+        for column, array in enumerate(arrays, start=1):  # hours, mean, peak, peak8
+            array[at] = block[:, column]
         summaries.setdefault(station, {})[parameter] = arrays
     return {station: aqi.daily_from_summaries(found, count)
             for station, found in summaries.items()}
@@ -84,16 +95,14 @@ def series(store: Store, stations: Iterable[str], start: int, end: int,
     if resolution == "day":
         for station, (overall, dominant, subs) in _daily_series(store, stations, start,
                                                                  end).items():
-            out[station] = [_entry(start + i * DAY, float(overall[i]), dominant[i], subs, i)
-                            for i in range(len(overall)) if not np.isnan(overall[i])]
+            out[station] = _entries(start, DAY, overall, dominant, subs)
         return out
     lead = aqi.NOWCAST_HOURS - 1
     for station, grid in hourly_grids(store, stations, start - lead * HOUR, end).items():
         overall, dominant, subs = aqi.hourly(grid)
         subs = {p: s[lead:] for p, s in subs.items()}
         overall, dominant = overall[lead:], dominant[lead:]
-        out[station] = [_entry(start + i * HOUR, float(overall[i]), dominant[i], subs, i)
-                        for i in range(len(overall)) if not np.isnan(overall[i])]
+        out[station] = _entries(start, HOUR, overall, dominant, subs)
     return out
 
 

@@ -2,7 +2,9 @@
 
 Every row is checked before anything is written; a batch with any bad row is refused whole and
 the answer lists each bad row with its reasons. Checks run column-wise with numpy/pandas, never a
-schema per row, so a 50,000-reading batch costs a few array operations.
+schema per row: each column is factorised once, a rule is judged on its few distinct values
+(stations, parameters, units, time texts, flags) and spread back to the rows by code, so a
+50,000-reading batch costs a few array operations.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from opengov.monitoring.catalogue import FLAGS, PARAMETERS
-from opengov.monitoring.writer import insert_rows
+from opengov.monitoring.writer import insert_columns
 from opengov.store.repository import Store
 
 MAX_BATCH = 50_000
@@ -53,7 +55,31 @@ class Outcome:
         return self.received - self.inserted
 
 
-def parse_json(body: bytes) -> pd.DataFrame:
+Columns = dict[str, np.ndarray]
+
+
+def _objects(values: list) -> np.ndarray:
+    """A 1-d object array of ``values`` (lists inside stay single cells)."""
+    return np.fromiter(values, dtype=object, count=len(values))
+
+
+def _strings(column: np.ndarray) -> np.ndarray:
+    """Strings stay, anything else becomes None; pandas' C type inference tells at once
+    whether the per-cell pass is needed at all."""
+    if pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty"):
+        return column
+    return _objects([v if type(v) is str else None for v in column])
+
+
+def _numbers(column: np.ndarray) -> np.ndarray:
+    """JSON numbers as floats; anything else (strings, booleans, null) becomes NaN."""
+    if pd.api.types.infer_dtype(column, skipna=True) not in (
+            "floating", "integer", "mixed-integer-float", "empty"):
+        column = _objects([v if type(v) in (int, float) else None for v in column])
+    return np.asarray(column, dtype=float)  # None → NaN; orjson's integers are 64-bit
+
+
+def parse_json(body: bytes) -> Columns:
     """``{"readings": [...]}`` or a bare array of reading objects → columns of raw values."""
     try:
         doc = orjson.loads(body)
@@ -63,25 +89,18 @@ def parse_json(body: bytes) -> pd.DataFrame:
     if not isinstance(items, list):
         raise BatchError(422, 'Send {"readings": [ … ]} or a JSON array of readings.')
     _check_size(len(items))
-    is_object = [type(item) is dict for item in items]
-    frame = pd.DataFrame([item if ok else {} for item, ok in zip(items, is_object, strict=True)],
-                         columns=list(FIELDS))
-    # Keep strings (and numbers for values) only; the per-item check runs only when a column
-    # holds something else, which pandas' C type inference tells us at once.
+    is_object = np.fromiter((type(item) is dict for item in items), dtype=bool,
+                            count=len(items))
+    if not is_object.all():
+        items = [item if ok else {} for item, ok in zip(items, is_object.tolist(), strict=True)]
+    columns = {"_object": is_object}
     for name in FIELDS:
-        column = frame[name]
-        kind = pd.api.types.infer_dtype(column, skipna=True)
-        if name == "value":
-            if kind not in ("floating", "integer", "mixed-integer-float", "empty"):
-                column = column.where([type(v) in (int, float) for v in column], np.nan)
-            frame[name] = pd.to_numeric(column, errors="coerce").astype(float)
-        elif kind not in ("string", "empty"):
-            frame[name] = column.where([type(v) is str for v in column], None)
-    frame["_object"] = is_object
-    return frame
+        column = _objects([item.get(name) for item in items])
+        columns[name] = _numbers(column) if name == "value" else _strings(column)
+    return columns
 
 
-def parse_csv(body: bytes) -> pd.DataFrame:
+def parse_csv(body: bytes) -> Columns:
     """A CSV with a header row: station,parameter,time,value[,unit][,flag]."""
     try:
         frame = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False,
@@ -92,12 +111,12 @@ def parse_csv(body: bytes) -> pd.DataFrame:
     if missing:
         raise BatchError(422, f"CSV header lacks column(s): {', '.join(missing)}.")
     _check_size(len(frame))
-    for name in ("unit", "flag"):
-        if name not in frame.columns:
-            frame[name] = ""
-    frame["_object"] = True
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    return frame
+    count = len(frame)
+    columns = {name: frame[name].to_numpy(dtype=object) if name in frame.columns
+               else np.full(count, "", dtype=object) for name in FIELDS}
+    columns["value"] = pd.to_numeric(frame["value"], errors="coerce").to_numpy(dtype=float)
+    columns["_object"] = np.ones(count, dtype=bool)
+    return columns
 
 
 def _check_size(count: int) -> None:
@@ -115,22 +134,34 @@ def _stations(store: Store) -> pd.DataFrame:
                         columns=["id", "operator", "parameters"])
 
 
-def _text(column: pd.Series) -> pd.Series:
-    return column.astype(object).where(column.notna(), None)
+def _factorize(column: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Codes per row and the distinct values (None included): checks run on the few distinct
+    stations, parameters, units, times and flags of a batch, then spread back by code."""
+    if not column.any():  # no value at all (an optional column left out): skip the hashing
+        return np.zeros(len(column), dtype=np.intp), _objects([None])
+    codes, uniques = pd.factorize(column)  # a missing value (None) gets code −1 …
+    return codes, _objects([*uniques.tolist(), None])  # … which picks the appended None
 
 
-def _lookup(keys: pd.Series, table: dict, missing=np.nan) -> np.ndarray:
-    """``table[key]`` for every key, vectorised (``missing`` for unknown keys)."""
-    index = pd.Index(list(table)).get_indexer(keys)
-    values = np.array([*table.values(), missing], dtype=object)
-    return values[index]  # index -1 takes the appended ``missing``
+def _times(text: np.ndarray, now: pd.Timestamp) -> dict[str, np.ndarray]:
+    """Epoch seconds and what is wrong with each distinct time text."""
+    text = pd.Series([t or "" for t in text], dtype=object)
+    # Microsecond units reach year 294,000, so far-future typos stay comparable (not a crash).
+    times = pd.to_datetime(text, format="ISO8601", utc=True, errors="coerce").dt.as_unit("us")
+    ok = times.notna() & text.str.contains(OFFSET, regex=True)
+    since = times.where(ok, EARLIEST) - EPOCH
+    now = now.as_unit("us")
+    return {"ok": ok.to_numpy(dtype=bool),
+            "range": (ok & ((times > now + FUTURE_SLACK) | (times < EARLIEST))).to_numpy(bool),
+            "fraction": (ok & (since % pd.Timedelta(seconds=1) != pd.Timedelta(0))
+                         ).to_numpy(bool),
+            "epoch": (since // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)}
 
 
-def check(store: Store, frame: pd.DataFrame, scope: str | None,
+def check(store: Store, columns: Columns, scope: str | None,
           now: pd.Timestamp) -> tuple[dict[str, np.ndarray], list[tuple[np.ndarray, str]]]:
     """Normalised columns plus (mask of bad rows, reason) pairs, all computed column-wise."""
     stations = _stations(store)
-    station, parameter = _text(frame["station"]), _text(frame["parameter"])
     problems: list[tuple[np.ndarray, str]] = []
 
     def bad(mask, reason: str) -> None:
@@ -138,59 +169,58 @@ def check(store: Store, frame: pd.DataFrame, scope: str | None,
         if mask.any():
             problems.append((mask, reason))
 
-    bad(~frame["_object"].to_numpy(dtype=bool), "not a JSON object")
-    known = station.isin(stations["id"])
+    bad(~columns["_object"], "not a JSON object")
+    s_codes, s_names = _factorize(columns["station"])
+    p_codes, p_names = _factorize(columns["parameter"])
+    # Row numbers in the station list and in PARAMETERS (−1, unknown, picks an appended cell).
+    s_row = pd.Index(stations["id"]).get_indexer(s_names)[s_codes]
+    p_row = pd.Index(list(PARAMETERS)).get_indexer(p_names)[p_codes]
+    known, known_parameter = s_row >= 0, p_row >= 0
     bad(~known, "unknown station")
-    known_parameter = parameter.isin(list(PARAMETERS))
     bad(~known_parameter, "unknown parameter")
-    measured = {f"{s}|{p}" for s, ps in zip(stations["id"], stations["parameters"], strict=True)
-                for p in ps}
-    pairs = station.fillna("") + "|" + parameter.fillna("")
-    bad(known & known_parameter & ~pairs.isin(measured), "station does not measure parameter")
+    measured = np.zeros((len(stations) + 1, len(PARAMETERS) + 1), dtype=bool)
+    for i, codes in enumerate(stations["parameters"]):
+        measured[i, pd.Index(list(PARAMETERS)).get_indexer(list(codes))] = True
+    measured[:, -1] = False  # codes the catalogue does not know landed on the unknown column
+    bad(known & known_parameter & ~measured[s_row, p_row], "station does not measure parameter")
     if scope is not None:
-        operators = dict(zip(stations["id"], stations["operator"], strict=True))
-        bad(known & (_lookup(station, operators, None) != scope),
-            f"station is not operated by {scope!r} (your key's scope)")
+        theirs = np.append(stations["operator"].to_numpy(dtype=object) == scope, False)
+        bad(known & ~theirs[s_row], f"station is not operated by {scope!r} (your key's scope)")
 
-    expected_unit = _lookup(parameter, {k: p.unit for k, p in PARAMETERS.items()}, None)
-    given = _text(frame["unit"]).fillna("")
-    normalised = given.to_numpy(dtype=object)
-    if (given != "").any():
-        alias = _lookup(given.str.lower(), UNIT_ALIASES, None)
-        normalised = np.where(pd.isna(alias), normalised, alias)
-    bad(known_parameter & (given != "") & (normalised != expected_unit), "wrong unit")
+    u_codes, u_names = _factorize(columns["unit"])
+    given = np.array([u or "" for u in u_names], dtype=object)
+    normalised = np.array([UNIT_ALIASES.get(u.lower(), u) for u in given], dtype=object)
+    units = np.array([p.unit for p in PARAMETERS.values()] + [None], dtype=object)
+    bad(known_parameter & (given != "")[u_codes] & (normalised[u_codes] != units[p_row]),
+        "wrong unit")
 
-    value = frame["value"].to_numpy(dtype=float)
+    value = columns["value"]
     finite = np.isfinite(value)
     bad(~finite, "value is not a finite number")
-    low = _lookup(parameter, {k: p.low for k, p in PARAMETERS.items()}).astype(float)
-    high = _lookup(parameter, {k: p.high for k, p in PARAMETERS.items()}).astype(float)
+    low = np.array([p.low for p in PARAMETERS.values()] + [np.nan])[p_row]
+    high = np.array([p.high for p in PARAMETERS.values()] + [np.nan])[p_row]
     with np.errstate(invalid="ignore"):
-        bad(finite & known_parameter.to_numpy() & ((value < low) | (value > high)),
+        bad(finite & known_parameter & ((value < low) | (value > high)),
             "value outside the parameter's valid range")
 
-    text_time = _text(frame["time"]).fillna("")
-    # Microsecond units reach year 294,000, so far-future typos stay comparable (not a crash).
-    times = pd.to_datetime(text_time, format="ISO8601", utc=True, errors="coerce").dt.as_unit("us")
-    now = now.as_unit("us")
-    has_offset = text_time.str.contains(OFFSET, regex=True)
-    bad(times.isna() | ~has_offset, "time is not ISO 8601 with a UTC offset")
-    ok_time = times.notna() & has_offset
-    bad(ok_time & ((times > now + FUTURE_SLACK) | (times < EARLIEST)),
-        "time is in the future or before 1990")
-    since = times.where(ok_time, EARLIEST) - EPOCH
-    epoch = (since // pd.Timedelta(seconds=1)).to_numpy(dtype=np.int64)
-    bad(ok_time & (since % pd.Timedelta(seconds=1) != pd.Timedelta(0)),
-        "time has fractions of a second")
+    t_codes, t_names = _factorize(columns["time"])
+    times = _times(t_names, now)
+    ok_time = times["ok"][t_codes]
+    bad(~ok_time, "time is not ISO 8601 with a UTC offset")
+    bad(times["range"][t_codes], "time is in the future or before 1990")
+    bad(times["fraction"][t_codes], "time has fractions of a second")
+    epoch = times["epoch"][t_codes]
 
-    flag = _text(frame["flag"]).fillna("").replace("", "valid")
-    bad(~flag.isin(FLAGS), f"flag must be one of {', '.join(FLAGS)}")
-    keys = pd.DataFrame({"s": station, "p": parameter, "t": epoch})
-    bad(keys.duplicated(keep=False).to_numpy() & ok_time.to_numpy(),
+    f_codes, f_names = _factorize(columns["flag"])
+    flags = np.array([f or "valid" for f in f_names], dtype=object)
+    bad(~np.isin(flags, FLAGS)[f_codes], f"flag must be one of {', '.join(FLAGS)}")
+    e_codes, e_names = pd.factorize(epoch)
+    key = (s_codes.astype(np.int64) * len(p_names) + p_codes) * len(e_names) + e_codes
+    bad(pd.Series(key).duplicated(keep=False).to_numpy() & ok_time,
         "the same station, parameter and time appear twice in this batch")
-    columns = {"station": station.to_numpy(), "parameter": parameter.to_numpy(),
-               "time": epoch, "value": value, "flag": flag.to_numpy()}
-    return columns, problems
+    out = {"station": columns["station"], "parameter": columns["parameter"], "time": epoch,
+           "value": value, "flag": flags[f_codes]}
+    return out, problems
 
 
 def _errors(problems: list[tuple[np.ndarray, str]], count: int) -> tuple[list[dict], int]:
@@ -205,18 +235,15 @@ def _errors(problems: list[tuple[np.ndarray, str]], count: int) -> tuple[list[di
     return listed, len(rows)
 
 
-def ingest(store: Store, frame: pd.DataFrame, scope: str | None,
+def ingest(store: Store, batch: Columns, scope: str | None,
            now: pd.Timestamp | None = None) -> Outcome:
-    """Check ``frame``; write it (duplicates skipped) only when every row is good."""
+    """Check ``batch``; write it (duplicates skipped) only when every row is good."""
     now = now if now is not None else pd.Timestamp.now(tz="UTC")
-    columns, problems = check(store, frame, scope, now)
-    count = len(frame)
+    columns, problems = check(store, batch, scope, now)
+    count = len(batch["time"])
     if problems:
         listed, bad_rows = _errors(problems, count)
         scoped = scope is not None and all(
             reason.startswith("station is not operated") for _, reason in problems)
         return Outcome(count, 0, listed, bad_rows, forbidden=scoped)
-    rows = list(zip(columns["station"].tolist(), columns["parameter"].tolist(),
-                    columns["time"].tolist(), columns["value"].tolist(),
-                    columns["flag"].tolist(), strict=True))
-    return Outcome(count, insert_rows(store, rows), [])
+    return Outcome(count, insert_columns(store, **columns), [])

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, groupby
 
 import numpy as np
-from sqlalchemy import and_, literal, select, tuple_
+from sqlalchemy import and_, bindparam, literal, select, tuple_
 
 from opengov.monitoring import daily
 from opengov.monitoring.catalogue import PARAMETERS
-from opengov.monitoring.fetch import fetch
+from opengov.monitoring.fetch import Prepared
 from opengov.monitoring.readings_table import READINGS
 from opengov.store.repository import Store
 
@@ -40,13 +41,19 @@ def _where(t, sel: Selection, *, valid_only: bool = False):
     if sel.parameters:
         parts.append(t.c.parameter.in_(sel.parameters) if len(sel.parameters) > 1
                      else t.c.parameter == sel.parameters[0])
+    parts += _range(t, sel)
+    if valid_only:
+        parts.append(t.c.flag == "valid")
+    return and_(*parts)
+
+
+def _range(t, sel: Selection) -> list:
+    parts = []
     if sel.start is not None:
         parts.append(t.c.time >= sel.start)
     if sel.end is not None:
         parts.append(t.c.time < sel.end)
-    if valid_only:
-        parts.append(t.c.flag == "valid")
-    return and_(*parts)
+    return parts
 
 
 def raw(store: Store, sel: Selection, *, after: tuple | None = None, limit: int | None = None,
@@ -70,43 +77,92 @@ def raw(store: Store, sel: Selection, *, after: tuple | None = None, limit: int 
             yield [tuple(r) for r in part]
 
 
-def hourly(store: Store, sel: Selection) -> list[tuple]:
-    """(station, parameter, hour start, mean, min, max, readings) of each hour with valid data.
+@dataclass
+class Buckets:
+    """Aggregates of one series (station, parameter): bucket starts and, per bucket, the mean,
+    lowest and highest value and the count, as parallel arrays."""
 
-    The rows come in key order, so the hours are grouped with numpy instead of a SQL GROUP BY
-    (which would sort them again).
+    station: str
+    parameter: str
+    time: np.ndarray
+    mean: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    count: np.ndarray
+
+
+def _series(sel: Selection) -> list[tuple[str, str]]:
+    """The (station, parameter) pairs of a selection, in primary-key order."""
+    return [(s, p) for s in sorted(set(sel.stations))
+            for p in sorted(set(sel.parameters or PARAMETERS))]
+
+
+def hourly(store: Store, sel: Selection) -> list[Buckets]:
+    """Per series with valid readings: the hours with data, their mean, min, max and count.
+
+    One index range per series, read as bare (time, value) pairs in time order, so hours are
+    grouped with numpy instead of a SQL GROUP BY (which would sort them again); hourly data,
+    one reading per hour, need no grouping at all.
     """
     t = store.table(READINGS)
-    stmt = (select(t.c.station_id, t.c.parameter, t.c.time, t.c.value)
-            .where(_where(t, sel, valid_only=True))
-            .order_by(t.c.station_id, t.c.parameter, t.c.time))
-    rows = fetch(store, stmt)
-    if not rows:
-        return []
-    columns = list(zip(*rows, strict=True))
-    stations = np.array(columns[0], dtype=object)
-    parameters = np.array(columns[1], dtype=object)
-    times = np.array(columns[2], dtype=np.int64) // HOUR * HOUR
-    values = np.array(columns[3], dtype=float)
-    change = np.ones(len(rows), dtype=bool)
-    change[1:] = ((times[1:] != times[:-1]) | (stations[1:] != stations[:-1])
-                  | (parameters[1:] != parameters[:-1]))
+    stmt = (select(t.c.time, t.c.value)
+            .where(t.c.station_id == bindparam("s"), t.c.parameter == bindparam("p"),
+                   *_range(t, sel), t.c.flag == "valid")
+            .order_by(t.c.time))
+    out = []
+    with store.engine.connect() as conn:
+        prepared = Prepared(conn, stmt)
+        for station, parameter in _series(sel):
+            rows = prepared.rows(conn, s=station, p=parameter)
+            if rows:
+                pairs = np.fromiter(chain.from_iterable(rows), dtype=float, count=2 * len(rows))
+                out.append(_group(station, parameter, pairs.reshape(-1, 2)))
+    return out
+
+
+def _group(station: str, parameter: str, rows: np.ndarray) -> Buckets:
+    times = rows[:, 0].astype(np.int64) // HOUR * HOUR
+    values = rows[:, 1]
+    change = np.ones(len(times), dtype=bool)
+    change[1:] = times[1:] != times[:-1]
+    if change.all():  # one reading per hour: the hour's mean, min and max are that reading
+        return Buckets(station, parameter, times, values, values, values,
+                       np.ones(len(times), dtype=np.int64))
     starts = np.flatnonzero(change)
-    counts = np.diff(np.append(starts, len(rows)))
-    return list(zip(stations[starts].tolist(), parameters[starts].tolist(),
-                    times[starts].tolist(), (np.add.reduceat(values, starts) / counts).tolist(),
-                    np.minimum.reduceat(values, starts).tolist(),
-                    np.maximum.reduceat(values, starts).tolist(), counts.tolist(), strict=True))
+    counts = np.diff(np.append(starts, len(times)))
+    return Buckets(station, parameter, times[starts], np.add.reduceat(values, starts) / counts,
+                   np.minimum.reduceat(values, starts), np.maximum.reduceat(values, starts),
+                   counts)
 
 
-def days(store: Store, sel: Selection) -> list[tuple]:
-    """(station, parameter, local day start, mean of hourly means, min, max, hours) per day,
+def days(store: Store, sel: Selection) -> list[Buckets]:
+    """Per series: local days with their mean of hourly means, min, max and hours (as count),
     from the daily aggregates table; ``start``/``end`` select days by their start."""
     parameters = sel.parameters or tuple(PARAMETERS)
     start = -(2 ** 62) if sel.start is None else sel.start
     end = 2 ** 62 if sel.end is None else sel.end
-    rows = daily.read(store, sel.stations, parameters, start, end)
-    return [(r[0], r[1], int(r[2]), r[4], r[5], r[6], r[3]) for r in rows]
+    out = []
+    for (station, parameter), group in groupby(
+            daily.read(store, sel.stations, parameters, start, end), key=lambda r: r[:2]):
+        rows = np.array([r[2:7] for r in group], dtype=float)  # day, hours, mean, low, high
+        out.append(Buckets(station, parameter, rows[:, 0].astype(np.int64), rows[:, 2],
+                           rows[:, 3], rows[:, 4], rows[:, 1].astype(np.int64)))
+    return out
+
+
+def months(series: list[Buckets]) -> list[Buckets]:
+    """Daily buckets folded into local calendar months (hour-weighted means)."""
+    out = []
+    for b in series:
+        local = (b.time + LOCAL_OFFSET).astype("datetime64[s]").astype("datetime64[M]")
+        month = local.astype("datetime64[s]").astype(np.int64) - LOCAL_OFFSET
+        starts = np.flatnonzero(np.r_[True, month[1:] != month[:-1]])
+        hours = np.add.reduceat(b.count, starts)
+        out.append(Buckets(b.station, b.parameter, month[starts],
+                           np.add.reduceat(b.mean * b.count, starts) / hours,
+                           np.minimum.reduceat(b.low, starts),
+                           np.maximum.reduceat(b.high, starts), hours))
+    return out
 
 
 def latest(store: Store, pairs: Sequence[tuple[str, str]]) -> list[tuple]:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy as np
 from sqlalchemy import func, select
 
-from opengov.monitoring.readings_table import READINGS
-from opengov.monitoring.writer import insert_rows
+from opengov.monitoring.readings_table import DAILY, READINGS
+from opengov.monitoring.writer import insert_columns
 from opengov.store.repository import LoadResult, Store
 from opengov.synth.monitoring_readings import generate
 
@@ -37,16 +38,24 @@ def sample_stations(store: Store, only: tuple[str, ...] | None) -> list[tuple[st
 
 def write_blocks(store: Store, blocks) -> int:
     """Insert generated :class:`~opengov.synth.monitoring_readings.Block` s in large batches."""
-    pending: list[tuple] = []
-    new = 0
+    pending: list = []
+    new = size = 0
     for block in blocks:
-        pending.extend(zip([block.station_id] * len(block.time), block.parameter.tolist(),
-                           block.time.tolist(), block.value.tolist(), block.flag.tolist(),
-                           strict=True))
-        if len(pending) >= BATCH:
-            new += insert_rows(store, pending)
-            pending = []
-    return new + insert_rows(store, pending)
+        pending.append(block)
+        size += len(block.time)
+        if size >= BATCH:
+            new += _write(store, pending)
+            pending, size = [], 0
+    return new + _write(store, pending)
+
+
+def _write(store: Store, blocks: list) -> int:
+    if not blocks:
+        return 0
+    return insert_columns(
+        store, np.concatenate([np.full(len(b.time), b.station_id, dtype=object) for b in blocks]),
+        *(np.concatenate([getattr(b, name) for b in blocks])
+          for name in ("parameter", "time", "value", "flag")))
 
 
 def load_sample_readings(store: Store, profile: str) -> LoadResult:
@@ -85,6 +94,7 @@ def synth_readings(store: Store, datasets: Path, stations: int, hours: int, seed
                                           source=f"synth:monitoring:seed={seed}")
     with write_transaction(store.engine) as conn:
         conn.execute(store.table(READINGS).delete())
+        conn.execute(store.table(DAILY).delete())
     chosen = [(f["id"], tuple(f["properties"]["parameters"])) for f in features
               if f["properties"]["kind"] == "air"]
     start = int(datetime(2024, 1, 1, tzinfo=LOCAL).timestamp())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 import marshmallow as ma
 import pandas as pd
@@ -14,7 +14,13 @@ from opengov.cursor import Cursor, CursorError
 from opengov.errors import ApiError
 from opengov.links import page_url
 from opengov.monitoring import ingest, queries
-from opengov.monitoring.encoding import csv_stream, json_stream, records
+from opengov.monitoring.encoding import (
+    buckets_csv,
+    buckets_json,
+    csv_stream,
+    json_stream,
+    records,
+)
 from opengov.monitoring.routes import blp
 from opengov.monitoring.sample import sample_stations
 from opengov.monitoring.schemas import (
@@ -59,26 +65,11 @@ def _after(token: str | None) -> tuple | None:
     return key
 
 
-def _months(rows: list[tuple]) -> list[tuple]:
-    """Fold daily buckets into local calendar months (hour-weighted means)."""
-    out: dict[tuple, list] = {}
-    for station, parameter, day, mean, low, high, hours in rows:
-        local = datetime.fromtimestamp(day + queries.LOCAL_OFFSET, UTC)
-        start = int(datetime(local.year, local.month, 1, tzinfo=UTC).timestamp()) \
-            - queries.LOCAL_OFFSET
-        acc = out.setdefault((station, parameter, start), [0.0, low, high, 0])
-        acc[0] += mean * hours
-        acc[1], acc[2], acc[3] = min(acc[1], low), max(acc[2], high), acc[3] + hours
-    return [(s, p, t, a[0] / a[3], a[1], a[2], a[3]) for (s, p, t), a in out.items()]
-
-
-def _aggregated(store, sel: queries.Selection, resolution: str, agg: str) -> list[tuple]:
-    rows = queries.hourly(store, sel) if resolution == "hour" else queries.days(store, sel)
-    if resolution == "month":
-        rows = _months(rows)
-    pick = {"avg": 3, "min": 4, "max": 5, "count": 6}[agg]
-    return [(r[0], r[1], r[2], round(r[pick], 4) if agg != "count" else r[6], r[6])
-            for r in rows]
+def _aggregated(store, sel: queries.Selection, resolution: str) -> list[queries.Buckets]:
+    if resolution == "hour":
+        return queries.hourly(store, sel)
+    days = queries.days(store, sel)
+    return queries.months(days) if resolution == "month" else days
 
 
 @blp.route("/readings")
@@ -98,18 +89,19 @@ def get_readings(args):
     resolution = args["resolution"]
     headers = {"Cache-Control": "public, max-age=60"}
     if resolution != "raw":
-        rows = _aggregated(store, sel, resolution, args["agg"])  # bounded: one per bucket
+        series = _aggregated(store, sel, resolution)  # bounded: one row per bucket
         if fmt == "csv":
-            return Response(b"".join(csv_stream([rows], True)), mimetype="text/csv",
+            return Response(buckets_csv(series, args["agg"]), mimetype="text/csv",
                             headers=headers)
-        head = {"meta": {"resolution": resolution, "agg": args["agg"], "returned": len(rows)},
+        head = {"meta": {"resolution": resolution, "agg": args["agg"],
+                         "returned": sum(len(b.time) for b in series)},
                 "links": [{"rel": "self", "href": page_url(), "type": "application/json"}]}
-        return Response(b"".join(json_stream(head, [rows], True)),
-                        mimetype="application/json", headers=headers)
+        return Response(buckets_json(head, series, args["agg"]), mimetype="application/json",
+                        headers=headers)
     after = _after(args.get("cursor"))
     if fmt == "csv":
         batches = queries.raw(store, sel, after=after, limit=args.get("limit"))
-        return Response(csv_stream(batches, False), mimetype="text/csv", headers=headers)
+        return Response(csv_stream(batches), mimetype="text/csv", headers=headers)
     limit = args.get("limit") or DEFAULT_PAGE
     rows = [r for batch in queries.raw(store, sel, after=after, limit=limit + 1) for r in batch]
     links = [{"rel": "self", "href": page_url(), "type": "application/json"}]
@@ -119,7 +111,7 @@ def get_readings(args):
         links.append({"rel": "next", "href": page_url(cursor=token),
                       "type": "application/json"})
     head = {"meta": {"resolution": "raw", "returned": len(rows)}, "links": links}
-    response = Response(json_stream(head, [rows], False), mimetype="application/json",
+    response = Response(json_stream(head, [rows]), mimetype="application/json",
                         headers=headers)
     if len(links) > 1:
         response.headers["Link"] = f'<{links[1]["href"]}>; rel="next"'
@@ -164,15 +156,15 @@ def post_readings():
     mimetype = request.mimetype
     try:
         if mimetype == "application/json" or mimetype.endswith("+json"):
-            frame = ingest.parse_json(request.get_data())
+            batch = ingest.parse_json(request.get_data())
         elif mimetype in ("text/csv", "application/csv"):
-            frame = ingest.parse_csv(request.get_data())
+            batch = ingest.parse_csv(request.get_data())
         else:
             raise ApiError(415, "Send the batch as application/json or text/csv (got "
                                 f"{mimetype or 'no Content-Type'}).")
     except ingest.BatchError as exc:
         raise ApiError(exc.status, str(exc)) from exc
-    outcome = ingest.ingest(current().store, frame, g.api_key.scope, pd.Timestamp.now(tz="UTC"))
+    outcome = ingest.ingest(current().store, batch, g.api_key.scope, pd.Timestamp.now(tz="UTC"))
     if outcome.forbidden:
         raise ApiError(403, f"Your key may write only stations of operator {g.api_key.scope!r}.",
                        errors=outcome.errors)
@@ -202,6 +194,6 @@ def get_latest(args):
     rows = queries.latest(store, pairs)
     headers = {"Cache-Control": "public, max-age=60"}
     if fmt == "csv":
-        return Response(csv_stream([rows], False), mimetype="text/csv", headers=headers)
+        return Response(csv_stream([rows]), mimetype="text/csv", headers=headers)
     return {"meta": {"resolution": "raw", "returned": len(rows)}, "links": [],
-            "results": records(rows, False)}
+            "results": records(rows)}

@@ -138,3 +138,21 @@ def test_ingested_day_is_judged_by_the_limit_of_its_date(station_app, keys, day,
     result = client.get(url).get_json()["results"][0]
     assert result["evaluated"] == 1 and result["limits"] == [limit]
     assert result["exceeded"] == (1 if limit == 45.0 else 0)
+
+
+def test_wrong_json_types_are_listed_not_crashes(station_app, keys):
+    client = station_app.test_client()
+    rows = [reading(1), 42, reading(2, station=["aq-001"]), reading(3, value=True),
+            {**reading(4), "time": 1768435200}, reading(5, value=10 ** 18), reading(6, flag=5),
+            reading(7, unit=["µg/m³"])]
+    response = client.post("/monitoring/readings", json={"readings": rows},
+                           headers=keys["ingest"])
+    assert response.status_code == 422 and response.mimetype == PROBLEM
+    errors = {e["field"]: e["messages"] for e in response.get_json()["errors"]}
+    assert errors["row 2"][0] == "not a JSON object"
+    assert errors["row 3"] == ["unknown station"]
+    assert errors["row 4"] == ["value is not a finite number"]
+    assert errors["row 5"] == ["time is not ISO 8601 with a UTC offset"]
+    assert errors["row 6"] == ["value outside the parameter's valid range"]
+    assert set(errors) == {f"row {i}" for i in range(2, 7)}  # flag 5, unit list: not given
+    assert stored(client) == []

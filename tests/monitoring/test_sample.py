@@ -51,7 +51,7 @@ def test_day_summaries_by_hand():
     times = np.array([first + h * 3600 for h in range(24)] + [first + 3600 + 60])
     values = np.array([10.0] * 24 + [30.0])  # hour 1 has two readings: mean 20
     series = np.zeros(len(times), dtype=np.int64)
-    rows = daily.summarise(series, times, values, 1, first, 1)
+    rows = daily.summarise(series, times, values)
     (number, day, hours, mean, low, high, peak, peak8), = rows
     assert number == 0
     assert day == first and hours == 24
@@ -59,3 +59,17 @@ def test_day_summaries_by_hand():
     # No readings before midnight: the 8-h window ending at 05:00 is the first with 6 hours,
     # and it holds the 20 of hour 1: (5 · 10 + 20) / 6.
     assert peak == 20.0 and peak8 == (5 * 10.0 + 20.0) / 6
+
+
+def test_evening_before_counts_only_in_the_eight_hour_means():
+    first = daily.day_start(START + 5 * 3600)
+    evening = [first - h * 3600 for h in range(1, 8)]  # 17:00 … 23:00 of the day before
+    times = np.array(evening + [first + h * 3600 for h in range(24)] + [first + 3600])
+    values = np.array([50.0] * 7 + [10.0] * 24 + [10.0])
+    series = np.array([0] * 31 + [1])  # a second series with one reading
+    before, today, other = daily.summarise(series, times, values)
+    assert before[:3] == (0, first - 86400, 7) and before[3] == 50.0
+    assert before[7] == 50.0  # the 8-h window ending at 23:00 holds 7 hours
+    assert today[:4] == (0, first, 24, 10.0) and today[4:7] == (10.0, 10.0, 10.0)
+    assert today[7] == (7 * 50.0 + 10.0) / 8  # window ending 00:00 reaches back 7 hours
+    assert other == (1, first, 1, 10.0, 10.0, 10.0, 10.0, None)  # 1 hour: no 8-h mean
