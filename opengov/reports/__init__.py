@@ -15,6 +15,12 @@ def blueprints():
     return [blp, open311_blp]
 
 
+def commands():
+    from opengov.reports.commands import reports
+
+    return (reports,)
+
+
 def define_tables(metadata):
     from opengov.reports.private_tables import define
 

@@ -79,6 +79,9 @@ REPORTS = Collection(
               example="Đã tiếp nhận phản ánh."),
         Field("photos", "array", "Ảnh đã duyệt", "Approved photo URLs (metadata stripped)",
               example=["/reports/20260115-3f9a1c2b7d/photos/1"]),
+        Field("attributes", "object", "Thông tin bổ sung",
+              "Answers to the category's extra questions (Open311 attribute[code]); a list "
+              "for multivaluelist attributes", example={"size": "large"}),
     ),
     geometry_type="Point",
     time_field="requested_at",

@@ -4,19 +4,27 @@ Counters live in memory (per worker) by default; with ``OPENGOV_RATELIMIT_STORAG
 a Redis URL every worker and server shares them, so the limit holds for the whole service. A
 client is its API key when it sends one (an Open311 app submitting for many residents), else its
 IP address as the server sees it (behind a proxy, configure the proxy to forward it).
+
+Only submissions pay for the limiter: flask-limiter registers its request hooks on the whole
+application, so :func:`install` moves the hooks it added onto the submission blueprints and runs
+them for POST only. Every other request of the service (reads, officials' PATCHes, other
+capabilities) never reaches the limiter or its storage.
 """
 
 from __future__ import annotations
 
 import hashlib
+from functools import wraps
 
 from flask import Flask, request
 from flask_limiter import Limiter
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from opengov.context import current
 from opengov.keys import verify_token
 
-LIMITED_BLUEPRINTS = ("reports", "open311")
+SUBMISSION_METHOD = "POST"  # the only POSTs of the reports and open311 blueprints are submissions
+_HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
 
 
 def client_key() -> str:
@@ -24,26 +32,57 @@ def client_key() -> str:
     header = request.headers.get("Authorization", "")
     token = header.partition(" ")[2].strip() if header.lower().startswith("bearer ") else ""
     if not token and request.mimetype == "application/x-www-form-urlencoded":
-        token = request.form.get("api_key", "")
+        try:
+            token = request.form.get("api_key", "")
+        except RequestEntityTooLarge:  # the view answers 413; raising here would make
+            token = ""  # flask-limiter take its storage for dead and count per worker
     if token and verify_token(current().store, token) is not None:  # invented keys don't count
         return "key:" + hashlib.sha256(token.encode()).hexdigest()[:24]
     return "ip:" + (request.remote_addr or "unknown")
 
 
-def install(app: Flask, blueprints, settings) -> Limiter:
-    """Cap write bodies of ``blueprints`` and rate-limit their POSTs on ``app``."""
-    names = {b.name for b in blueprints}
+def _for_submissions(hook, kind: str):
+    """``hook`` run only for submissions; other requests pass through untouched."""
+    @wraps(hook)
+    def scoped(*args):
+        if request.method == SUBMISSION_METHOD:
+            return hook(*args)
+        return args[0] if kind == "after_request_funcs" else None  # after hooks return the response
+    return scoped
 
-    @app.before_request
-    def _cap_body():  # runs before the limiter reads a form to find the client
-        if request.blueprint in names and request.method in ("POST", "PATCH", "PUT"):
+
+def _scope_hooks(app: Flask, install_hooks, blueprint_names) -> None:
+    """Run ``install_hooks(app)`` and move the app-wide hooks it adds onto ``blueprint_names``.
+
+    Only Flask's public hook registries are used, so this holds whatever hooks the limiter
+    registers (today: its check before the view, its headers after, its context teardown).
+    """
+    before = {kind: list(getattr(app, kind).get(None, ())) for kind in _HOOKS}
+    install_hooks(app)
+    for kind in _HOOKS:
+        registry = getattr(app, kind)
+        added = [f for f in registry.get(None, ()) if f not in before[kind]]
+        registry[None] = before[kind]
+        for name in blueprint_names:
+            registry.setdefault(name, []).extend(_for_submissions(f, kind) for f in added)
+
+
+def install(app: Flask, blueprints, settings) -> Limiter:
+    """Cap write bodies of ``blueprints`` and rate-limit their POSTs (submissions) on ``app``."""
+    names = [b.name for b in blueprints]
+
+    def cap_body():  # runs before the limiter reads a form to find the client
+        if request.method in ("POST", "PATCH", "PUT"):
             request.max_content_length = settings.reports_max_body_bytes
 
-    limiter = Limiter(client_key, app=app, storage_uri=settings.ratelimit_storage_url,
+    for name in names:
+        app.before_request_funcs.setdefault(name, []).append(cap_body)
+    limiter = Limiter(client_key, storage_uri=settings.ratelimit_storage_url,
                       headers_enabled=True, strategy="fixed-window", default_limits=[],
                       key_prefix="opengov-reports",
                       in_memory_fallback_enabled=True)  # Redis down: per-worker limits, no 500
+    _scope_hooks(app, limiter.init_app, names)
     for blp in blueprints:
-        limiter.limit(settings.reports_rate_limit, methods=["POST"],
+        limiter.limit(settings.reports_rate_limit, methods=[SUBMISSION_METHOD],
                       error_message="Too many reports from this client; try again later.")(blp)
     return limiter

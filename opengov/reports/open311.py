@@ -1,7 +1,9 @@
-"""Open311 GeoReport v2 endpoints under ``/open311/v2`` (JSON format).
+"""Open311 GeoReport v2 endpoints under ``/open311/v2``, in XML and JSON.
 
-Reading needs no key; POST needs the ``api_key`` of an ``app`` key, as the standard says.
-Errors on this path use the standard's array format (:mod:`opengov.reports.open311_format`).
+Every resource has a ``.xml`` variant (the standard's required format, :mod:`.open311_xml`) and
+a ``.json`` one with the same content. Reading needs no key; POST needs the ``api_key`` of an
+``app`` key, as the standard says. Errors on this path use the standard's array format
+(:mod:`opengov.reports.open311_format`), in XML under ``.xml`` paths.
 """
 
 from __future__ import annotations
@@ -19,55 +21,106 @@ from opengov.errors import ApiError, register_family
 from opengov.geo.geojson import dumps
 from opengov.keys import verify_token
 from opengov.params import AwareDateTime, ListArg
-from opengov.reports import open311_format, queries, service
-from opengov.reports.categories import all_categories, get_category
+from opengov.reports import attributes, open311_format, queries, service
+from opengov.reports.categories import all_categories
 from opengov.reports.collection import CLOSED_STATUSES, REPORTS, STATUSES
 from opengov.reports.open311_schemas import (
     EXAMPLE_REQUEST,
+    Open311CreatedSchema,
+    Open311ErrorSchema,
     PostRequestSchema,
     RequestSchema,
     ServiceDefinitionSchema,
     ServiceSchema,
     TokenSchema,
 )
+from opengov.reports.open311_xml import to_xml, xml_response
 from opengov.store.types import utcnow
 
 PREFIX = "/open311/v2"
 register_family("/open311", open311_format.error_array)
 
 blp = Blueprint("open311", __name__, url_prefix=PREFIX,
-                description="Open311 GeoReport v2 (JSON): services, requests, tokens.")
+                description="Open311 GeoReport v2 (XML and JSON): services, requests, tokens.")
+FORMAT = "<any(json, xml):format>"
 
 DEFAULT_WINDOW = timedelta(days=90)  # GeoReport v2: default and maximum date range
 MAX_PAGE_SIZE = 1000
 
 
-def _json(body) -> Response:
+def _render(body, format: str, root: str) -> Response:
+    """``body`` as JSON, or as GeoReport v2 XML under the element ``root``."""
+    if format == "xml":
+        return xml_response(root, body)
     return Response(dumps(body), mimetype="application/json")
 
 
-@blp.route("/services.json")
+def _formats(schema, example, root: str, description: str):
+    """Document the 200 answer in JSON and in XML (the same content, ``root`` element)."""
+    text = (f"{description}: JSON for `.json`, GeoReport v2 XML (root element `{root}`) for "
+            "`.xml`")
+
+    def decorate(view):
+        view = blp.alt_response(200, schema={"type": "string"}, content_type="text/xml",
+                                example=to_xml(root, example).decode(), description=text)(view)
+        return blp.response(200, schema, example=example, description=text)(view)
+    return decorate
+
+
+ERROR_TEXT = {400: "Invalid request (the body code may be more specific, e.g. 422)",
+              403: "Missing or invalid api_key", 404: "No such resource",
+              429: "Too many requests from this client (see Retry-After)"}
+
+
+def _errors(*statuses: int):
+    """Document the standard's error array, in JSON and XML, for ``statuses``."""
+    def decorate(view):
+        for status in statuses:
+            example = [{"code": status, "description": ERROR_TEXT[status]}]
+            text = (f"{ERROR_TEXT[status]}: the Open311 error array, `<errors><error>…` "
+                    "for `.xml`")
+            view = blp.alt_response(status, schema={"type": "string"}, content_type="text/xml",
+                                    example=to_xml("errors", example).decode(),
+                                    description=text)(view)
+            view = blp.alt_response(status, schema=Open311ErrorSchema(many=True), example=example,
+                                    description=text)(view)
+        return view
+    return decorate
+
+
+@blp.route(f"/services.{FORMAT}")
 @blp.doc(summary="Open311: list of services (report categories)")
-@blp.response(200, ServiceSchema(many=True), example=[{
+@_errors(400)
+@_formats(ServiceSchema(many=True), [{
     "service_code": "pothole", "service_name": "Ổ gà, hư hỏng mặt đường",
     "description": "Ổ gà, lún, nứt, bong tróc mặt đường.", "metadata": True, "type": "realtime",
-    "keywords": "đường, ổ gà, road, pothole", "group": "roads"}])
-def services():
-    return _json([open311_format.service_entry(c) for c in all_categories(current().store)])
+    "keywords": "đường, ổ gà, road, pothole", "group": "roads"}], "services", "Services")
+def services(format):
+    return _render([open311_format.service_entry(c) for c in all_categories(current().store)],
+                   format, "services")
 
 
-@blp.route("/services/<service_code>.json")
-@blp.doc(summary="Open311: a service definition (its attributes)")
-@blp.response(200, ServiceDefinitionSchema, example={"service_code": "pothole", "attributes": [{
+@blp.route(f"/services/<service_code>.{FORMAT}")
+@blp.doc(summary="Open311: a service definition (its attributes)",
+         description="Send answers with POST requests as `attribute[code]=value` (repeat "
+                     "`attribute[code][]=value` for a multivaluelist).")
+@_formats(ServiceDefinitionSchema, {"service_code": "pothole", "attributes": [{
     "variable": True, "code": "size", "datatype": "singlevaluelist", "required": False,
     "datatype_description": None, "order": 1, "description": "Kích thước / Size",
-    "values": [{"key": "small", "name": "< 30 cm"}]}]})
-@blp.alt_response(404, response="NOT_FOUND")
-def service_definition(service_code):
-    found = {c.code: c for c in all_categories(current().store)}.get(service_code)
+    "values": [{"key": "small", "name": "< 30 cm"}]}]}, "service_definition",
+    "The service definition")
+@_errors(400, 404)
+def service_definition(service_code, format):
+    return _render(open311_format.service_definition(_service(current().store, service_code)),
+                   format, "service_definition")
+
+
+def _service(store, service_code: str):
+    """The category of ``service_code``; 404 as GeoReport v2 says for an unknown one."""
+    found = {c.code: c for c in all_categories(store)}.get(service_code)
     if found is None:
         raise ApiError(404, f"Unknown service_code {service_code!r}.")
-    return _json(open311_format.service_definition(found))
+    return found
 
 
 RequestsArgs = ma.Schema.from_dict({
@@ -86,8 +139,8 @@ RequestsArgs = ma.Schema.from_dict({
     "jurisdiction_id": ma.fields.String(metadata={
         "description": "Accepted and ignored: this endpoint serves one jurisdiction"}),
     "extensions": ma.fields.Boolean(metadata={
-        "description": "Accepted for compatibility; `notes[]` and `detailed_status` are always "
-                       "included"}),
+        "description": "Accepted for compatibility; `notes[]`, `attributes` and "
+                       "`detailed_status` are always included"}),
 }, name="Open311RequestsArgs")
 
 
@@ -125,70 +178,78 @@ def _records(query: q.Query) -> list[dict]:
             for f, i in zip(page.items, ids, strict=True)]
 
 
-@blp.route("/requests.json", methods=["GET"])
+@blp.route(f"/requests.{FORMAT}", methods=["GET"])
 @blp.doc(summary="Open311: search service requests",
          description="Newest first. Without dates: the last 90 days. `page`/`page_size` and "
                      "`notes[]` are the common extensions; contacts are never included.")
 @blp.arguments(RequestsArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
-@blp.response(200, RequestSchema(many=True), example=[EXAMPLE_REQUEST])
-def get_requests(args):
-    return _json(_records(_requests_query(args)))
+@_formats(RequestSchema(many=True), [EXAMPLE_REQUEST], "service_requests", "Requests")
+@_errors(400)
+def get_requests(args, format):
+    return _render(_records(_requests_query(args)), format, "service_requests")
 
 
-@blp.route("/requests/<service_request_id>.json")
+@blp.route(f"/requests/<service_request_id>.{FORMAT}")
 @blp.doc(summary="Open311: one service request (an array of one)")
-@blp.response(200, RequestSchema(many=True), example=[EXAMPLE_REQUEST])
-@blp.alt_response(404, response="NOT_FOUND")
-def get_request(service_request_id):
+@_formats(RequestSchema(many=True), [EXAMPLE_REQUEST], "service_requests", "The request")
+@_errors(400, 404)
+def get_request(service_request_id, format):
     records = _records(q.Query(filter=q.Compare("id", "=", service_request_id), limit=1))
     if not records:
         raise ApiError(404, f"Unknown service_request_id {service_request_id!r}.")
-    return _json(records)
+    return _render(records, format, "service_requests")
 
 
-@blp.route("/tokens/<token>.json")
+@blp.route(f"/tokens/<token>.{FORMAT}")
 @blp.doc(summary="Open311: the request id of a token",
          description="Tokens are the private tracking tokens given by the native API.")
-@blp.response(200, TokenSchema(many=True), example=[{
-    "service_request_id": "20260115-3f9a1c2b7d", "token": "trk_…"}])
-@blp.alt_response(404, response="NOT_FOUND")
-def get_token(token):
+@_formats(TokenSchema(many=True), [{"service_request_id": "20260115-3f9a1c2b7d",
+                                    "token": "trk_…"}], "service_requests", "The request id")
+@_errors(400, 404)
+def get_token(token, format):
     store = current().store
     with store.engine.connect() as conn:
         report_id = queries.report_for_token(store, token, conn)
     if report_id is None:
         raise ApiError(404, "Unknown token.")
-    response = _json([{"service_request_id": report_id, "token": token}])
+    response = _render([{"service_request_id": report_id, "token": token}], format,
+                       "service_requests")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
 
-@blp.route("/requests.json", methods=["POST"])
+@blp.route(f"/requests.{FORMAT}", methods=["POST"])
 @blp.doc(summary="Open311: create a service request (needs an app's api_key)",
          description="Form-encoded as the standard says. One location is required: `lat`+"
-                     "`long` or `address_string`. The reporter's contact fields are stored "
-                     "privately and never published. Answers `service_request_id`.")
+                     "`long` or `address_string`. Answers to the service definition's "
+                     "attributes go in `attribute[code]=value` (`attribute[code][]=value`, "
+                     "repeated, for a multivaluelist); they are checked against the definition "
+                     "(required, datatype, allowed values; any error is 400 and nothing is "
+                     "stored) and published with the request. The reporter's contact fields "
+                     "are stored privately and never published. Answers `service_request_id`; "
+                     "an unknown `service_code` is 404.")
 @blp.arguments(PostRequestSchema, location="form", unknown=ma.EXCLUDE, as_kwargs=False)
-@blp.response(200, RequestSchema(many=True), example=[{
+@_formats(Open311CreatedSchema(many=True), [{
     "service_request_id": "20260115-3f9a1c2b7d",
-    "service_notice": "Expected within 72 hours.", "account_id": None}])
-@blp.alt_response(403, response="FORBIDDEN")
-@blp.alt_response(429, response="TOO_MANY_REQUESTS")
-def post_request(form):
+    "service_notice": "Expected within 72 hours.", "account_id": None}], "service_requests",
+    "The new request's id")
+@_errors(400, 403, 404, 429)
+def post_request(form, format):
     store = current().store
     key = verify_token(store, form.get("api_key") or "")
     if key is None or key.role not in ("app", "admin"):
         raise ApiError(403, "Invalid api_key received -- can't proceed with create_request.")
-    category = get_category(store, form["service_code"])
+    category = _service(store, form["service_code"])
     name = " ".join(p for p in (form.get("first_name"), form.get("last_name")) if p) or None
     contact = {"name": name, "email": form.get("email"), "phone": form.get("phone"),
                "device_id": form.get("device_id"), "account_id": form.get("account_id")}
     sub = service.Submission(category=category.code, description=form.get("description"),
                              lon=form.get("long"), lat=form.get("lat"),
                              address=form.get("address_string"), contact=contact,
-                             source="open311")
+                             source="open311", attributes=attributes.from_form(request.form),
+                             location="form")
     receipt = service.submit(store, sub, idempotency_key=request.headers.get("Idempotency-Key"),
                              idempotency_hours=current().settings.reports_idempotency_hours)
-    return _json([{"service_request_id": receipt.report_id,
-                   "service_notice": f"Expected within {category.target_hours} hours.",
-                   "account_id": None}])
+    return _render([{"service_request_id": receipt.report_id,
+                     "service_notice": f"Expected within {category.target_hours} hours.",
+                     "account_id": None}], format, "service_requests")

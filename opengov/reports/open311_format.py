@@ -2,20 +2,21 @@
 
 Field names and rules follow the GeoReport v2 specification (DOMAIN.md §1): statuses are only
 ``open``/``closed``, dates carry a time zone, personal fields sent with a POST never appear in a
-GET, and errors are an array ``[{"code": …, "description": …}]`` with HTTP 404 for an unknown
-resource, 403 for a bad ``api_key`` and 400 for everything else (the body code may be more
-specific than the HTTP code).
+GET, and errors are an array ``[{"code": …, "description": …}]`` (``<errors><error>…`` under
+``.xml`` paths) with HTTP 404 for an unknown resource, 403 for a bad ``api_key`` and 400 for
+everything else (the body code may be more specific than the HTTP code).
 """
 
 from __future__ import annotations
 
 import json
 
-from flask import Response
+from flask import Response, request
 
 from opengov.errors import Problem
 from opengov.geo.geojson import dumps
 from opengov.reports.categories import Category
+from opengov.reports.open311_xml import xml_response
 from opengov.reports.workflow import open311_status
 
 # HTTP codes answered as themselves; other client errors are 400 with the exact code in the body.
@@ -31,8 +32,10 @@ def error_array(problem: Problem) -> Response:
         description += " " + "; ".join(
             f"{e['field']}: {' '.join(map(str, e['messages']))}" for e in problem.errors
             if e.get("field"))
-    return Response(dumps([{"code": code, "description": description.strip()}]),
-                    status=http_status, mimetype="application/json")
+    errors = [{"code": code, "description": description.strip()}]
+    if request.path.endswith(".xml"):
+        return xml_response("errors", errors, http_status)
+    return Response(dumps(errors), status=http_status, mimetype="application/json")
 
 
 def service_entry(c: Category) -> dict:
@@ -78,5 +81,8 @@ def request_record(feature: str, notes: list[dict], base_url: str) -> dict:
         "long": lon,
         "media_url": base_url.rstrip("/") + photos[0] if photos else None,
         "detailed_status": p["status"],
+        "attributes": [{"code": code, "value": v}
+                       for code, value in (p.get("attributes") or {}).items()
+                       for v in (value if isinstance(value, list) else [value])],
         "notes": notes,
     }

@@ -50,6 +50,13 @@ class NoteSchema(ma.Schema):
     description = _s("Public note", allow_none=True)
 
 
+class Open311AnswerSchema(ma.Schema):
+    code = _s("Attribute code (from the service definition)")
+    value = ma.fields.Raw(metadata={"description": "One answer: a list key, text, a number or "
+                                                   "a date; a multivaluelist gives one entry "
+                                                   "per chosen key"})
+
+
 class RequestSchema(ma.Schema):
     service_request_id = _s("Request id")
     status = _s("open or closed")
@@ -70,8 +77,22 @@ class RequestSchema(ma.Schema):
     long = ma.fields.Float(allow_none=True, metadata={"description": "Longitude (WGS 84)"})
     media_url = _s("First approved photo, metadata stripped", allow_none=True)
     detailed_status = _s("Extension: received, assigned, in_progress, resolved or rejected")
+    attributes = ma.fields.List(ma.fields.Nested(Open311AnswerSchema), metadata={
+        "description": "Extension: answers to the service definition's attributes"})
     notes = ma.fields.List(ma.fields.Nested(NoteSchema), metadata={
         "description": "Extension: the full public history"})
+
+
+class Open311CreatedSchema(ma.Schema):
+    service_request_id = _s("Id of the new request (never a token as well)")
+    service_notice = _s("What to expect (the service-level target)")
+    account_id = _s("Always null (accounts are not published)", allow_none=True)
+
+
+class Open311ErrorSchema(ma.Schema):
+    code = ma.fields.Integer(metadata={"description": "Error code; may be more specific than "
+                                                      "the HTTP status (e.g. 422 under a 400)"})
+    description = _s("What went wrong, for the user")
 
 
 class TokenSchema(ma.Schema):
@@ -121,6 +142,7 @@ EXAMPLE_REQUEST = {
     "updated_datetime": "2026-01-15T02:30:00Z", "expected_datetime": "2026-01-18T02:30:00Z",
     "address": "12 Phan Chu Trinh, Tam Kỳ", "address_id": None, "zipcode": None,
     "lat": 15.5733, "long": 108.4745, "media_url": None, "detailed_status": "received",
+    "attributes": [{"code": "size", "value": "large"}],
     "notes": [{"datetime": "2026-01-15T02:30:00Z", "type": "status_change",
                "status": "received", "agency": "so-xay-dung",
                "description": "Đã tiếp nhận phản ánh. / Report received."}],

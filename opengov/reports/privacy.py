@@ -13,13 +13,26 @@ import threading
 import time
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from opengov.store.engine import write_transaction
 from opengov.store.types import utcnow
 
 CONTACT_COLUMNS = ("name", "email", "phone", "device_id", "account_id")
 _PERIOD_S = 600.0
+
+
+def _expired(private, now: datetime, retention_days: int):
+    return (private.c.closed_at < now - timedelta(days=retention_days),
+            private.c.erased_at.is_(None))
+
+
+def count_expired(store, *, retention_days: int, now: datetime | None = None) -> int:
+    """How many reports' contacts :func:`erase_expired` would erase now."""
+    private = store.table("report_private")
+    with store.engine.connect() as conn:
+        return conn.execute(select(func.count()).select_from(private).where(
+            *_expired(private, now or utcnow(), retention_days))).scalar_one()
 
 
 def erase_expired(store, *, retention_days: int, idempotency_hours: int,
@@ -30,9 +43,7 @@ def erase_expired(store, *, retention_days: int, idempotency_hours: int,
     idem = store.table("report_idempotency")
     with write_transaction(store.engine) as conn:
         erased = conn.execute(
-            update(private)
-            .where(private.c.closed_at < now - timedelta(days=retention_days),
-                   private.c.erased_at.is_(None))
+            update(private).where(*_expired(private, now, retention_days))
             .values(erased_at=now, **dict.fromkeys(CONTACT_COLUMNS))).rowcount
         conn.execute(delete(idem).where(idem.c.created_at < now - timedelta(
             hours=idempotency_hours)))

@@ -82,7 +82,10 @@ def receipt_response(receipt: service.Receipt) -> Response:
 @blp.route("", methods=["POST"])
 @blp.doc(summary="Submit a report",
          description="JSON, or multipart/form-data with up to 5 `photos` (JPEG/PNG, 5 MB each; "
-                     "contact fields `name`, `email`, `phone` at top level). No key needed. "
+                     "contact fields `name`, `email`, `phone` at top level; answers to the "
+                     "category's attributes as `attributes` in JSON, `attribute[code]` fields "
+                     "in multipart, checked against /open311/v2/services/{code}.json). No key "
+                     "needed. "
                      "Send `Idempotency-Key` so a retried submission is stored once: a replay "
                      "answers 200 with the first answer. Rate-limited per client (429 with "
                      "`Retry-After`); bodies over the cap are 413, photos of another type 415.",

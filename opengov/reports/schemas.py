@@ -42,6 +42,12 @@ class SubmitSchema(ma.Schema):
     contact = ma.fields.Nested(ContactSchema, metadata={
         "description": "Optional contact details (private; erased after the report closes)"})
     device_id = _text(200, "Device id of the reporting app (private)")
+    attributes = ma.fields.Dict(keys=ma.fields.String(validate=ma.validate.Length(1, 100)),
+                                validate=ma.validate.Length(max=50), metadata={
+        "description": "Answers to the category's attributes (see "
+                       "/open311/v2/services/{code}.json): `{code: value}`, a list of keys for "
+                       "a multivaluelist; multipart sends `attribute[code]` fields instead",
+        "example": {"size": "large"}})
 
     @ma.validates_schema
     def _location(self, data, **_kwargs):

@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 
 from opengov.errors import ApiError
-from opengov.reports import workflow
+from opengov.reports import attributes, workflow
 from opengov.reports.categories import agencies, get_category
 from opengov.reports.collection import CLOSED_STATUSES, REPORTS
 from opengov.reports.rows import record_of, report_row
@@ -43,10 +43,14 @@ class Submission:
     contact: dict = field(default_factory=dict)  # name, email, phone, device_id, account_id
     photos: list[tuple[bytes, str]] = field(default_factory=list)  # cleaned bytes, media type
     source: str = "web"
+    attributes: dict = field(default_factory=dict)  # raw answers by code, checked on submit
+    location: str = "json"  # where the body came from, for error messages
 
     def fingerprint(self) -> str:
         parts = [self.category, self.description, self.lon, self.lat, self.address,
                  sorted(self.contact.items()), [digest(p.hex()) for p, _ in self.photos]]
+        if self.attributes:  # appended only when sent: earlier fingerprints stay valid
+            parts.append(sorted((k, repr(v)) for k, v in self.attributes.items()))
         return digest(repr(parts))
 
 
@@ -81,6 +85,7 @@ def submit(store, sub: Submission, *, idempotency_key: str | None,
         if replay:
             return replay
     category = get_category(store, sub.category)
+    answers = attributes.validate(category, sub.attributes, sub.location)
     now = utcnow().replace(microsecond=0)
     report_id, token = _new_id(now), "trk_" + secrets.token_urlsafe(24)
     note = workflow.DEFAULT_NOTES["received"]
@@ -89,7 +94,7 @@ def submit(store, sub: Submission, *, idempotency_key: str | None,
         "description": sub.description, "address": sub.address, "status": "received",
         "agency": category.agency, "requested_at": now, "updated_at": now,
         "expected_at": now + timedelta(hours=category.target_hours), "closed_at": None,
-        "status_note": note, "photos": [],
+        "status_note": note, "photos": [], "attributes": answers,
     }
     point = None if sub.lon is None else {"type": "Point", "coordinates": [sub.lon, sub.lat]}
     row = {**report_row(record, point), "_updated_at": now, "_row_version": 1,

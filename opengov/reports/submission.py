@@ -6,6 +6,7 @@ import marshmallow as ma
 from flask import request
 
 from opengov.errors import ApiError
+from opengov.reports import attributes
 from opengov.reports.photos import MAX_PHOTOS, clean_photo
 from opengov.reports.schemas import SubmitSchema
 from opengov.reports.service import Submission
@@ -26,7 +27,8 @@ def _invalid(messages: dict, location: str) -> ApiError:
 
 def _form_body() -> dict:
     form = request.form
-    body: dict = {k: v for k, v in form.items() if k not in CONTACT_FIELDS and v != ""}
+    body: dict = {k: v for k, v in form.items() if k not in CONTACT_FIELDS and v != ""
+                  and not attributes.FORM_KEY.match(k)}
     contact = {k: form[k] for k in CONTACT_FIELDS if form.get(k)}
     if contact:
         body["contact"] = contact
@@ -43,6 +45,7 @@ def read_submission() -> Submission:
     elif request.mimetype == "multipart/form-data":
         body, location = _form_body(), "form"
         files = [f for f in request.files.getlist("photos") if f.filename or f.mimetype]
+        answers = attributes.from_form(request.form)
     else:
         raise ApiError(415, "Send the report as application/json or multipart/form-data (got "
                             f"{request.mimetype or 'no Content-Type'}).")
@@ -58,6 +61,8 @@ def read_submission() -> Submission:
     contact = dict(data.get("contact") or {})
     if data.get("device_id"):
         contact["device_id"] = data["device_id"]
+    if location == "json":
+        answers = attributes.from_json(data.get("attributes") or {})
     return Submission(category=data["category"], description=data.get("description"),
                       lon=data.get("lon"), lat=data.get("lat"), address=data.get("address"),
-                      contact=contact, photos=photos)
+                      contact=contact, photos=photos, attributes=answers, location=location)

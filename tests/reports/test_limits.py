@@ -91,14 +91,68 @@ def test_html_is_kept_as_text_never_interpreted(api):
 def test_redis_counters_are_shared_by_every_worker(backend, postgres, tmp_path):
     redis.Redis.from_url(REDIS_URL).ping()
     first = build_app(backend, postgres, tmp_path, reports_rate_limit="4/minute",
-                      ratelimit_storage_url=REDIS_URL)
+                      ratelimit_storage_url=REDIS_URL, reports_max_body_bytes=5000)
     url = first.extensions["opengov"].settings.database_url
     second = make_app(url, tmp_path, reports_rate_limit="4/minute",
                       ratelimit_storage_url=REDIS_URL)  # another worker, same database
     token = create_key(first.extensions["opengov"].store, "app", label=uuid.uuid4().hex)[1]
     workers = [first.test_client(), second.test_client()]
+    for _ in range(2):  # oversized bodies are 413 and must not switch to per-worker counters
+        too_big = workers[0].post("/open311/v2/requests.json", data={
+            "api_key": token, "service_code": "pothole", "description": "x" * 10_000})
+        assert too_big.status_code == 413
     codes = [workers[i % 2].post("/reports", json=BODY, headers=bearer(token)).status_code
              for i in range(6)]
     assert codes == [201, 201, 201, 201, 429, 429]
     for app in (first, second):
         app.extensions["opengov"].store.engine.dispose()
+
+
+def _limiter_keys(app) -> set[str]:
+    """Every counter key in the app's limiter storage (memory or Redis)."""
+    [limiter] = app.extensions["limiter"]
+    storage = limiter.storage
+    if app.extensions["opengov"].settings.ratelimit_storage_url.startswith("redis"):
+        client = redis.Redis.from_url(REDIS_URL)
+        return {k.decode() for k in client.scan_iter("*opengov-reports*")}
+    return set(storage.storage) | set(storage.expirations) | set(storage.locks)
+
+
+@pytest.mark.parametrize("storage", ["memory://", REDIS_URL])
+def test_only_submissions_reach_the_limiter(backend, postgres, tmp_path, storage):
+    app = build_app(backend, postgres, tmp_path, reports_rate_limit="2/minute",
+                    ratelimit_storage_url=storage)
+    store = app.extensions["opengov"].store
+    official = create_key(store, "official", scope="so-xay-dung", label="o")[1]
+    api = app.test_client()
+    me = {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.7"}
+    first = api.post("/reports", json=BODY, environ_base=me)
+    assert first.status_code == 201 and first.headers["X-RateLimit-Limit"] == "2"
+    report_id = first.get_json()["id"]
+    before = _limiter_keys(app)
+    etag = api.get(f"/reports/{report_id}").headers["ETag"]
+    reads = ["/reports", f"/reports/{report_id}", f"/reports/{report_id}/history",
+             "/reports/stats", "/open311/v2/services.json", "/open311/v2/requests.json",
+             f"/open311/v2/requests/{report_id}.json", "/health", "/openapi.json",
+             "/reports/no-such-report"]
+    for path in reads * 3:
+        response = api.get(path, environ_base=me)
+        assert response.status_code < 500 and "X-RateLimit-Limit" not in response.headers, path
+    patched = api.patch(f"/reports/{report_id}", json={"note": "Đã xem."}, environ_base=me,
+                        headers=bearer(official, **{"If-Match": etag}))
+    assert patched.status_code == 200 and "X-RateLimit-Limit" not in patched.headers
+    assert _limiter_keys(app) == before  # nothing but submissions touched the storage
+    [limiter] = app.extensions["limiter"]
+    app_wide = [f for kind in (app.before_request_funcs, app.after_request_funcs,
+                               app.teardown_request_funcs) for f in kind.get(None, ())]
+    assert not [f for f in app_wide if getattr(f, "__self__", None) is limiter
+                or limiter in getattr(f, "args", ())]  # no limiter hook runs for other requests
+    # Submissions are still limited: the second one uses the budget, the third is refused.
+    assert api.post("/reports", json=BODY, environ_base=me).status_code == 201
+    assert api.post("/reports", json=BODY, environ_base=me).status_code == 429
+    form = {"api_key": create_key(store, "app", label=uuid.uuid4().hex)[1],
+            "service_code": "pothole", "address_string": "x"}
+    codes = [api.post("/open311/v2/requests.json", data=form).status_code for _ in range(3)]
+    assert codes == [200, 200, 429]
+    assert len(_limiter_keys(app)) > len(before)
+    store.engine.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from xml.etree import ElementTree as ET
 
 import pytest
 
@@ -52,7 +53,7 @@ def test_post_form_encoded_with_an_app_key(api, app_token):
 @pytest.mark.parametrize("form, status, code", [
     ({"service_code": "pothole", "address_string": "x"}, 403, 403),
     ({"api_key": "og_wrong", "service_code": "pothole", "address_string": "x"}, 403, 403),
-    ({"api_key": "APP", "service_code": "ufo", "address_string": "x"}, 400, 422),
+    ({"api_key": "APP", "service_code": "ufo", "address_string": "x"}, 404, 404),
     ({"api_key": "APP", "service_code": "pothole"}, 400, 422),
     ({"api_key": "APP", "service_code": "pothole", "lat": "north", "long": "1"}, 400, 422),
 ], ids=["no-key", "wrong-key", "unknown-service", "no-location", "bad-lat"])
@@ -109,3 +110,77 @@ def test_tokens_and_unknown_requests(api):
     assert missing.status_code == 404 and missing.get_json()[0]["code"] == 404
     wrong_method = api.delete(f"{V2}/requests.json")
     assert wrong_method.status_code == 405 and wrong_method.get_json()[0]["code"] == 405
+
+
+def xml(response, root: str) -> ET.Element:
+    """The parsed GeoReport v2 XML body, after checking its media type and declaration."""
+    assert response.headers["Content-Type"] == "text/xml; charset=utf-8"
+    assert response.data.startswith(b'<?xml version="1.0" encoding="utf-8"?>')
+    document = ET.fromstring(response.data)
+    assert document.tag == root
+    return document
+
+
+def test_xml_services_and_definitions(api):
+    services = xml(api.get(f"{V2}/services.xml"), "services")
+    entries = {s.findtext("service_code"): s for s in services.findall("service")}
+    as_json = api.get(f"{V2}/services.json").get_json()
+    assert set(entries) == {s["service_code"] for s in as_json}
+    pothole = entries["pothole"]
+    assert [c.tag for c in pothole] == list(as_json[0])  # the JSON keys, in order
+    assert pothole.findtext("metadata") == "true" and pothole.findtext("type") == "realtime"
+    assert entries["street-light"].findtext("metadata") == "false"
+    definition = xml(api.get(f"{V2}/services/pothole.xml"), "service_definition")
+    assert definition.findtext("service_code") == "pothole"
+    [attribute] = definition.findall("attributes/attribute")
+    assert attribute.findtext("code") == "size" and attribute.findtext("required") == "false"
+    assert attribute.find("datatype_description").text is None  # null: an empty element
+    assert [v.findtext("key") for v in attribute.findall("values/value")] == ["small", "large"]
+
+
+def test_xml_requests_round_trip(api, app_token):
+    created = api.post(f"{V2}/requests.xml", data={
+        "api_key": app_token, "service_code": "pothole", "lat": "15.57", "long": "108.47",
+        "description": "Ổ gà <sâu> & rộng", "attribute[size]": "large"})
+    assert created.status_code == 200, created.get_data(as_text=True)
+    [answer] = xml(created, "service_requests").findall("request")
+    assert [c.tag for c in answer] == ["service_request_id", "service_notice", "account_id"]
+    report_id = answer.findtext("service_request_id")
+    assert answer.find("account_id").text is None
+    [one] = xml(api.get(f"{V2}/requests/{report_id}.xml"), "service_requests")
+    [record] = api.get(f"{V2}/requests/{report_id}.json").get_json()
+    assert [c.tag for c in one] == list(record)
+    assert one.findtext("description") == "Ổ gà <sâu> & rộng"  # escaped, read back as typed
+    assert float(one.findtext("lat")) == 15.57 and one.findtext("status") == "open"
+    assert datetime.fromisoformat(one.findtext("requested_datetime")).tzinfo is not None
+    assert [(a.findtext("code"), a.findtext("value")) for a in
+            one.findall("attributes/attribute")] == [("size", "large")]
+    [note] = one.findall("notes/note")
+    assert note.findtext("status") == "received" and note.findtext("type") == "status_change"
+    search = xml(api.get(f"{V2}/requests.xml?status=open&page_size=5"), "service_requests")
+    assert [r.findtext("service_request_id") for r in search] == [report_id]
+    receipt = submit(api)
+    [found] = xml(api.get(f"{V2}/tokens/{receipt['tracking_token']}.xml"), "service_requests")
+    assert found.findtext("service_request_id") == receipt["id"]
+
+
+XML_ERRORS = [  # method, path, form, HTTP status, code in the body
+    ("get", "/services/ufo.xml", None, 404, 404),
+    ("get", "/requests/nope.xml", None, 404, 404),
+    ("get", "/tokens/nope.xml", None, 404, 404),
+    ("get", "/requests.xml?start_date=2026-01-01T00:00:00", None, 400, 400),
+    ("post", "/requests.xml", {"service_code": "pothole", "address_string": "x"}, 403, 403),
+    ("post", "/requests.xml", {"api_key": "APP", "service_code": "pothole",
+                               "address_string": "x", "attribute[size]": "huge"}, 400, 422),
+    ("delete", "/requests.xml", None, 405, 405),
+]
+
+
+def test_xml_errors_are_the_error_array(api, app_token):
+    for method, path, form, status, code in XML_ERRORS:
+        data = {k: (app_token if v == "APP" else v) for k, v in (form or {}).items()}
+        response = getattr(api, method)(V2 + path, data=data or None)
+        assert response.status_code == status, path
+        [error] = xml(response, "errors").findall("error")
+        assert int(error.findtext("code")) == code and error.findtext("description"), path
+    assert api.get("/reports/stats").get_json()["total"] == 0

@@ -6,13 +6,15 @@ import io
 import logging
 from datetime import timedelta
 
+from click.testing import CliRunner
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage, MultiDict
 from werkzeug.test import encode_multipart
 
 from opengov.reports.privacy import erase_expired
 from opengov.store.types import utcnow
+from tests.conftest import DATASETS
 from tests.reports.conftest import bearer, change
 
 SECRETS = {"name": "Zyxwvu Privatename", "email": "zyx.private@example.invalid",
@@ -50,6 +52,8 @@ def test_no_public_endpoint_reveals_contacts_or_tokens(api, tokens, caplog):
         "/open311/v2/services/pothole.json", "/open311/v2/requests.json",
         f"/open311/v2/requests/{report_id}.json", f"/open311/v2/requests/{other_id}.json",
         f"/open311/v2/requests.json?service_request_id={report_id},{other_id}",
+        "/open311/v2/requests.xml", f"/open311/v2/requests/{other_id}.xml",
+        f"/open311/v2/requests/{report_id}.xml", "/open311/v2/services.xml",
         "/reports/no-such-report", "/open311/v2/requests/nope.json", "/openapi.json",
         "/", "/health",
     ]
@@ -155,3 +159,36 @@ def test_photo_checks(api):
     many = post([(io.BytesIO(_jpeg_with_gps()), f"{i}.jpg") for i in range(6)])
     assert many.status_code == 422 and many.get_json()["errors"][0]["field"] == "photos"
     assert api.get("/reports/stats").get_json()["total"] == 0  # nothing partial was stored
+
+
+def test_erase_contacts_command(reports_app, api, tokens, tmp_path):
+    """``opengov reports erase-contacts`` on the app's real database, dry run first."""
+    from opengov.cli import main
+    store = reports_app.extensions["opengov"].store
+    closed_id = _submit_with_contacts(api)["id"]
+    open_id = _submit_with_contacts(api)["id"]
+    change(api, tokens["official"], closed_id, status="rejected", note="Trùng.")
+    private = store.table("report_private")
+    with store.engine.begin() as conn:  # closed 31 days ago: past the 30-day retention
+        conn.execute(update(private).where(private.c.report_id == closed_id)
+                     .values(closed_at=utcnow() - timedelta(days=31)))
+
+    def run(*args):
+        url = reports_app.extensions["opengov"].settings.database_url
+        env = {"OPENGOV_INSTANCE_PATH": str(tmp_path), "OPENGOV_DATASETS_PATH": str(DATASETS)}
+        result = CliRunner().invoke(main, ["--database-url", url, "reports", "erase-contacts",
+                                           *args], env=env, catch_exceptions=False)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def name_of(report_id):
+        with store.engine.connect() as conn:
+            return conn.execute(select(private.c.name).where(
+                private.c.report_id == report_id)).scalar_one()
+
+    assert run("--dry-run").startswith("1 report(s) have contact details due for erasure")
+    assert name_of(closed_id) == SECRETS["name"]  # a dry run erases nothing
+    assert run().startswith("erased contact details of 1 report(s)")
+    assert name_of(closed_id) is None and name_of(open_id) == SECRETS["name"]
+    assert run().startswith("erased contact details of 0 report(s)")
+    assert api.get(f"/reports/{closed_id}").status_code == 200  # the public report stays

@@ -7,10 +7,6 @@ as limiter storage, a rate limit holds across the workers.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -22,41 +18,18 @@ import requests
 from opengov.keys import create_key
 from opengov.store.migrate import upgrade
 from tests.conftest import DATASETS, make_app, new_database_url
-from tests.test_server import free_port
+from tests.serving import serving
 
 SUBMISSIONS, CLIENTS = 1000, 20
 pytestmark = pytest.mark.slow
 
 
-def start_server(tmp_path: Path, database_url: str, **env_extra) -> tuple[str, subprocess.Popen]:
-    port = free_port()
-    env = {**os.environ, "OPENGOV_INSTANCE_PATH": str(tmp_path), "OPENGOV_DATABASE_URL":
-           database_url, "OPENGOV_DATASETS_PATH": str(DATASETS),
-           "OPENGOV_SAMPLE_PROFILE": "small", **env_extra}
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "opengov.cli", "serve", "--port", str(port), "--workers", "4"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    log.close()
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if requests.get(base + "/health", timeout=10).status_code == 200:
-                return base, proc
-        except requests.RequestException:  # not listening yet, or busy loading the sample
-            pass
-        time.sleep(0.3)
-    stop(proc)
-    pytest.fail("server did not start:\n" + (tmp_path / "server.log").read_text())
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+def running(tmp_path: Path, database_url: str, **env_extra):
+    """``opengov serve`` with four workers over ``database_url``."""
+    env = {"OPENGOV_INSTANCE_PATH": str(tmp_path), "OPENGOV_DATABASE_URL": database_url,
+           "OPENGOV_DATASETS_PATH": str(DATASETS), "OPENGOV_SAMPLE_PROFILE": "small",
+           **env_extra}
+    return serving(env, tmp_path / "server.log", workers=4)
 
 
 @pytest.fixture
@@ -80,8 +53,7 @@ def _submit(base: str, session: requests.Session, n: int) -> tuple[int, str, str
 
 
 def test_every_submission_is_stored_exactly_once(database_url, tmp_path):
-    base, proc = start_server(tmp_path, database_url, OPENGOV_REPORTS_RATE_LIMIT="100000/minute")
-    try:
+    with running(tmp_path, database_url, OPENGOV_REPORTS_RATE_LIMIT="100000/minute") as base:
         sessions = [requests.Session() for _ in range(CLIENTS)]
         with ThreadPoolExecutor(CLIENTS) as pool:
             results = list(pool.map(lambda n: _submit(base, sessions[n % CLIENTS], n),
@@ -99,8 +71,6 @@ def test_every_submission_is_stored_exactly_once(database_url, tmp_path):
         assert listed["numberMatched"] == SUBMISSIONS
         open311 = requests.get(base + "/open311/v2/requests.json?page_size=1000", timeout=60)
         assert {r["service_request_id"] for r in open311.json()} == set(ids)
-    finally:
-        stop(proc)
 
 
 def test_redis_rate_limit_holds_across_workers(tmp_path):
@@ -109,9 +79,8 @@ def test_redis_rate_limit_holds_across_workers(tmp_path):
     upgrade(app.extensions["opengov"].store.engine)
     token = create_key(app.extensions["opengov"].store, "app", label=uuid.uuid4().hex)[1]
     app.extensions["opengov"].store.engine.dispose()
-    base, proc = start_server(tmp_path, url, OPENGOV_REPORTS_RATE_LIMIT="10/minute",
-                              OPENGOV_RATELIMIT_STORAGE_URL="redis://127.0.0.1:6379/0")
-    try:
+    with running(tmp_path, url, OPENGOV_REPORTS_RATE_LIMIT="10/minute",
+                 OPENGOV_RATELIMIT_STORAGE_URL="redis://127.0.0.1:6379/0") as base:
         def post(_n):
             return requests.post(base + "/reports", json={"category": "pothole",
                                                           "address": "x"},
@@ -122,5 +91,3 @@ def test_redis_rate_limit_holds_across_workers(tmp_path):
             codes = list(pool.map(post, range(30)))
         # Per-worker memory counters would let up to 4 × 10 through.
         assert sorted(codes) == [201] * 10 + [429] * 20
-    finally:
-        stop(proc)
