@@ -11,3 +11,9 @@ def blueprints():
     from opengov.catalog.routes import blp
 
     return [blp, *ckan_blueprints()]
+
+
+def commands():
+    from opengov.catalog.extract_cli import extracts_command
+
+    return [extracts_command]

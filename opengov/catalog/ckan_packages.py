@@ -26,17 +26,24 @@ def _slug(text: str) -> str:
     return "-".join(fold(text).split())
 
 
+def resource_key(dist: dict) -> str:
+    """A distribution's part of its resource id: the format, or ``<YYYY-MM>.csv`` for an
+    extract."""
+    return f"{dist['period']}.{dist['format']}" if dist.get("period") else dist["format"]
+
+
 def resource(resource_id: str, ds: dict | None = None) -> dict:
-    """``<dataset>.<format>`` as a CKAN resource."""
-    dataset_id, _, fmt = resource_id.partition(".")
+    """``<dataset>.<format>`` (or ``<dataset>.<YYYY-MM>.csv``) as a CKAN resource."""
+    dataset_id, _, key = resource_id.partition(".")
     try:
         ds = ds or one_dataset(dataset_id)
     except ApiError as exc:
         raise ApiError(404, f"No resource {resource_id!r}.") from exc
     for position, dist in enumerate(ds["distributions"]):
-        if dist["format"] == fmt:
+        if resource_key(dist) == key:
+            fmt = dist["format"]
             return {"id": resource_id, "package_id": ds["id"],
-                    "name": f"{ds['title']['en']} ({fmt})", "format": fmt.upper(),
+                    "name": f"{ds['title']['en']} ({key})", "format": fmt.upper(),
                     "mimetype": dist["media_type"].split(";")[0], "url": dist["url"],
                     "size": dist["byte_size"],
                     "hash": f"sha256:{dist['sha256']}" if dist["sha256"] else "",
@@ -62,7 +69,8 @@ def package(ds: dict) -> dict:
         "tags": [{"name": t, "display_name": t} for t in tags], "num_tags": len(tags),
         "groups": [{"name": t, "title": t} for t in ds["themes"]],
         "organization": {"name": _slug(publisher), "title": publisher},
-        "resources": [resource(f"{ds['id']}.{d['format']}", ds) for d in ds["distributions"]],
+        "resources": [resource(f"{ds['id']}.{resource_key(d)}", ds)
+                      for d in ds["distributions"]],
         "num_resources": len(ds["distributions"]),
         "extras": [{"key": "synthetic", "value": str(ds["synthetic"]).lower()},
                    {"key": "title_vi", "value": ds["title"].get("vi", "")},

@@ -1,14 +1,19 @@
 """Frictionless Data Package (v2) of a dataset: a Table Schema per CSV resource, with checksums.
 
-Resource paths are relative (``download.csv``), which resolves against the descriptor's URL
-``/datasets/{id}/datapackage.json`` to the download endpoint, and against the folder when the
-descriptor and its files are saved side by side (``opengov export --format datapackage``).
+Resource paths are relative (``download.csv``, ``extracts/2025-12.csv``), which resolves
+against the descriptor's URL ``/datasets/{id}/datapackage.json`` to the download endpoints, and
+against the folder when the descriptor and its files are saved side by side. The zipped package
+of related CSV tables (:mod:`opengov.catalog.related`) is built from the same pieces.
 """
 
 from __future__ import annotations
 
-from opengov.catalog.distributions import Built
+from typing import TYPE_CHECKING
+
 from opengov.collections import Collection, Field
+
+if TYPE_CHECKING:
+    from opengov.catalog.distributions import Built
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 RESOURCE_PROFILE = "https://datapackage.org/profiles/2.0/dataresource.json"
@@ -62,36 +67,45 @@ def _license(meta_license: dict | None) -> list[dict]:
     return [lic]
 
 
-def data_package(collection: Collection, record: dict, csv_file: Built,
-                 dataset_url: str) -> dict:
-    """The descriptor of one dataset version whose CSV is ``csv_file``."""
+def package_properties(record: dict, dataset_url: str | None = None) -> dict:
+    """The descriptor's properties other than its resources, from a catalogue record."""
     sources = [{"title": s.get("title", ""), **({"path": s["url"]} if s.get("url") else {})}
                for s in record["sources"]]
+    links = {"id": dataset_url, "homepage": dataset_url} if dataset_url else {}
     return {
-        "$schema": PROFILE,
-        "name": collection.id,
-        "id": dataset_url,
+        **links,
         "title": record["title"]["en"],
         "description": record["description"]["en"],
         "version": str(record["version"]),
         "created": record["modified"],
-        "homepage": dataset_url,
         "keywords": record["keywords"]["en"] + record["keywords"]["vi"],
         "licenses": _license(record["license"]),
         "sources": sources,
         "contributors": [{"title": record["publisher"].get("name", ""),
                           "roles": ["publisher"]}],
         "synthetic": record["synthetic"],
-        "resources": [{
-            "$schema": RESOURCE_PROFILE,
-            "name": collection.id,
-            "type": "table",
-            "path": "download.csv",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": csv_file.byte_size,
-            "hash": f"sha256:{csv_file.sha256}",
-            "schema": table_schema(collection),
-        }],
     }
+
+
+def csv_resource(name: str, path: str, byte_size: int, sha256: str, schema: dict,
+                 description: str | None = None) -> dict:
+    """A tabular CSV resource with its size and hash (which ``frictionless`` verifies)."""
+    out = {"$schema": RESOURCE_PROFILE, "name": name, "type": "table", "path": path,
+           "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "bytes": byte_size,
+           "hash": f"sha256:{sha256}", "schema": schema}
+    if description:
+        out["description"] = description
+    return out
+
+
+def current_csv(collection: Collection, csv_file: Built) -> dict:
+    """The resource of the current version's CSV download."""
+    return csv_resource(collection.id, "download.csv", csv_file.byte_size, csv_file.sha256,
+                        table_schema(collection))
+
+
+def data_package(collection: Collection, record: dict, resources: list[dict],
+                 dataset_url: str) -> dict:
+    """The descriptor of a dataset with these resources."""
+    return {"$schema": PROFILE, "name": collection.id,
+            **package_properties(record, dataset_url), "resources": resources}

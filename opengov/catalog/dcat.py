@@ -30,7 +30,12 @@ FREQUENCY = {"irregular": "IRREG", "continuous": "CONT", "daily": "DAILY", "week
              "monthly": "MONTHLY", "quarterly": "QUARTERLY", "annual": "ANNUAL",
              "never": "NEVER"}
 FILE_TYPE = {"csv": "CSV", "geojson": "GEOJSON", "ndjson": "JSON", "gpkg": "GPKG",
-             "parquet": "PARQUET", "fgb": "BIN", "shp.zip": "SHP"}
+             "parquet": "PARQUET", "fgb": "BIN", "shp.zip": "SHP", "xlsx": "XLSX",
+             "datapackage.zip": "CSV"}
+# Files grouped in a zip: dcat:packageFormat (DCAT 3 §6.8) names the package's media type.
+PACKAGED = {"shp.zip": "application/zip", "datapackage.zip": "application/zip"}
+FRICTIONLESS = "https://datapackage.org/standard/data-package/"
+IANA = "https://www.iana.org/assignments/media-types/"
 
 
 def _text(values: dict) -> list[dict]:
@@ -61,11 +66,18 @@ def _distribution(ds: dict, dist: dict, licence: dict | None) -> dict:
     out: dict = {
         "@id": dist["url"], "@type": "dcat:Distribution",
         "dcat:accessURL": {"@id": dist["url"]}, "dcat:downloadURL": {"@id": dist["url"]},
-        "dct:title": f"{ds['title']['en']} ({dist['format']})",
+        "dct:title": f"{ds['title']['en']} ({dist.get('period') or dist['format']})",
         "dct:format": {"@id": EU + "file-type/" + FILE_TYPE[dist["format"]]},
-        "dcat:mediaType": {"@id": "https://www.iana.org/assignments/media-types/"
-                                  + dist["media_type"].split(";")[0]},
+        "dcat:mediaType": {"@id": IANA + dist["media_type"].split(";")[0]},
     }
+    if dist["format"] in PACKAGED:
+        out["dcat:packageFormat"] = {"@id": IANA + PACKAGED[dist["format"]]}
+    if dist["format"] == "datapackage.zip":
+        out["dct:conformsTo"] = {"@id": FRICTIONLESS}
+    if dist.get("temporal"):  # a live dataset's monthly extract
+        out["dct:temporal"] = {"@type": "dct:PeriodOfTime",
+                               "dcat:startDate": _date(dist["temporal"]["start"]),
+                               "dcat:endDate": _date(dist["temporal"]["end"])}
     if licence:
         out["dct:license"] = licence
     if dist["byte_size"] is not None:

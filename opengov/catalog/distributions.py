@@ -8,7 +8,6 @@ produce the same bytes. The last ``keep`` versions of each dataset are kept.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from opengov import query as q
 from opengov.catalog import formats, rows
+from opengov.catalog.checksums import sha256_file
 from opengov.collections import Collection
 from opengov.store.repository import Store
 
@@ -49,19 +49,13 @@ def file_name(collection: Collection, version: int, fmt: str) -> str:
     return f"{AREA}-{collection.id}-v{version}.{formats.FORMATS[fmt].extension}"
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 class Distributions:
     """The distribution files of one application."""
 
-    def __init__(self, root: Path, store: Store, keep: int = 3):
+    def __init__(self, root: Path, store: Store, keep: int = 3,
+                 describe: Callable[[Collection], dict] | None = None):
         self.root, self.store, self.keep = Path(root), store, keep
+        self.describe = describe  # package-level metadata for formats that carry a descriptor
         self._lock = threading.Lock()
 
     def _folder(self, dataset_id: str, version: int) -> Path:
@@ -118,7 +112,8 @@ class Distributions:
 
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
             part = Path(tmp) / name
-            formats.write_file(fmt, collection, batches, part, stamp)
+            properties = self.describe(collection) if self.describe else None
+            formats.write_file(fmt, collection, batches, part, stamp, properties)
             if self.store.repo(collection.id).state().version != version:
                 raise RuntimeError(f"{collection.id} changed while its {fmt} file was built")
             built = Built(folder / name, name, formats.FORMATS[fmt].media_type,

@@ -21,15 +21,18 @@ def export_dataset(app, dataset_id: str, fmt: str, output: Path, *,
         raise click.ClickException(f"no dataset {dataset_id!r}; datasets: "
                                    f"{', '.join(c.id for c in ctx.registry)}")
     collection = ctx.registry.get(dataset_id)
-    if fmt not in {f.name for f in formats.offered(collection)}:
-        offered = ", ".join(f.name for f in formats.offered(collection))
-        raise click.ClickException(f"{dataset_id} is not offered as {fmt!r}; formats: {offered}")
+    state = ctx.store.repo(dataset_id).state()
+    reason = formats.unavailable(collection, fmt, state.record_count)
+    if reason is not None:
+        offered = ", ".join(f.name for f in formats.offered(collection, state.record_count))
+        raise click.ClickException(f"{dataset_id} is not offered as {fmt!r} ({reason}); "
+                                   f"formats: {offered}")
     with app.app_context():
         dists = distributions()  # the server's own distribution folder
-    state = ctx.store.repo(dataset_id).state()
     built = dists.manifest(dataset_id, state.version, fmt)
     if built is None:
-        with tqdm(total=state.record_count, unit=" rec", desc=f"{dataset_id} → {fmt}",
+        total = state.record_count * formats.FORMATS[fmt].passes
+        with tqdm(total=total, unit=" rec", desc=f"{dataset_id} → {fmt}",
                   disable=not progress) as bar:
             built = dists.build(collection, fmt, state.version, state.modified or EPOCH,
                                 progress=bar.update)

@@ -1,20 +1,21 @@
 """Download formats: how each one is streamed or written to a file.
 
 Text formats (CSV, GeoJSON, NDJSON) stream straight from stored bytes; file formats (GeoPackage,
-GeoParquet, FlatGeobuf, zipped Shapefile) are written from a (Geo)DataFrame. Every writer
-produces the same bytes for the same rows and ``stamp`` (the dataset version's time).
+GeoParquet, FlatGeobuf, zipped Shapefile) are written from a (Geo)DataFrame; XLSX and the zipped
+package of related CSV tables are written row by row. Every writer produces the same bytes for
+the same rows and ``stamp`` (the dataset version's time).
 """
 
 from __future__ import annotations
 
 import threading
-import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from opengov.catalog import frames
+from opengov.catalog import frames, related, xlsx
+from opengov.catalog.zipfiles import write_zip
 from opengov.collections import Collection
 from opengov.encoders import csv as csv_encoder
 
@@ -28,6 +29,15 @@ class Format:
     media_type: str
     spatial_only: bool = False
     streams: bool = False  # filtered subsets stream; others are built to a file
+    #: why a dataset (with this many records) cannot have this format, or None
+    limit: Callable[[Collection, int], str | None] | None = None
+    passes: int = 1  # how many times the writer reads the rows (for progress bars)
+
+
+def _nested(collection: Collection, record_count: int) -> str | None:
+    if related.offered(collection):
+        return None
+    return "it has no nested lists; the csv download holds every field"
 
 
 FORMATS = {f.name: f for f in (
@@ -38,12 +48,24 @@ FORMATS = {f.name: f for f in (
     Format("parquet", "parquet", "application/vnd.apache.parquet"),
     Format("fgb", "fgb", "application/flatgeobuf", spatial_only=True),
     Format("shp.zip", "shp.zip", "application/zip", spatial_only=True),
+    Format("xlsx", "xlsx", xlsx.MEDIA_TYPE, limit=xlsx.fits),
+    Format("datapackage.zip", "datapackage.zip", related.MEDIA_TYPE, limit=_nested, passes=2),
 )}
 
 
-def offered(collection: Collection) -> list[Format]:
-    """The formats a collection can be downloaded in."""
-    return [f for f in FORMATS.values() if collection.spatial or not f.spatial_only]
+def unavailable(collection: Collection, fmt: str, record_count: int = 0) -> str | None:
+    """Why ``collection`` is not offered as ``fmt`` (None when it is)."""
+    spec = FORMATS.get(fmt)
+    if spec is None:
+        return "no such format"
+    if spec.spatial_only and not collection.spatial:
+        return "it has no geometry"
+    return spec.limit(collection, record_count) if spec.limit else None
+
+
+def offered(collection: Collection, record_count: int = 0) -> list[Format]:
+    """The formats a collection (holding ``record_count`` records) can be downloaded in."""
+    return [f for f in FORMATS.values() if unavailable(collection, f.name, record_count) is None]
 
 
 # -- streamed text formats ------------------------------------------------------------------------
@@ -111,23 +133,20 @@ def _shapefile_names(df) -> dict[str, str]:
     return out
 
 
-def _zip(members: list[Path], path: Path, stamp: datetime) -> None:
-    """A zip whose entries carry ``stamp``, not the build time, so it is reproducible."""
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
-        for member in sorted(members):
-            info = zipfile.ZipInfo(member.name, date_time=stamp.timetuple()[:6])
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, member.read_bytes())
-
-
 def write_file(fmt: str, collection: Collection, batches: Batches, path: Path,
-               stamp: datetime) -> None:
-    """Write the whole selection to ``path`` in ``fmt``."""
+               stamp: datetime, properties: dict | None = None) -> None:
+    """Write the whole selection to ``path`` in ``fmt`` (``properties``: the dataset's
+    package-level metadata, for formats that carry a descriptor)."""
     if fmt in FORMATS and FORMATS[fmt].streams:
         with path.open("wb") as fh:
             for chunk in stream(fmt, collection, batches):
                 fh.write(chunk)
+        return
+    if fmt == "xlsx":
+        xlsx.write(collection, batches, path, stamp)
+        return
+    if fmt == "datapackage.zip":
+        related.write(collection, batches, path, stamp, properties)
         return
     df = frames.frame(collection, batches(frames.columns(collection)))
     if fmt == "parquet":
@@ -147,7 +166,7 @@ def write_file(fmt: str, collection: Collection, batches: Batches, path: Path,
             df[name] = df[name].dt.strftime("%Y-%m-%dT%H:%M:%SZ")
         df = df.rename(columns=_shapefile_names(df))
         _gdal_write(df, folder / f"{stem}.shp", "ESRI Shapefile", stamp, encoding="UTF-8")
-        _zip(list(folder.iterdir()), path, stamp)
+        write_zip(path, [(m.name, m) for m in sorted(folder.iterdir())], stamp)
         for member in folder.iterdir():
             member.unlink()
         folder.rmdir()

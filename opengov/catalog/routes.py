@@ -6,9 +6,9 @@ import marshmallow as ma
 from flask import Response
 
 from opengov.api import Blueprint
-from opengov.catalog import dcat
-from opengov.catalog.datapackage import data_package
-from opengov.catalog.downloads import download
+from opengov.catalog import dcat, live_catalog
+from opengov.catalog.datapackage import current_csv, data_package
+from opengov.catalog.downloads import download, extract_download
 from opengov.catalog.formats import FORMATS
 from opengov.catalog.metadata import matches
 from opengov.catalog.schemas import (
@@ -26,6 +26,8 @@ from opengov.catalog.service import (
     distributions,
     one_dataset,
 )
+from opengov.context import current
+from opengov.errors import ApiError
 from opengov.geo.geojson import dumps
 from opengov.links import base_url, page_url, url_for_path
 
@@ -68,40 +70,75 @@ def get_dataset(dataset_id):
 
 
 @blp.route("/datasets/<dataset_id>/versions")
-@blp.doc(summary="Versions of a dataset whose files are kept",
+@blp.doc(summary="Versions of a dataset whose files are kept, or a live dataset's extracts",
          description="Whole-dataset files are built per version; the last few are kept and "
-                     "`download.{format}?version=N` fetches one.")
-@blp.response(200, VersionsSchema, description="Kept versions, newest first",
-              example={"dataset": "cameras", "keep": 3, "versions": [
-                  {"version": 3, "current": True, "formats": []}]})
+                     "`download.{format}?version=N` fetches one. Live datasets (readings, "
+                     "reports) keep no versions: they list one extract per finished month "
+                     "(UTC+7), built once and immutable, at `extracts/{YYYY-MM}.csv`.")
+@blp.response(200, VersionsSchema, description="Kept versions (newest first), or extracts",
+              example={"dataset": "cameras", "kind": "batch", "keep": 3, "versions": [
+                  {"version": 3, "current": True, "formats": []}], "extracts": []})
 @blp.alt_response(404, response="NOT_FOUND")
 def list_versions(dataset_id):
+    source = live_catalog.sources().get(dataset_id)
+    if source is not None:
+        return _json({"dataset": dataset_id, "kind": "live", "keep": None, "versions": [],
+                      "extracts": live_catalog.extract_records(source)})
     collection = collection_or_404(dataset_id)
     dists = distributions()
-    current_version = dists.store.repo(collection.id).state().version
-    kept = sorted(set(dists.versions(collection.id)) | {current_version}, reverse=True)
+    state = dists.store.repo(collection.id).state()
+    kept = sorted(set(dists.versions(collection.id)) | {state.version}, reverse=True)
     versions = []
     for version in kept:
         built = dists.built_formats(collection.id, version)
-        versions.append({"version": version, "current": version == current_version,
-                         "formats": [r for r in distribution_records(collection, version)
-                                     if r["format"] in built]})
-    return _json({"dataset": collection.id, "keep": dists.keep, "versions": versions})
+        records = distribution_records(collection, version, state.record_count)
+        versions.append({"version": version, "current": version == state.version,
+                         "formats": [r for r in records if r["format"] in built]})
+    return _json({"dataset": collection.id, "kind": collection.kind, "keep": dists.keep,
+                  "versions": versions, "extracts": []})
+
+
+@blp.route("/datasets/<dataset_id>/extracts/<period>.<fmt>")
+@blp.doc(summary="One month of a live dataset (built once the month is over)",
+         description="Months are calendar months in Vietnam's time (UTC+7): `2025-12` holds "
+                     "the records of [2025-12-01T00:00+07:00, 2026-01-01T00:00+07:00). A month "
+                     "is offered a day after it ends; its file is written once and never "
+                     "changes (sha256 and size in `/versions`, the dataset and DCAT). Report "
+                     "extracts hold the public fields only.")
+@blp.response(200, {"type": "string", "format": "binary"}, description="The CSV file",
+              content_type="text/csv", example="station,parameter,time,value,unit,flag")
+@blp.alt_response(206, description="Part of the file (range request)",
+                  schema={"type": "string", "format": "binary"})
+@blp.alt_response(304, response="NOT_MODIFIED")
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(404, response="NOT_FOUND")
+def get_extract(dataset_id, period, fmt):
+    return extract_download(dataset_id, period, fmt)
 
 
 @blp.route("/datasets/<dataset_id>/datapackage.json")
 @blp.doc(summary="Frictionless Data Package (v2) of a dataset",
-         description="A Table Schema for the CSV distribution, licence, sources, byte size and "
-                     "sha256 (the CSV is built on first request).")
+         description="A Table Schema per CSV resource, licence, sources, byte sizes and "
+                     "sha256: the current CSV download (built on first request) and, for live "
+                     "datasets, every finished month's extract (`extracts/{YYYY-MM}.csv`).")
 @blp.response(200, {"type": "object"}, description="Data package descriptor",
               example={"name": "cameras", "resources": [{"path": "download.csv",
                                                          "hash": "sha256:…"}]})
 @blp.alt_response(404, response="NOT_FOUND")
 def get_datapackage(dataset_id):
-    collection = collection_or_404(dataset_id)
-    csv_file = distributions().get(collection, "csv")
     record = one_dataset(dataset_id)
-    return _json(data_package(collection, record, csv_file,
+    source = live_catalog.sources().get(dataset_id)
+    resources = []
+    if dataset_id in current().registry:
+        collection = collection_or_404(dataset_id)
+        resources.append(current_csv(collection, distributions().get(collection, "csv")))
+    else:
+        collection = source.collection
+    if source is not None:
+        resources += live_catalog.extract_resources(source)
+    if not resources:
+        raise ApiError(404, f"{dataset_id} has no finished month to describe yet.")
+    return _json(data_package(collection, record, resources,
                               url_for_path(f"/datasets/{dataset_id}")))
 
 

@@ -43,6 +43,10 @@ class DistributionInfo(ma.Schema):
                                   metadata={"description": "Bytes (null until built)"})
     sha256 = ma.fields.String(allow_none=True,
                               metadata={"description": "SHA-256 of the file (null until built)"})
+    period = ma.fields.String(metadata={
+        "description": "Extracts of live datasets only: the month (YYYY-MM, UTC+7)"})
+    temporal = ma.fields.Dict(metadata={
+        "description": "Extracts only: the month's start and end (half-open, ISO 8601)"})
 
 
 class DatasetSchema(ma.Schema):
@@ -98,8 +102,13 @@ class VersionInfo(ma.Schema):
 
 class VersionsSchema(ma.Schema):
     dataset = ma.fields.String(metadata={"description": "Dataset id"})
-    keep = ma.fields.Integer(metadata={"description": "How many versions are kept"})
-    versions = ma.fields.List(ma.fields.Nested(VersionInfo))
+    kind = ma.fields.String(metadata={"description": "batch (versions) or live (extracts)"})
+    keep = ma.fields.Integer(allow_none=True, metadata={
+        "description": "How many versions are kept (null for live datasets)"})
+    versions = ma.fields.List(ma.fields.Nested(VersionInfo), metadata={
+        "description": "Kept versions, newest first (empty for live datasets)"})
+    extracts = ma.fields.List(ma.fields.Nested(DistributionInfo), metadata={
+        "description": "Live datasets: one extract per finished month, newest first"})
 
 
 class DownloadArgs(ma.Schema):
@@ -111,5 +120,7 @@ class DownloadArgs(ma.Schema):
         "description": "CSV only: start with a UTF-8 byte-order mark so Excel reads accents."})
     bbox = ma.fields.String(metadata={
         "description": "Subset: minLon,minLat,maxLon,maxLat (WGS 84). Any filter of the "
-                       "dataset's list endpoint (fields, q, updated_since) is accepted too; "
-                       "subsets stream as csv, geojson or ndjson without a checksum."})
+                       "dataset's list endpoint (fields, commune, q, updated_since, and "
+                       "`start_date`/`end_date` over its time field when it has one) is "
+                       "accepted too; subsets stream as csv, geojson or ndjson without a "
+                       "checksum."})

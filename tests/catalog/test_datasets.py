@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+LIVE_TABLES = ["monitoring-readings"]
+
 
 def test_every_registered_collection_is_a_dataset(client, loaded_app):
     registry = loaded_app.extensions["opengov"].registry
     body = client.get("/datasets?limit=1000").get_json()
-    assert [d["id"] for d in body["datasets"]] == [c.id for c in registry]
-    assert body["numberMatched"] == len(registry) == body["numberReturned"]
+    # the registry's collections, then the live tables (the monitoring readings)
+    assert [d["id"] for d in body["datasets"]] == [c.id for c in registry] + LIVE_TABLES
+    assert body["numberMatched"] == len(registry) + 1 == body["numberReturned"]
 
 
 def test_dataset_record_has_metadata_fields_and_distributions(client, loaded_app):
@@ -24,9 +27,12 @@ def test_dataset_record_has_metadata_fields_and_distributions(client, loaded_app
     unit = next(f for f in ds["fields"] if f["name"] == "refresh_interval_s")
     assert unit["unit"] == "s" and unit["description"]["vi"]
     formats = {d["format"] for d in ds["distributions"]}
-    assert {"csv", "geojson", "ndjson", "gpkg", "parquet", "fgb", "shp.zip"} == formats
+    assert {"csv", "geojson", "ndjson", "gpkg", "parquet", "fgb", "shp.zip", "xlsx"} == formats
     procedures = client.get("/datasets/procedures").get_json()
-    assert {d["format"] for d in procedures["distributions"]} == {"csv", "ndjson", "parquet"}
+    assert {d["format"] for d in procedures["distributions"]} == {
+        "csv", "ndjson", "parquet", "xlsx", "datapackage.zip"}
+    polygons = client.get("/datasets/admin-units").get_json()
+    assert "xlsx" not in {d["format"] for d in polygons["distributions"]}
 
 
 @pytest.mark.parametrize("q, expected", [

@@ -36,7 +36,8 @@ def test_catalogue_has_its_mandatory_properties(graph, loaded_app):
     for prop in (DCTERMS.title, DCTERMS.description, DCTERMS.publisher):
         assert graph.value(catalog, prop) is not None, prop
     datasets = set(graph.objects(catalog, DCAT.dataset))
-    assert len(datasets) == len(loaded_app.extensions["opengov"].registry)
+    # every registered collection, and the monitoring readings (a live table)
+    assert len(datasets) == len(loaded_app.extensions["opengov"].registry) + 1
     publisher = graph.value(catalog, DCTERMS.publisher)
     assert graph.value(publisher, FOAF.name) == Literal("opengov sample data")
 
@@ -66,3 +67,17 @@ def test_jsonld_context_is_inlined(client):
     doc = client.get("/catalog.jsonld").get_json()
     assert isinstance(doc["@context"], dict) and doc["@type"] == "dcat:Catalog"
     assert client.get("/catalog.jsonld").headers["Content-Type"] == "application/ld+json"
+
+
+def test_new_distributions_name_their_file_types(client):
+    doc = client.get("/catalog.jsonld").get_json()
+    nodes = {d["dct:identifier"]: d for d in doc["dcat:dataset"]}
+    by_format = {d["@id"].rsplit("download.", 1)[-1]: d
+                 for d in nodes["procedures"]["dcat:distribution"]}
+    assert by_format["xlsx"]["dct:format"]["@id"].endswith("/file-type/XLSX")
+    package = by_format["datapackage.zip"]
+    assert package["dct:format"]["@id"].endswith("/file-type/CSV")
+    assert package["dcat:packageFormat"]["@id"].endswith("application/zip")
+    assert package["dct:conformsTo"]["@id"] == "https://datapackage.org/standard/data-package/"
+    months = [d for d in nodes["monitoring-readings"]["dcat:distribution"] if "dct:temporal" in d]
+    assert months and all(d["@id"].endswith(".csv") for d in months)

@@ -131,6 +131,8 @@ def test_filtered_subsets_stream_without_checksum(get, client):
     ("/datasets/cameras/download.csv?kind=bogus", 400),
     ("/datasets/cameras/download.csv?nonsense=1", 400),
     ("/datasets/cameras/download.csv?bbox=1,2,3", 400),
+    ("/datasets/cameras/download.csv?start_date=2025-01-01T00:00:00Z", 400),  # no time field
+    ("/datasets/reports/download.csv?start_date=2025-01-01", 400),  # needs an offset
     ("/datasets/cameras/download.gpkg?kind=traffic", 400),
     ("/datasets/cameras/download.exe", 404),
     ("/datasets/procedures/download.gpkg", 404),
