@@ -35,6 +35,8 @@ class HealthSchema(ma.Schema):
     database = ma.fields.String(metadata={"description": "Backend name when reachable"})
     collections = ma.fields.Dict(metadata={"description": "Version and record count per "
                                            "collection"})
+    stale_sources = ma.fields.List(ma.fields.Dict(), metadata={
+        "description": "Upstream sources whose data is stale (still served; see /sources)"})
 
 
 @blp.route("/")
@@ -87,7 +89,22 @@ def health():
     return {"status": "ok", "database": store.dialect, "collections": {
         cid: {"version": s.version, "records": s.record_count,
               "modified": s.modified.isoformat() if s.modified else None}
-        for cid, s in sorted(states.items())}}
+        for cid, s in sorted(states.items())}, "stale_sources": _stale_sources()}
+
+
+def _stale_sources() -> list[dict]:
+    """Stale upstream sources (gateway); an unreadable sources file must not fail /health."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from opengov.gateway.errors import SourceError
+    from opengov.gateway.service import stale_sources
+
+    try:
+        return stale_sources(current())
+    except SourceError as exc:
+        return [{"id": None, "last_error": {"message": f"invalid sources file: {exc}"}}]
+    except SQLAlchemyError:  # gateway tables not migrated yet: nothing harvested
+        return []
 
 
 @blp.route("/docs")

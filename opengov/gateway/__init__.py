@@ -1,0 +1,24 @@
+"""The gateway: harvest upstream systems (CSV/JSON, GeoJSON, OGC API – Features, ArcGIS REST,
+CKAN DataStore, Open311) through one cached HTTP session, validate, version and republish them.
+
+``opengov harvest`` runs sources; ``GET /sources`` shows their state. See docs/gateway.md.
+"""
+
+
+def define_tables(metadata):
+    """Declare the gateway's tables (source state, leases) on ``metadata``."""
+    from opengov.gateway import tables
+
+    tables.define_tables(metadata)
+
+
+def blueprints():
+    from opengov.gateway.routes import blp
+
+    return [blp]
+
+
+def commands():
+    from opengov.gateway.cli import harvest
+
+    return [harvest]
