@@ -11,3 +11,9 @@ def blueprints():
     from opengov.cameras.routes import blp
 
     return [blp]
+
+
+def commands():
+    from opengov.cameras.cli import cameras
+
+    return [cameras]
