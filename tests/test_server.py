@@ -2,58 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
 from tests.conftest import DATASETS
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.serving import serving
 
 
 @pytest.fixture(params=[1, 2], ids=["one-worker", "two-workers"])
 def server(request, tmp_path: Path):
-    port = free_port()
-    env = {**os.environ, "OPENGOV_INSTANCE_PATH": str(tmp_path),
-           "OPENGOV_DATASETS_PATH": str(DATASETS), "OPENGOV_SAMPLE_PROFILE": "small"}
-    env.pop("OPENGOV_DATABASE_URL", None)
-    log = (tmp_path / "server.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "opengov.cli", "serve", "--port", str(port),
-         "--workers", str(request.param)],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(base + "/health", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            break
-    else:
-        proc.kill()
-    if proc.poll() is not None:
-        pytest.fail("server did not start:\n" + (tmp_path / "server.log").read_text())
-    yield base
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-    log.close()
+    env = {"OPENGOV_INSTANCE_PATH": str(tmp_path), "OPENGOV_DATASETS_PATH": str(DATASETS),
+           "OPENGOV_SAMPLE_PROFILE": "small", "OPENGOV_DATABASE_URL": None}
+    with serving(env, tmp_path / "server.log", workers=request.param) as base:
+        yield base
 
 
 def test_fresh_server_serves_the_sample_over_http(server):
