@@ -71,8 +71,9 @@ def conformance_document() -> dict:
     return {"conformsTo": list(CONFORMANCE)}
 
 
-def _extent(collection: Collection) -> dict | None:
-    """Spatial and temporal extent, computed once per collection version and app."""
+def cached_extent(collection: Collection) -> tuple[tuple | None, tuple | None]:
+    """``(bbox, time range)`` of ``collection``, computed once per collection version and app
+    (also used by the TileJSON documents)."""
     store = current().store
     repo = store.repo(collection.id)
     state = repo.state()
@@ -80,7 +81,12 @@ def _extent(collection: Collection) -> dict | None:
     key = (collection.id, state.version)
     if key not in cache:
         cache[key] = repo.extent()
-    box, times = cache[key]
+    return cache[key]
+
+
+def _extent(collection: Collection) -> dict | None:
+    """Spatial and temporal extent as OGC API – Features writes it."""
+    box, times = cached_extent(collection)
     if box is None:
         return None
     extent: dict = {"spatial": {"bbox": [list(box)], "crs": CRS84}}
@@ -109,6 +115,8 @@ def collection_document(collection: Collection) -> dict:
                   "Queryables"),
             _link("describedby", "/" + collection.id, "application/geo+json",
                   "The same data through the domain endpoint"),
+            _link("related", f"/tiles/{collection.id}.json", "application/json",
+                  "Vector tiles (TileJSON 3.0.0, Mapbox Vector Tiles)"),
         ],
     }
     extent = _extent(collection)
