@@ -113,7 +113,7 @@ def _apply(geom: BaseGeometry, transformer: Transformer) -> BaseGeometry:
 
 
 def to_crs(geom: BaseGeometry, crs: Crs) -> BaseGeometry:
-    """A CRS84 geometry expressed in ``crs`` (coordinates in that CRS's axis order)."""
+    """A CRS84 geometry, or array of them, expressed in ``crs`` (in that CRS's axis order)."""
     if crs.is_default:
         return geom
     return _apply(geom, _transformer("OGC:CRS84", crs.code))

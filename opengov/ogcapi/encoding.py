@@ -2,7 +2,8 @@
 
 The default GeoJSON path joins the stored feature bytes untouched. Only when a request asks for
 ``properties``, a CRS other than CRS84 or ``simplify`` is each stored feature parsed and
-re-serialised (:class:`Reshape`).
+re-serialised (:class:`Reshape`), a whole page at a time: geometries are read, simplified,
+transformed and written by shapely's array functions, never one coordinate at a time in Python.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 
+import numpy as np
 import orjson
-from shapely.geometry import shape
+import shapely
 
 from opengov.encoders import ENCODERS, GeoJSONEncoder, PageBody
 from opengov.geo.crs import Crs, to_crs
-from opengov.geo.geojson import dumps, geometry_json
+from opengov.geo.geojson import PRECISION, dumps
 
 
 @dataclass(frozen=True)
@@ -32,16 +34,29 @@ class Reshape:
 
     def feature(self, text: str) -> str:
         """One stored Feature JSON, reshaped."""
-        obj = orjson.loads(text)
+        return self.features([text])[0]
+
+    def features(self, texts: list[str]) -> list[str]:
+        """Stored Feature JSON texts, reshaped together."""
+        objs = [orjson.loads(t) for t in texts]
         if self.properties is not None:
-            props = obj.get("properties") or {}
-            obj["properties"] = {k: props[k] for k in self.properties if k in props}
-        if obj.get("geometry") and (self.simplify or not self.crs.is_default):
-            geom = shape(obj["geometry"])
-            if self.simplify:
-                geom = geom.simplify(self.simplify, preserve_topology=True)
-            obj["geometry"] = geometry_json(to_crs(geom, self.crs))
-        return dumps(obj)
+            for obj in objs:
+                props = obj.get("properties") or {}
+                obj["properties"] = {k: props[k] for k in self.properties if k in props}
+        if self.simplify or not self.crs.is_default:
+            self._reshape_geometries(objs)
+        return [dumps(obj) for obj in objs]
+
+    def _reshape_geometries(self, objs: list[dict]) -> None:
+        spatial = [obj for obj in objs if obj.get("geometry")]
+        if not spatial:
+            return
+        geoms = shapely.from_geojson([orjson.dumps(obj["geometry"]) for obj in spatial])
+        if self.simplify:
+            geoms = shapely.simplify(geoms, self.simplify, preserve_topology=True)
+        geoms = shapely.transform(to_crs(geoms, self.crs), lambda c: np.round(c, PRECISION))
+        for obj, text in zip(spatial, shapely.to_geojson(geoms), strict=True):
+            obj["geometry"] = orjson.Fragment(text)
 
 
 class ReshapedGeoJSONEncoder(GeoJSONEncoder):
@@ -51,7 +66,7 @@ class ReshapedGeoJSONEncoder(GeoJSONEncoder):
         self.reshape = reshape
 
     def page(self, body: PageBody) -> Iterator[str]:
-        return super().page(replace(body, items=[self.reshape.feature(i) for i in body.items]))
+        return super().page(replace(body, items=self.reshape.features(list(body.items))))
 
 
 class HTMLEncoder:
