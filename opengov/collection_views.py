@@ -97,11 +97,12 @@ def _finish(response: Response, collection: Collection, state, etag: str,
 def item_response(collection: Collection, item_id: str, *,
                   formats: tuple[str, ...] | None = None,
                   render: Callable[[str, str], tuple[str, str]] | None = None,
-                  crs_uri: str = CRS84_URI) -> Response:
+                  crs_uri: str = CRS84_URI, feature_column: str = "_feature") -> Response:
     """One record (a Feature when spatial) with an ETag, or a 404 problem.
 
     ``render(fmt, stored_json)`` → ``(body, media type)`` lets another API family offer more
-    ``formats`` or rewrite the stored record (CSV is always the shared encoder's).
+    ``formats`` or rewrite the stored record (CSV is always the shared encoder's);
+    ``feature_column`` reads another stored serialisation (the native-CRS Feature).
     """
     formats = formats or (SPATIAL_FORMATS if collection.spatial else RECORD_FORMATS)
     fmt = negotiate(formats, formats[0], spatial=collection.spatial)
@@ -109,7 +110,9 @@ def item_response(collection: Collection, item_id: str, *,
     repo = store.repo(collection.id)
     with store.engine.connect() as conn:
         state = repo.state(conn)
-        etag = make_etag(collection.id, state.version, fmt, item_id)
+        # The query (crs, properties…) selects the representation, so it is part of the tag.
+        etag = make_etag(collection.id, state.version, fmt, item_id,
+                         request.query_string.decode())
         cached = not_modified(etag, collection.cache_seconds)
         if cached is not None:
             return cached
@@ -119,7 +122,7 @@ def item_response(collection: Collection, item_id: str, *,
                              columns=csv_encoder.source_columns(collection))
             body = "".join(csv_encoder.rows(collection, page.items)) if page.items else None
         else:
-            body = repo.get(item_id, conn)
+            body = repo.get(item_id, conn, column=feature_column)
     media_type = ENCODERS[fmt].media_type if fmt in ENCODERS else MEDIA_TYPES[fmt]
     if body is None:
         raise ApiError(404, f"No {collection.id} record with id {item_id!r}.")

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from threading import Lock
 
+import orjson
+import shapely
 from sqlalchemy import (
     Engine,
     LargeBinary,
@@ -25,11 +27,16 @@ from sqlalchemy import (
 from opengov import query as q
 from opengov.collections import Collection, Registry
 from opengov.cursor import Cursor
+from opengov.geo.crs import parse_crs, to_crs
+from opengov.geo.geojson import feature_json
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
 from opengov.store.filters import FilterCompiler, FilterError, bind_value, coerce_value
-from opengov.store.tables import build_metadata
+from opengov.store.tables import build_metadata, has_native_geometry
 from opengov.store.types import utcnow
+
+# Stored serialisations read as bytes when asked for by name (the native-CRS Feature).
+FEATURE_COLUMNS = ("_feature", "_feature_native")
 
 
 @dataclass(frozen=True)
@@ -129,6 +136,8 @@ class Repository:
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
         self._state_sql: CompiledStatement | None = None
         self._shapes = _LRU(256)  # compiled page statements by query shape
+        self._native_crs = (parse_crs(collection.native_crs)
+                            if has_native_geometry(collection) else None)
 
     # -- state ----------------------------------------------------------------------------------
     @contextmanager
@@ -275,7 +284,8 @@ class Repository:
 
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
                         columns: list[str] | None):
-        wanted = [self.table.c[c] for c in columns] if columns else [self._feature_bytes()]
+        wanted = ([self._feature_bytes(c) if c in FEATURE_COLUMNS else self.table.c[c]
+                   for c in columns] if columns else [self._feature_bytes()])
         stmt = select(*wanted, *(k for k, _ in keys)).select_from(self.table)
         where = self.where(query)
         if where is not None:
@@ -289,9 +299,13 @@ class Repository:
             stmt = stmt.offset(query.offset)
         return stmt
 
-    def _feature_bytes(self):
+    def feature_bytes(self):
+        """The stored Feature JSON as UTF-8 bytes (a column expression for other readers)."""
+        return self._feature_bytes()
+
+    def _feature_bytes(self, name: str = "_feature"):
         """The stored JSON as UTF-8 bytes, so pages are joined without decoding each row."""
-        col = self.table.c._feature
+        col = self.table.c[name]
         if self.store.dialect == "postgresql":
             return func.convert_to(col, "UTF8", type_=LargeBinary)
         return cast(col, LargeBinary)
@@ -361,9 +375,10 @@ class Repository:
         return (box if box and box[0] is not None else None,
                 times if times and times[0] is not None else None)
 
-    def get(self, record_id: str, conn=None) -> str | None:
-        """The serialised record with ``record_id``, or None."""
-        stmt = select(self.table.c._feature).where(self.table.c.id == record_id)
+    def get(self, record_id: str, conn=None, column: str = "_feature") -> str | None:
+        """The serialised record with ``record_id`` (``column``: another stored serialisation,
+        e.g. ``_feature_native``), or None."""
+        stmt = select(self.table.c[column]).where(self.table.c.id == record_id)
         with self._connection(conn) as c:
             return c.execute(stmt).scalar_one_or_none()
 
@@ -375,7 +390,7 @@ class Repository:
         Unchanged rows keep their ``_updated_at`` so ``updated_since`` stays meaningful; the
         collection version is bumped in the same transaction only when something changed.
         """
-        rows = list(rows)
+        rows = [self._with_native(r) for r in rows]
         ids = [r["id"] for r in rows]
         if len(set(ids)) != len(ids):
             raise ValueError(f"{self.collection.id}: duplicate record ids in load")
@@ -406,6 +421,21 @@ class Repository:
             result.new, result.changed, result.removed = len(inserts), len(updates), len(existing)
             result.version = self._bump(conn, source, now, len(rows), result.touched)
         return result
+
+    def _with_native(self, row: dict) -> dict:
+        """Fill the native-CRS geometry columns of a row that came without them (a CRS84 load
+        of a collection whose native CRS differs): transformed from CRS84, so approximate."""
+        if self._native_crs is None or row.get("_feature_native") is not None \
+                or row.get("geom") is None:
+            return row
+        geom = to_crs(shapely.from_wkb(row["geom"]), self._native_crs)
+        properties = orjson.loads(row["_feature"]).get("properties") or {}
+        return {**row, "_geom_native": shapely.to_wkb(geom),
+                "_feature_native": feature_json(row["id"], geom, properties)}
+
+    def bump_version(self, conn, source: str, count: int) -> int:
+        """Record a bulk write of ``count`` rows done on ``conn`` (inside its transaction)."""
+        return self._bump(conn, source, utcnow(), count, True)
 
     def _bump(self, conn, source: str, now: datetime, count: int, touched: bool) -> int:
         st = self.store.table("collection_state")

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Float,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -54,6 +55,23 @@ def _field_columns(f: Field) -> list[Column]:
     return [Column(f.name, _SQL_TYPES[f.type]())]
 
 
+# Geometry as loaded in the collection's native CRS (e.g. EPSG:5899 metres) when that is not
+# CRS84: the WKB and the Feature serialised with it, so ``crs=<native>`` returns exactly what
+# was loaded (no round trip through CRS84) and is served from stored bytes like the default.
+NATIVE_COLUMNS = ("_geom_native", "_feature_native")
+
+
+def has_native_geometry(collection: Collection) -> bool:
+    """Whether ``collection``'s table keeps its geometry in a native CRS besides CRS84."""
+    return collection.spatial and collection.native_crs not in ("OGC:CRS84", "CRS84")
+
+
+def native_columns() -> list[Column]:
+    """The nullable native-CRS columns: WKB and serialised Feature."""
+    geom, feature = NATIVE_COLUMNS
+    return [Column(geom, LargeBinary), Column(feature, Text)]
+
+
 def collection_table(metadata: MetaData, collection: Collection) -> Table:
     """Define the table of ``collection`` on ``metadata``."""
     columns: list[Column] = [
@@ -69,6 +87,8 @@ def collection_table(metadata: MetaData, collection: Collection) -> Table:
             Column("_minx", Float), Column("_miny", Float),
             Column("_maxx", Float), Column("_maxy", Float),
         ]
+        if has_native_geometry(collection):
+            columns += native_columns()
     columns += [
         Column("_feature", Text, nullable=False),
         Column("_hash", String(64), nullable=False),

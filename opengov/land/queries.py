@@ -1,0 +1,122 @@
+"""Land reads beyond a page of features: point lookup and area statistics. No HTTP here."""
+
+from __future__ import annotations
+
+import weakref
+from collections import OrderedDict
+from threading import Lock
+
+import shapely
+from sqlalchemy import Float, LargeBinary, and_, bindparam, column, func, select, table
+
+from opengov.land.collection import PARCELS, PRICES, ZONES
+from opengov.store.compiled import CompiledStatement
+from opengov.store.repository import Store
+
+LOOKUP = (("parcel", PARCELS), ("zone", ZONES), ("price", PRICES))
+
+
+def _containing(store: Store, collection, x, y):
+    """Scalar subquery: the stored Feature (bytes) of the first feature containing (x, y).
+
+    SQLite: R*Tree candidates whose box holds the point, then the exact test on those only;
+    PostgreSQL: ``ST_Intersects`` through the GiST index. Ties (a point on a shared boundary)
+    go to the smallest id.
+    """
+    repo = store.repo(collection.id)
+    t = repo.table
+    if store.dialect == "postgresql":
+        where = func.ST_Intersects(t.c.geom, func.ST_SetSRID(func.ST_MakePoint(x, y), 4326))
+    else:
+        rtree = table(f"{t.name}_rtree", column("id"), column("minx"), column("maxx"),
+                      column("miny"), column("maxy"))
+        candidates = select(rtree.c.id).where(rtree.c.minx <= x, rtree.c.maxx >= x,
+                                              rtree.c.miny <= y, rtree.c.maxy >= y)
+        where = and_(t.c._rowid.in_(candidates),
+                     func.og_intersects(t.c.geom, bindparam("wkb", type_=LargeBinary)) == 1)
+    return select(repo.feature_bytes()).where(where).order_by(t.c.id).limit(1).scalar_subquery()
+
+
+def _lookup_statement(store: Store) -> CompiledStatement:
+    """One round trip: the three collection versions and the three containing features."""
+    x, y = bindparam("x", type_=Float), bindparam("y", type_=Float)
+    state = store.table("collection_state")
+    versions = [select(state.c.version).where(state.c.collection_id == c.id).scalar_subquery()
+                for _, c in LOOKUP]
+    features = [_containing(store, c, x, y) for _, c in LOOKUP]
+    return CompiledStatement.of(select(*versions, *features), store.engine.dialect)
+
+
+# The compiled statement per store (a weak reference guards against a reused id).
+_STATEMENTS: dict[int, tuple[weakref.ref, CompiledStatement]] = {}
+
+
+def _statement(store: Store) -> CompiledStatement:
+    repo = store.repo(PARCELS.id)
+    entry = _STATEMENTS.get(id(repo))
+    if entry is None or entry[0]() is not repo:
+        entry = _STATEMENTS[id(repo)] = (weakref.ref(repo), _lookup_statement(store))
+    return entry[1]
+
+
+def lookup(store: Store, lon: float, lat: float, conn) -> tuple[tuple, dict[str, bytes | None]]:
+    """``(versions, features)``: the versions of parcels, zones and prices, and the stored
+    Feature of the parcel, planning zone and price zone containing the point (or None)."""
+    values: dict = {"x": lon, "y": lat}
+    if store.dialect == "sqlite":
+        values["wkb"] = shapely.to_wkb(shapely.Point(lon, lat))
+    [row] = _statement(store).execute(conn, values)
+    versions = tuple(v or 0 for v in row[:3])
+    return versions, {key: row[3 + n] for n, (key, _) in enumerate(LOOKUP)}
+
+
+class StatsCache:
+    """Area statistics per (collection version, commune filter); bounded, thread-safe."""
+
+    def __init__(self, size: int = 64):
+        self.size, self.data, self.lock = size, OrderedDict(), Lock()
+
+    def get(self, key, compute):
+        with self.lock:
+            if key in self.data:
+                self.data.move_to_end(key)
+                return self.data[key]
+        value = compute()
+        with self.lock:
+            self.data[key] = value
+            while len(self.data) > self.size:
+                self.data.popitem(last=False)
+        return value
+
+
+_CACHE = StatsCache()
+
+
+def area_stats(store: Store, version: int, communes: tuple[str, ...] | None, conn) -> dict:
+    """Area (m²) and parcel count per land-use value per current commune.
+
+    Mixed uses count under their recorded value (``ODT+CLN``), so the areas add up to the total
+    exactly. Cached per collection version.
+    """
+    key = (str(store.engine.url), version, communes)
+    return _CACHE.get(key, lambda: _compute(store, communes, conn))
+
+
+def _compute(store: Store, communes, conn) -> dict:
+    t = store.repo(PARCELS.id).table
+    stmt = (select(t.c.commune, t.c.landuse, func.sum(t.c.area_m2), func.count())
+            .group_by(t.c.commune, t.c.landuse).order_by(t.c.commune, t.c.landuse))
+    if communes:
+        stmt = stmt.where(t.c.commune.in_(communes))
+    by_commune: dict[str, dict] = {}
+    for commune, landuse, area, count in conn.execute(stmt):
+        entry = by_commune.setdefault(commune, {"commune": commune, "area_m2": 0.0,
+                                                "parcels": 0, "landuse": []})
+        entry["landuse"].append({"code": landuse, "area_m2": round(area, 1), "parcels": count})
+        entry["area_m2"] += area
+        entry["parcels"] += count
+    items = list(by_commune.values())
+    for entry in items:
+        entry["area_m2"] = round(entry["area_m2"], 1)
+    return {"area_m2": round(sum(e["area_m2"] for e in items), 1),
+            "parcels": sum(e["parcels"] for e in items), "communes": items}
