@@ -15,9 +15,14 @@ import numpy as np
 import orjson
 import shapely
 
+from opengov.collections import Collection
 from opengov.encoders import ENCODERS, GeoJSONEncoder, PageBody
-from opengov.geo.crs import Crs, to_crs
+from opengov.geo.crs import CRS84, SUPPORTED, Crs, to_crs
 from opengov.geo.geojson import PRECISION, dumps
+from opengov.store.tables import has_native_geometry
+
+NATIVE_FEATURE = "_feature_native"
+METRES_PER_DEGREE = 111_320.0  # along a meridian; simplification tolerances are approximate
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,38 @@ class ReshapedGeoJSONEncoder(GeoJSONEncoder):
         return super().page(replace(body, items=self.reshape.features(list(body.items))))
 
 
+def native(collection: Collection, crs: Crs) -> bool:
+    """Whether ``crs`` is the collection's stored native CRS (its Features are stored too)."""
+    return has_native_geometry(collection) and crs.code == collection.native_crs
+
+
+class NativeGeoJSONEncoder(GeoJSONEncoder):
+    """Features read from the stored native-CRS column (exactly what was loaded), optionally
+    reshaped (``properties``; ``simplify`` in the native unit)."""
+
+    def __init__(self, reshape: Reshape | None = None):
+        self.reshape = reshape
+
+    def columns(self, collection, summary) -> list[str]:
+        return [NATIVE_FEATURE]
+
+    def page(self, body: PageBody) -> Iterator[str]:
+        items = [row[0] for row in body.items]
+        if self.reshape is not None:
+            items = self.reshape.features(items)
+        return super().page(replace(body, items=items))
+
+
+def geojson_encoder(collection: Collection, reshape: Reshape):
+    """Stored bytes whenever nothing needs reshaping; the stored native Features when the
+    requested CRS is the collection's native one (``simplify`` given in degrees)."""
+    if native(collection, reshape.crs):
+        metres = reshape.simplify * METRES_PER_DEGREE if reshape.simplify else None
+        in_place = Reshape(SUPPORTED[CRS84], reshape.properties, metres)
+        return NativeGeoJSONEncoder(in_place if in_place.needed else None)
+    return ReshapedGeoJSONEncoder(reshape) if reshape.needed else ENCODERS["geojson"]
+
+
 class HTMLEncoder:
     """A server-rendered page of features; ``render(features, body)`` returns the HTML."""
 
@@ -85,7 +122,8 @@ class HTMLEncoder:
         return iter([self.render([orjson.loads(i) for i in body.items], body)])
 
 
-def feature_encoders(reshape: Reshape, html: Callable[[list[dict], PageBody], str]) -> dict:
+def feature_encoders(collection: Collection, reshape: Reshape,
+                     html: Callable[[list[dict], PageBody], str]) -> dict:
     """The formats of an OGC items page, GeoJSON first (the default)."""
-    geojson = ReshapedGeoJSONEncoder(reshape) if reshape.needed else ENCODERS["geojson"]
-    return {"geojson": geojson, "html": HTMLEncoder(html), "csv": ENCODERS["csv"]}
+    return {"geojson": geojson_encoder(collection, reshape), "html": HTMLEncoder(html),
+            "csv": ENCODERS["csv"]}

@@ -26,7 +26,7 @@ from opengov.ogcapi.args import (
     items_query,
     properties_arg,
 )
-from opengov.ogcapi.encoding import Reshape, feature_encoders
+from opengov.ogcapi.encoding import NATIVE_FEATURE, Reshape, feature_encoders, native
 from opengov.ogcapi.html import label, language, render
 from opengov.ogcapi.queryables import queryables_document
 from opengov.ogcapi.routes import HTML_ALT, DocArgs, OgcCollectionSchema
@@ -137,7 +137,8 @@ def register_collection(blp, collection: Collection) -> None:
             {"rel": "collection", "type": "application/json",
              "href": url_for_path(f"{docs.PREFIX}{base}")},
         )
-        return list_response(collection, query, encoders=feature_encoders(reshape, html),
+        return list_response(collection, query,
+                             encoders=feature_encoders(collection, reshape, html),
                              extra_links=links, crs_uri=crs.uri, count_limit=COUNT_LIMIT)
 
     @blp.route(base + "/items/<feature_id>", endpoint=f"item_{cid}")
@@ -152,9 +153,10 @@ def register_collection(blp, collection: Collection) -> None:
     @blp.alt_response(404, response="NOT_FOUND")
     def item_view(args, feature_id):
         crs = crs_arg(args, "crs", "crs")
+        stored_native = native(collection, crs)
 
         def rendered(fmt: str, stored: str) -> tuple[str, str]:
-            feature = orjson.loads(Reshape(crs).feature(stored))
+            feature = orjson.loads(stored if stored_native else Reshape(crs).feature(stored))
             if fmt == "html":
                 page = render("item.html", title=f"{cid} {feature_id}", features=[feature],
                               features_json=_features_json([orjson.loads(stored)]))
@@ -163,4 +165,5 @@ def register_collection(blp, collection: Collection) -> None:
             return dumps(feature), "application/geo+json"
 
         return item_response(collection, feature_id, formats=("geojson", "html"),
-                             render=rendered, crs_uri=crs.uri)
+                             render=rendered, crs_uri=crs.uri,
+                             feature_column=NATIVE_FEATURE if stored_native else "_feature")

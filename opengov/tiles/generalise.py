@@ -11,12 +11,13 @@ tile at once:
    larger than the tolerance, or the vertex is a node), the usual case for parcels at the zooms
    where they are shown;
 2. lines are simplified one by one; points are left alone;
-3. everything is clipped to the tile plus a buffer and polygons are oriented the way MVT wants
-   (exterior rings with positive area in tile units).
-
-The encoder (:mod:`opengov.tiles.mvt`) then rounds every coordinate to the integer tile grid
-*point by point*, so a vertex shared by neighbours lands on the same grid point in both: shared
-edges stay shared.
+3. everything is clipped to the tile plus a buffer;
+4. every coordinate is rounded to the integer tile grid *point by point*, so a vertex shared by
+   neighbours lands on the same grid point in both: shared edges stay shared. A polygon that
+   rounding makes invalid (a neck or sliver narrower than a grid unit collapses; the MVT spec
+   forbids self-intersecting rings) is snap-rounded instead (``shapely.set_precision``), which
+   keeps it valid on the grid and drops what collapses;
+5. polygons are oriented the way MVT wants (exterior rings with positive area in tile units).
 """
 
 from __future__ import annotations
@@ -84,8 +85,16 @@ def _removable_vertices(polygons: np.ndarray, tolerance: float) -> bool:
     return bool(np.any(small & ~node))
 
 
+def _on_grid(geoms: np.ndarray, polygonal: np.ndarray) -> np.ndarray:
+    rounded = shapely.transform(geoms, np.rint)
+    broken = polygonal & ~shapely.is_valid(rounded)
+    if broken.any():
+        rounded[broken] = shapely.set_precision(geoms[broken], 1.0)
+    return rounded
+
+
 def generalise(wkb: list[bytes], tile: Tile, tolerance: float = TOLERANCE) -> Generalised:
-    """Project, simplify, clip and orient the geometries of one tile (the encoder snaps)."""
+    """Project, simplify, clip, snap to the tile grid and orient the geometries of one tile."""
     geoms = shapely.transform(shapely.from_wkb(wkb), tile_transform(tile))
     kinds = shapely.get_type_id(geoms)
     polygonal = np.isin(kinds, _POLYGONAL)
@@ -97,6 +106,7 @@ def generalise(wkb: list[bytes], tile: Tile, tolerance: float = TOLERANCE) -> Ge
     extended = polygonal | linear
     geoms[extended] = shapely.clip_by_rect(geoms[extended], -BUFFER, -BUFFER,
                                            EXTENT + BUFFER, EXTENT + BUFFER)
+    geoms = _on_grid(geoms, polygonal)
     geoms[polygonal] = shapely.orient_polygons(geoms[polygonal], exterior_cw=False)
     keep = ~shapely.is_empty(geoms)
     return Generalised(geoms[keep], np.flatnonzero(keep))

@@ -55,3 +55,19 @@ def test_generalisation_removes_vertices_at_low_zoom(client):
     source = sum(shapely.get_num_coordinates(shape(f["geometry"]))
                  for f in source_features(client, "admin-units", tile_at(*PROVINCE, 5)))
     assert low < 0.8 * source
+
+
+@pytest.mark.parametrize("z", [14, 16])
+def test_parcel_tiles_are_gap_free_inside_the_sample(client, z):
+    """The cadastral sample is a noded coverage, so the tile's parcels meet edge to edge:
+    no overlaps, and no holes inside the area they cover."""
+    box = client.get("/ogc/collections/parcels").get_json()["extent"]["spatial"]["bbox"][0]
+    tile = tile_at((box[0] + box[2]) / 2, (box[1] + box[3]) / 2, z)
+    response = client.get(tile_url("parcels", tile))
+    assert response.status_code == 200
+    polygons = [shape(f["geometry"]) for f in decode(response.data)["parcels"]["features"]]
+    assert len(polygons) > 20
+    assert all(p.is_valid for p in polygons)
+    union = shapely.union_all(polygons)
+    assert sum(p.area for p in polygons) == pytest.approx(union.area, abs=1.0)
+    assert sum(shapely.get_num_interior_rings(p) for p in shapely.get_parts(union)) == 0
