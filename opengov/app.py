@@ -16,7 +16,8 @@ from opengov.settings import load_settings
 from opengov.store.engine import make_engine
 from opengov.store.repository import Store
 
-EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After"]
+EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After", "Age", "Warning",
+                   "Last-Modified", "X-Data-Stale", "X-Data-Last-Success"]
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -10,8 +10,6 @@ from pathlib import Path
 import click
 
 from opengov import __version__
-
-
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import store_for as _store
 
@@ -223,7 +221,7 @@ def keys_revoke(ctx: click.Context, key_id: int) -> None:
 @click.argument("dataset")
 @click.option("--format", "fmt", required=True,
               help="File format, as in /datasets/{id}/download.{format}: csv, geojson, ndjson, "
-                   "gpkg, parquet, fgb or shp.zip.")
+                   "gpkg, parquet, fgb, shp.zip, xlsx or datapackage.zip.")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the file.")
 @click.option("--quiet", is_flag=True, help="No progress bar.")

@@ -17,12 +17,13 @@ MODULES = (
     "opengov.cameras",
     "opengov.servicecentres",
     "opengov.adminunits",
-    # land (issue 3)
+    "opengov.land",
     "opengov.ogcapi",
+    "opengov.tiles",
     "opengov.monitoring",
     "opengov.reports",
     "opengov.catalog",
-    # gateway (issue 8)
+    "opengov.gateway",
     "opengov.auth",
 )
 

@@ -70,6 +70,14 @@ class Settings:
     log_level: str = field(
         default="INFO", metadata={"env": "OPENGOV_LOG_LEVEL", "help": "Python logging level."}
     )
+    tile_cache_mb: int = field(
+        default=256,
+        metadata={
+            "env": "OPENGOV_TILE_CACHE_MB",
+            "help": "Size budget of the vector-tile cache in `<instance>/tiles/` (files shared by "
+            "all workers; oldest tiles removed first); 0 disables the cache.",
+        },
+    )
     map_tile_url: str = field(
         default="",
         metadata={
@@ -114,6 +122,62 @@ class Settings:
             "env": "OPENGOV_REPORTS_IDEMPOTENCY_HOURS",
             "help": "How long an `Idempotency-Key` replays its first submission.",
         },
+    )
+    sources_file: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_SOURCES_FILE",
+            "help": "TOML file declaring the upstream sources the gateway harvests (see "
+            "docs/gateway.md); empty means `<instance>/sources.toml` (no sources if missing).",
+        },
+    )
+    http_cache_url: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_HTTP_CACHE_URL",
+            "help": "Cache of upstream HTTP responses: empty means SQLite files in "
+            "`<instance>/http-cache/`; `redis://host:6379/0` shares one Redis cache.",
+        },
+    )
+    http_timeout: int = field(
+        default=30,
+        metadata={"env": "OPENGOV_HTTP_TIMEOUT",
+                  "help": "Seconds an upstream may take to connect or to send data."},
+    )
+    http_retries: int = field(
+        default=3,
+        metadata={"env": "OPENGOV_HTTP_RETRIES",
+                  "help": "Retries of an upstream request after 429, 5xx or a connection error."},
+    )
+    http_backoff_ms: int = field(
+        default=500,
+        metadata={"env": "OPENGOV_HTTP_BACKOFF_MS",
+                  "help": "First retry delay in milliseconds; doubles with each retry "
+                  "(`Retry-After` wins when the upstream sends it)."},
+    )
+    camera_snapshot_hosts: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_CAMERA_SNAPSHOT_HOSTS",
+            "help": "Hosts whose camera images `/cameras/{id}/snapshot` may fetch (comma list of "
+            "`host` or `host:port`); empty proxies nothing. Listed names must resolve to public "
+            "addresses; list an IP address to allow a camera on a private network.",
+        },
+    )
+    camera_snapshot_expiry_s: int = field(
+        default=30,
+        metadata={"env": "OPENGOV_CAMERA_SNAPSHOT_EXPIRY",
+                  "help": "Seconds a fetched camera image is reused for every viewer."},
+    )
+    camera_snapshot_timeout_s: int = field(
+        default=5,
+        metadata={"env": "OPENGOV_CAMERA_SNAPSHOT_TIMEOUT",
+                  "help": "Seconds a camera may take to connect or to send data (then 504)."},
+    )
+    camera_snapshot_max_bytes: int = field(
+        default=5 * 1024 * 1024,
+        metadata={"env": "OPENGOV_CAMERA_SNAPSHOT_MAX_BYTES",
+                  "help": "Largest camera image accepted (bytes, decoded); larger is a 502."},
     )
 
     @property
