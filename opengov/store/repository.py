@@ -220,12 +220,14 @@ class Repository:
     def count_within(self, query: q.Query, version: int, limit: int, conn=None) -> int | None:
         """The exact count when it is cached, free or cheap; None when it would scan more
         than ``limit`` rows (callers then omit it rather than estimate)."""
-        cached = self.store._counts.get((self.collection.id, version, query.key()))
+        key = (self.collection.id, version, query.key())
+        cached = self.store._counts.get(key)
         if cached is not None:
             return cached
         if self.where(query) is None and self.collection.kind == "batch":
             state = self.state(conn)  # a batch load records its row count with its version
             if state.version == version:
+                self.store._counts.put(key, state.record_count)
                 return state.record_count
         total = self.count(q.Query(), version, conn)
         return self.count(query, version, conn) if total <= limit else None
