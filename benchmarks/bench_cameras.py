@@ -36,12 +36,13 @@ SMALL_BOX_TARGET = 10
 
 @dataclass
 class Dataset:
-    """A database holding ``count`` cameras, and how to point opengov at it."""
+    """A database holding ``count`` records of ``collection``, and how to point opengov at it."""
 
     backend: str
     database_url: str
     count: int
     work: Path
+    collection: str = "cameras"
 
     @property
     def env(self) -> dict[str, str]:
@@ -64,16 +65,17 @@ def connect(url: str):
     return psycopg.connect(pg_conninfo(url), autocommit=True)
 
 
-def camera_count(url: str) -> int | None:
-    """Cameras in the table when the collection state agrees with it, else None."""
+def record_count(url: str, collection: str = "cameras") -> int | None:
+    """Records in the collection's table when its collection state agrees, else None."""
     try:
         conn = connect(url)
     except Exception:  # a missing database simply means "build it"
         return None
     try:
+        placeholder = "?" if url.startswith("sqlite") else "%s"
         state = conn.execute("SELECT record_count FROM collection_state "
-                             "WHERE collection_id = 'cameras'").fetchone()
-        rows = conn.execute("SELECT count(*) FROM c_cameras").fetchone()[0]
+                             f"WHERE collection_id = {placeholder}", (collection,)).fetchone()
+        rows = conn.execute(f"SELECT count(*) FROM c_{collection}").fetchone()[0]
     except Exception:  # no schema yet
         return None
     finally:
@@ -107,27 +109,29 @@ def opengov_command(dataset: Dataset, *args: str) -> None:
         raise RuntimeError(f"opengov {' '.join(args)} failed; see {log_path}")
 
 
-def prepare_dataset(backend: str, count: int, pg_url: str) -> Dataset:
-    """The benchmark database, built (init + synth) only when it lacks ``count`` cameras."""
+def prepare_dataset(backend: str, count: int, pg_url: str,
+                    collection: str = "cameras") -> Dataset:
+    """The benchmark database, built (init + ``opengov synth COLLECTION``) only when it lacks
+    ``count`` records of ``collection``."""
     if backend == "sqlite":
-        work = harness.scratch_dir(f"cameras-sqlite-{count}")
+        work = harness.scratch_dir(f"{collection}-sqlite-{count}")
         url = f"sqlite:///{work / 'opengov.sqlite3'}"
     else:
-        work = harness.scratch_dir(f"cameras-postgresql-{count}")
+        work = harness.scratch_dir(f"{collection}-postgresql-{count}")
         url = pg_url
         ensure_pg_database(url)
-    dataset = Dataset(backend, url, count, work)
-    if camera_count(url) == count:
-        print(f"reusing {count} cameras in {url}")
+    dataset = Dataset(backend, url, count, work, collection)
+    if record_count(url, collection) == count:
+        print(f"reusing {count} {collection} in {url}")
         return dataset
     if backend == "sqlite":
         work = harness.scratch_dir(work.name, fresh=True)
-    print(f"building {count} synthetic cameras in {url} (log: {work / 'build.log'}) …")
+    print(f"building {count} synthetic {collection} in {url} (log: {work / 'build.log'}) …")
     started = time.monotonic()
     opengov_command(dataset, "init")
-    opengov_command(dataset, "synth", "cameras", "--count", str(count))
-    if camera_count(url) != count:
-        raise RuntimeError(f"expected {count} cameras in {url} after synth")
+    opengov_command(dataset, "synth", collection, "--count", str(count))
+    if record_count(url, collection) != count:
+        raise RuntimeError(f"expected {count} {collection} in {url} after synth")
     print(f"built in {time.monotonic() - started:.0f} s")
     return dataset
 
@@ -184,18 +188,21 @@ def camera_shapes(dataset: Dataset) -> list[harness.Shape]:
 
 
 # -- servers ------------------------------------------------------------------------------------
-def opengov_server(dataset: Dataset, threads: int) -> harness.Server:
+def opengov_server(dataset: Dataset, threads: int,
+                   ready_path: str = "/cameras?limit=1") -> harness.Server:
     """``opengov serve`` on a free port: one worker, ``threads`` threads."""
     port = harness.free_port()
     argv = [sys.executable, "-m", "opengov.cli", "serve", "--host", "127.0.0.1", "--port",
             str(port), "--workers", "1", "--threads", str(threads)]
     return harness.Server.for_command("opengov", argv, port, log_dir=dataset.work,
-                                      env=dataset.env, ready_path="/cameras?limit=1")
+                                      env=dataset.env, ready_path=ready_path)
 
 
-def floor_server(dataset: Dataset, threads: int) -> harness.Server:
-    """The floor app under the same gunicorn model."""
-    config = {"database_url": dataset.database_url, "collections": ["cameras"]}
+def floor_server(dataset: Dataset, threads: int, exact: bool = False) -> harness.Server:
+    """The floor app under the same gunicorn model, serving ``dataset.collection``; ``exact``
+    adds the exact geometry test for index candidates crossing a bbox's edge (polygons)."""
+    config = {"database_url": dataset.database_url, "collections": [dataset.collection],
+              "exact_bbox": [dataset.collection] if exact else []}
     return harness.Server.for_factory("floor", "benchmarks.floor_app:create_app", config,
                                       threads=threads, log_dir=dataset.work)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 from contextlib import ExitStack
 from pathlib import Path
@@ -28,6 +27,7 @@ if __package__ in (None, ""):
 
 from benchmarks import bench_cameras as cams  # noqa: E402
 from benchmarks import harness  # noqa: E402
+from benchmarks.pygeoapi import anchor  # noqa: E402
 
 
 def ogc_path(domain_path: str) -> str:
@@ -36,65 +36,22 @@ def ogc_path(domain_path: str) -> str:
     return f"/ogc/collections{path}/items" + (f"?{query}" if query else "")
 
 
-PYGEOAPI_CONFIG = """\
-server:
-  bind: {{host: 127.0.0.1, port: {port}}}
-  url: http://127.0.0.1:{port}
-  mimetype: application/json; charset=UTF-8
-  encoding: utf-8
-  languages: [en-US]
-  limits: {{default_items: 100, max_items: 1000}}
-  map: {{url: "https://tile.invalid/{{z}}/{{x}}/{{y}}.png", attribution: none}}
-logging: {{level: ERROR}}
-metadata:
-  identification: {{title: bench, description: bench, keywords: [bench], keywords_type: theme,
-                   terms_of_service: none, url: "http://example.org"}}
-  license: {{name: CC-BY 4.0, url: "https://creativecommons.org/licenses/by/4.0/"}}
-  provider: {{name: bench, url: "http://example.org"}}
-  contact: {{name: bench}}
-resources:
-  cameras:
-    type: collection
-    title: cameras
-    description: cameras
-    keywords: [cameras]
-    extents:
-      spatial: {{bbox: [102, 8, 110, 24], crs: "http://www.opengis.net/def/crs/OGC/1.3/CRS84"}}
-    providers:
-      - type: feature
-        name: PostgreSQL
-        data: {{host: {host}, port: {pgport}, dbname: {db}, user: {user}, password: "{password}"}}
-        id_field: id
-        table: c_cameras
-        geom_field: geom
-        properties: [name_vi, name_en, kind, road, direction, commune, status, snapshot_url,
-                     stream_url, stream_type, refresh_interval_s, last_seen, owner]
-"""
+CAMERA_PROPERTIES = ["name_vi", "name_en", "kind", "road", "direction", "commune", "status",
+                     "snapshot_url", "stream_url", "stream_type", "refresh_interval_s",
+                     "last_seen", "owner"]
 
 
 def pygeoapi_server(bin_dir: Path, dataset, threads: int) -> harness.Server:
     """pygeoapi under gunicorn (one gthread worker) over the benchmark's PostgreSQL table."""
-    from sqlalchemy.engine import make_url
-
-    url = make_url(dataset.database_url)
-    port = harness.free_port()
-    config, spec = dataset.work / "pygeoapi.yml", dataset.work / "pygeoapi-openapi.yml"
-    config.write_text(PYGEOAPI_CONFIG.format(
-        port=port, host=url.host, pgport=url.port or 5432, db=url.database,
-        user=url.username, password=url.password or ""))
-    env = {"PYGEOAPI_CONFIG": str(config), "PYGEOAPI_OPENAPI": str(spec)}
-    subprocess.run([str(bin_dir / "pygeoapi"), "openapi", "generate", str(config),
-                    "--output-file", str(spec)], env=env, check=True, capture_output=True)
-    argv = [str(bin_dir / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "1", "-k", "gthread",
-            "--threads", str(threads), "pygeoapi.flask_app:APP"]
-    return harness.Server.for_command("pygeoapi", argv, port, log_dir=dataset.work, env=env,
-                                      ready_path="/collections/cameras/items?f=json&limit=1")
+    provider = anchor.postgresql_provider(dataset.database_url, "c_cameras", CAMERA_PROPERTIES)
+    return anchor.server([anchor.Resource("cameras", provider, (102, 8, 110, 24))],
+                         dataset.work, worker="gthread", threads=threads, bin_dir=bin_dir)
 
 
 def pygeoapi_path(domain_path: str) -> str:
     """``/cameras?…`` → ``/collections/cameras/items?f=json&…``."""
     path, _, query = domain_path.partition("?")
-    return f"/collections{path}/items?f=json" + (f"&{query}" if query else "")
+    return anchor.items_path(path.strip("/"), query)
 
 
 def verify(shape: harness.Shape, opengov: harness.Server, floor: harness.Server) -> None:
@@ -124,14 +81,13 @@ def deep_paging(opengov: harness.Server, args: argparse.Namespace, count: int) -
     first = "/ogc/collections/cameras/items?limit=1000"
     last = max(2, -(-count // 1000))
     shallow, deep = cursor_path(opengov, first, 1), cursor_path(opengov, first, last - 1)
-    runs: dict[str, list[float]] = {"shallow": [], "deep": []}
-    for rnd in range(args.rounds):
-        pair = [("shallow", shallow), ("deep", deep)]
-        for name, path in pair if rnd % 2 == 0 else pair[::-1]:
-            runs[name].append(harness.load(opengov.base_url + path, args.duration).rps)
-    print(f"\nkeyset paging, limit=1000: page 2 {statistics.median(runs['shallow']):.1f} "
-          f"req/s, page {last} {statistics.median(runs['deep']):.1f} req/s, "
-          f"page {last} ÷ page 2 {paired_ratio(runs['deep'], runs['shallow']):.2f}")
+    runs = harness.rotating_rounds(
+        {"paging": {"shallow": opengov.base_url + shallow, "deep": opengov.base_url + deep}},
+        rounds=args.rounds, duration=args.duration)["paging"]
+    print(f"\nkeyset paging, limit=1000: page 2 "
+          f"{statistics.median(s.rps for s in runs['shallow']):.1f} req/s, page {last} "
+          f"{statistics.median(s.rps for s in runs['deep']):.1f} req/s, page {last} ÷ page 2 "
+          f"{harness.paired_ratio(runs['deep'], runs['shallow']):.2f}")
 
 
 def parse_args(argv: list[str] | None) -> tuple[argparse.Namespace, Path | None]:
@@ -148,7 +104,6 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("--pygeoapi needs --backend postgresql (its PostgreSQL provider)")
     dataset = cams.prepare_dataset(args.backend, args.count, args.database_url)
     shapes = cams.camera_shapes(dataset)
-    samples: dict[str, dict[str, list[float]]] = {s.name: {} for s in shapes}
     with ExitStack() as stack:
         opengov = stack.enter_context(cams.opengov_server(dataset, args.threads))
         floor = stack.enter_context(cams.floor_server(dataset, args.threads))
@@ -164,37 +119,15 @@ def main(argv: list[str] | None = None) -> None:
                 got = harness.get_json(pygeo.port, pygeoapi_path(shape.path))
                 print(f"  pygeoapi {shape.name}: {len(got['features'])} features")
         deep_paging(opengov, args, dataset.count)
-        for shape in shapes:
-            for _, url in sides:
-                harness.load(url(shape), args.warmup)
-        for rnd in range(args.rounds):
-            order = sides[rnd % len(sides):] + sides[:rnd % len(sides)]
-            for shape in shapes:
-                for name, url in order:
-                    sample = harness.load(url(shape), args.duration, args.connections)
-                    samples[shape.name].setdefault(name, []).append(sample.rps)
-                print(f"  round {rnd + 1}/{args.rounds} {shape.name:<22} " + "  ".join(
-                    f"{n} {samples[shape.name][n][-1]:8.1f}" for n, _ in sides))
-    report(samples, [n for n, _ in sides], dataset, args)
-
-
-def paired_ratio(ours: list[float], theirs: list[float]) -> float:
-    """Median of the per-round ratios (both sides measured in the same round)."""
-    return statistics.median(a / b for a, b in zip(ours, theirs, strict=True))
-
-
-def report(samples: dict, names: list[str], dataset, args) -> None:
-    """Medians per side and the per-round paired ratios of ogc to each other side."""
+        cases = {shape.name: {name: url(shape) for name, url in sides} for shape in shapes}
+        for urls in cases.values():
+            for url in urls.values():
+                harness.load(url, args.warmup)
+        samples = harness.rotating_rounds(cases, rounds=args.rounds, duration=args.duration,
+                                          connections=args.connections)
     print(f"\n- data: {dataset.count:,} cameras, {dataset.backend}; {args.rounds} rounds of "
           f"{args.duration:g} s; load: {harness.load_tool()}\n")
-    others = [n for n in names if n != "ogc"]
-    print("| shape | " + " | ".join(f"{n} req/s" for n in names) + " | "
-          + " | ".join(f"ogc ÷ {n}" for n in others) + " |")
-    print("|---|" + "---:|" * (len(names) + len(others)))
-    for name, by_side in samples.items():
-        med = [f"{statistics.median(by_side[n]):.1f}" for n in names]
-        paired = [f"{paired_ratio(by_side['ogc'], by_side[n]):.2f}" for n in others]
-        print(f"| `{name}` | " + " | ".join(med + paired) + " |")
+    print(harness.format_sides_table(samples, [("ogc", n) for n, _ in sides if n != "ogc"]))
 
 
 if __name__ == "__main__":

@@ -6,7 +6,8 @@ the bytes are joined into a FeatureCollection with the same envelope keys as ope
 server thread opens its database connection once and keeps it. ``numberMatched`` is counted once
 per query and remembered (the floor is allowed a precomputed count).
 
-Build it with ``create_app({"database_url": ..., "collections": ["cameras"]})`` and serve it with
+Build it with ``create_app({"database_url": ..., "collections": ["cameras"]})`` (add
+``"exact_bbox": ["parcels"]`` for polygon collections: see ``SQLITE_BBOX_EXACT``) and serve it with
 the same gunicorn model as opengov (see :mod:`benchmarks.harness`). No request validation, no
 content negotiation, no ETags: this is the least a server can do and still answer correctly.
 """
@@ -30,6 +31,14 @@ SQLITE_BBOX = (
     "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?) "
     "AND _maxx >= ? AND _minx <= ? AND _maxy >= ? AND _miny <= ? ORDER BY id LIMIT ?"
 )
+# Polygons: the same index candidates, kept when their bounds lie inside the box or, for those
+# crossing its edge, when the exact test says so (opengov/store/filters.py does the same).
+SQLITE_BBOX_EXACT = (
+    "SELECT _feature FROM {t} WHERE _rowid IN (SELECT id FROM {t}_rtree "
+    "WHERE minx <= ? AND maxx >= ? AND miny <= ? AND maxy >= ?) "
+    "AND ((_minx >= ? AND _maxx <= ? AND _miny >= ? AND _maxy <= ?) "
+    "OR og_bbox_intersects(geom, ?, ?, ?, ?) = 1) ORDER BY id LIMIT ?"
+)
 PG_PAGE = "SELECT _feature FROM {t} ORDER BY id LIMIT %s"
 PG_BBOX = (
     "SELECT _feature FROM {t} WHERE ST_Intersects(geom, ST_MakeEnvelope(%s, %s, %s, %s, 4326)) "
@@ -49,10 +58,15 @@ def pg_conninfo(url: str) -> str:
 
 
 class SqliteSource:
-    """Pages of stored features from SQLite; one connection per thread, opened once."""
+    """Pages of stored features from SQLite; one connection per thread, opened once.
 
-    def __init__(self, url: str):
+    Tables in ``exact_tables`` (polygons) get the exact test for candidates crossing a bbox's
+    edge; the others (points) only the index and the stored bounds.
+    """
+
+    def __init__(self, url: str, exact_tables: tuple[str, ...] = ()):
         self.path = sqlite_path(url)
+        self.exact_tables = frozenset(exact_tables)
         self.local = threading.local()
 
     def connection(self):
@@ -61,28 +75,37 @@ class SqliteSource:
         if conn is None:
             import sqlite3
 
+            from opengov.store.engine import _bbox_intersects
+
             conn = sqlite3.connect(self.path)
             conn.text_factory = bytes  # the stored UTF-8 as is: no decode, no re-encode
+            conn.create_function("og_bbox_intersects", 5, _bbox_intersects, deterministic=True)
             self.local.conn = conn
         return conn
+
+    def _bbox_query(self, table: str, bbox: tuple) -> tuple[str, tuple]:
+        """The bbox statement for ``table`` and its arguments (without the limit)."""
+        minx, miny, maxx, maxy = bbox
+        args = (maxx, minx, maxy, miny, minx, maxx, miny, maxy)
+        if table in self.exact_tables:
+            return SQLITE_BBOX_EXACT.format(t=table), (*args, *bbox)
+        return SQLITE_BBOX.format(t=table), args
 
     def features(self, table: str, limit: int, bbox: tuple | None) -> list[bytes]:
         """Up to ``limit`` serialised features in id order, inside ``bbox`` when given."""
         if bbox is None:
             return [r[0] for r in self.connection().execute(SQLITE_PAGE.format(t=table),
                                                             (limit,))]
-        minx, miny, maxx, maxy = bbox
-        args = (maxx, minx, maxy, miny, minx, maxx, miny, maxy, limit)
-        return [r[0] for r in self.connection().execute(SQLITE_BBOX.format(t=table), args)]
+        sql, args = self._bbox_query(table, bbox)
+        return [r[0] for r in self.connection().execute(sql, (*args, limit))]
 
     def count(self, table: str, bbox: tuple | None) -> int:
         """Exact number of features (inside ``bbox``)."""
         if bbox is None:
             return self.connection().execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        sql = SQLITE_BBOX.format(t=table).replace("SELECT _feature", "SELECT count(*)")
+        sql, args = self._bbox_query(table, bbox)
+        sql = sql.replace("SELECT _feature", "SELECT count(*)")
         sql = sql.replace(" ORDER BY id LIMIT ?", "")
-        minx, miny, maxx, maxy = bbox
-        args = (maxx, minx, maxy, miny, minx, maxx, miny, maxy)
         return self.connection().execute(sql, args).fetchone()[0]
 
 
@@ -132,11 +155,12 @@ class PostgresSource:
         return self.connection().execute(sql, bbox).fetchone()[0]
 
 
-def make_source(url: str):
-    """The feature source for a SQLite or PostgreSQL SQLAlchemy-style URL."""
+def make_source(url: str, exact_tables: tuple[str, ...] = ()):
+    """The feature source for a SQLite or PostgreSQL SQLAlchemy-style URL (PostGIS's
+    ``ST_Intersects`` is always exact)."""
     scheme = urlsplit(url).scheme
     if scheme.startswith("sqlite"):
-        return SqliteSource(url)
+        return SqliteSource(url, exact_tables)
     if scheme.startswith("postgresql"):
         return PostgresSource(url)
     raise ValueError(f"unsupported database URL for the floor: {url!r}")
@@ -165,8 +189,9 @@ def envelope_head(matched: int, returned: int, links: list[dict]) -> str:
 def create_app(config: dict | None = None) -> Flask:
     """The floor application: ``GET /<collection>?limit=n[&bbox=…]`` for the given collections."""
     config = config or {}
-    source = make_source(config["database_url"])
     tables = {name: f"c_{name}" for name in config.get("collections", ["cameras"])}
+    exact = tuple(tables[name] for name in config.get("exact_bbox", ()))
+    source = make_source(config["database_url"], exact)
     counts: dict[tuple, int] = {}
     app = Flask("floor")
 

@@ -291,6 +291,27 @@ def run_python_loop(url: str, duration: float, connections: int = 1) -> Sample:
                   requests=len(latencies), errors=errors, tool="python")
 
 
+def timed_gets(port: int, paths: Iterable[str]) -> list[tuple[int, float]]:
+    """GET each path once, in order, over one keep-alive connection (no Accept-Encoding):
+    (status, milliseconds from sending to the last body byte) per path. For many distinct
+    URLs (lookups at many points, tiles), which ``wrk`` without Lua cannot vary."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    timings = []
+    try:
+        for path in paths:
+            t0 = time.perf_counter()
+            conn.putrequest("GET", path, skip_accept_encoding=True)
+            conn.endheaders()
+            response = conn.getresponse()
+            response.read()
+            timings.append((response.status, (time.perf_counter() - t0) * 1000))
+            if response.will_close:
+                conn.close()
+    finally:
+        conn.close()
+    return timings
+
+
 def load(url: str, duration: float, connections: int = 1) -> Sample:
     """Time ``url`` for ``duration`` seconds with wrk, or the Python loop without it."""
     if shutil.which("wrk"):
@@ -370,6 +391,61 @@ def interleaved_rounds(shapes: list[Shape], candidate: Server, baseline: Server,
                  f"{candidate.label} {pair['candidate'][-1].rps:8.1f} req/s   "
                  f"{baseline.label} {pair['baseline'][-1].rps:8.1f} req/s")
     return results
+
+
+def rotating_rounds(cases: dict[str, dict[str, str]], *, rounds: int, duration: float,
+                    connections: int = 1, echo: Callable[[str], None] = print,
+                    ) -> dict[str, dict[str, list[Sample]]]:
+    """Several sides at once: ``cases`` maps a shape name to ``{side: url}``; every round times
+    each shape on each of its sides, the order of the sides rotating by one per round."""
+    results: dict[str, dict[str, list[Sample]]] = {
+        name: {side: [] for side in urls} for name, urls in cases.items()}
+    for rnd in range(rounds):
+        for name, urls in cases.items():
+            sides = list(urls)
+            shift = rnd % len(sides)
+            for side in sides[shift:] + sides[:shift]:
+                sample = load(urls[side], duration, connections)
+                if sample.errors:
+                    raise RuntimeError(f"{side} {name}: {sample.errors} errors")
+                results[name][side].append(sample)
+            echo(f"  round {rnd + 1}/{rounds} {name:<28} " + "  ".join(
+                f"{side} {results[name][side][-1].rps:7.1f}" for side in sides))
+    return results
+
+
+def round_ratios(ours: list[Sample], theirs: list[Sample]) -> list[float]:
+    """The per-round req/s ratios ours ÷ theirs (both timed in the same round)."""
+    return [a.rps / b.rps for a, b in zip(ours, theirs, strict=True)]
+
+
+def paired_ratio(ours: list[Sample], theirs: list[Sample]) -> float:
+    """Median of the per-round req/s ratios ours ÷ theirs."""
+    return statistics.median(round_ratios(ours, theirs))
+
+
+def ratio_cell(ours: list[Sample], theirs: list[Sample]) -> str:
+    """``median (lowest–highest)`` of the per-round ratios ours ÷ theirs."""
+    ratios = round_ratios(ours, theirs)
+    return f"{statistics.median(ratios):.2f} ({min(ratios):.2f}–{max(ratios):.2f})"
+
+
+def format_sides_table(results: dict[str, dict[str, list[Sample]]],
+                       ratios: list[tuple[str, str]]) -> str:
+    """Markdown: per shape, each side's median req/s and p50 ms, then the paired ratios
+    ``a ÷ b`` for each ``(a, b)`` in ``ratios`` as median (range over rounds); blank where a
+    shape lacks a side."""
+    sides = list(dict.fromkeys(s for by_side in results.values() for s in by_side))
+    head = ([f"{s} req/s (p50 ms)" for s in sides] + [f"{a} ÷ {b}" for a, b in ratios])
+    lines = ["| shape | " + " | ".join(head) + " |", "|---|" + "---:|" * len(head)]
+    for name, by_side in results.items():
+        cells = [f"{statistics.median(x.rps for x in by_side[s]):.1f} "
+                 f"({statistics.median(x.p50_ms for x in by_side[s]):.2f})"
+                 if s in by_side else "" for s in sides]
+        cells += [ratio_cell(by_side[a], by_side[b]) if a in by_side and b in by_side else ""
+                  for a, b in ratios]
+        lines.append(f"| `{name}` | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 # -- reporting ----------------------------------------------------------------------------------
