@@ -1,16 +1,17 @@
-"""Repositories: read pages and write loads of one collection. No HTTP here."""
+"""Repositories: read pages and write loads of one collection. No HTTP here.
+
+The read path is here; the write path (loads, version bumps) is :mod:`opengov.store.writes`.
+"""
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from threading import Lock
 
-import orjson
-import shapely
 from sqlalchemy import (
     Engine,
     LargeBinary,
@@ -18,7 +19,6 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    insert,
     or_,
     select,
     update,
@@ -27,13 +27,13 @@ from sqlalchemy import (
 from opengov import query as q
 from opengov.collections import Collection, Registry
 from opengov.cursor import Cursor
-from opengov.geo.crs import parse_crs, to_crs
-from opengov.geo.geojson import feature_json
+from opengov.geo.crs import parse_crs
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
 from opengov.store.filters import FilterCompiler, FilterError, bind_value, coerce_value
 from opengov.store.tables import build_metadata, has_native_geometry
-from opengov.store.types import utcnow
+from opengov.store.writes import LoadResult as LoadResult  # re-exported: loaders return it
+from opengov.store.writes import WritePath
 
 # Stored serialisations read as bytes when asked for by name (the native-CRS Feature).
 FEATURE_COLUMNS = ("_feature", "_feature_native")
@@ -54,20 +54,6 @@ class Page:
     number_matched: int | None
     next: Cursor | None = None
     prev: Cursor | None = None
-
-
-@dataclass
-class LoadResult:
-    collection: str
-    new: int = 0
-    changed: int = 0
-    removed: int = 0
-    unchanged: int = 0
-    version: int = 0
-
-    @property
-    def touched(self) -> bool:
-        return bool(self.new or self.changed or self.removed)
 
 
 class _LRU:
@@ -126,7 +112,7 @@ class Store:
                          .values(metadata=metadata))
 
 
-class Repository:
+class Repository(WritePath):
     """Reads and writes one collection's table."""
 
     def __init__(self, store: Store, collection: Collection):
@@ -379,75 +365,3 @@ class Repository:
         stmt = select(self.table.c[column]).where(self.table.c.id == record_id)
         with self._connection(conn) as c:
             return c.execute(stmt).scalar_one_or_none()
-
-    # -- writing --------------------------------------------------------------------------------
-    def replace_all(self, rows: Iterable[dict], source: str,
-                    fetched_at: datetime | None = None) -> LoadResult:
-        """Make the table hold exactly ``rows`` (prepared by :func:`records.row_values`).
-
-        Unchanged rows keep their ``_updated_at`` so ``updated_since`` stays meaningful; the
-        collection version is bumped in the same transaction only when something changed.
-        """
-        rows = [self._with_native(r) for r in rows]
-        ids = [r["id"] for r in rows]
-        if len(set(ids)) != len(ids):
-            raise ValueError(f"{self.collection.id}: duplicate record ids in load")
-        now = utcnow()
-        result = LoadResult(self.collection.id)
-        t = self.table
-        with write_transaction(self.store.engine) as conn:
-            existing = {r[0]: (r[1], r[2]) for r in conn.execute(
-                select(t.c.id, t.c._hash, t.c._row_version))}
-            inserts, updates = [], []
-            for row in rows:
-                row = {**row, "_source": source, "_fetched_at": fetched_at or now}
-                old = existing.pop(row["id"], None)
-                if old is None:
-                    inserts.append({**row, "_updated_at": now, "_row_version": 1})
-                elif old[0] != row["_hash"]:
-                    updates.append({**row, "_updated_at": now, "_row_version": old[1] + 1,
-                                    "b_id": row["id"]})
-                else:
-                    result.unchanged += 1
-            if inserts:
-                conn.execute(insert(t), inserts)
-            if updates:
-                values = {k: bindparam(k) for k in updates[0] if k not in ("id", "b_id")}
-                conn.execute(update(t).where(t.c.id == bindparam("b_id")).values(values), updates)
-            if existing:
-                conn.execute(t.delete().where(t.c.id.in_(list(existing))))
-            result.new, result.changed, result.removed = len(inserts), len(updates), len(existing)
-            result.version = self._bump(conn, source, now, len(rows), result.touched)
-        return result
-
-    def _with_native(self, row: dict) -> dict:
-        """Fill the native-CRS geometry columns of a row that came without them (a CRS84 load
-        of a collection whose native CRS differs): transformed from CRS84, so approximate."""
-        if self._native_crs is None or row.get("_feature_native") is not None \
-                or row.get("geom") is None:
-            return row
-        geom = to_crs(shapely.from_wkb(row["geom"]), self._native_crs)
-        properties = orjson.loads(row["_feature"]).get("properties") or {}
-        return {**row, "_geom_native": shapely.to_wkb(geom),
-                "_feature_native": feature_json(row["id"], geom, properties)}
-
-    def bump_version(self, conn, source: str, count: int) -> int:
-        """Record a bulk write of ``count`` rows done on ``conn`` (inside its transaction)."""
-        return self._bump(conn, source, utcnow(), count, True)
-
-    def _bump(self, conn, source: str, now: datetime, count: int, touched: bool) -> int:
-        st = self.store.table("collection_state")
-        current = self.state(conn)
-        if current.modified is None:
-            conn.execute(insert(st).values(collection_id=self.collection.id, version=1,
-                                           modified=now, record_count=count, source=source,
-                                           loaded_at=now))
-            return 1
-        if not touched:
-            conn.execute(update(st).where(st.c.collection_id == self.collection.id)
-                         .values(loaded_at=now))
-            return current.version
-        conn.execute(update(st).where(st.c.collection_id == self.collection.id).values(
-            version=current.version + 1, modified=now, record_count=count, source=source,
-            loaded_at=now))
-        return current.version + 1
