@@ -263,8 +263,11 @@ class Repository(WritePath):
                                     columns).limit(None)
         with self.store.engine.connect() as c:
             result = c.execution_options(stream_results=True, yield_per=batch).execute(stmt)
-            for rows in result.partitions(batch):
-                yield [r[:width] for r in rows] if columns else [r[0] for r in rows]
+            try:  # also when the reader stops early (a client that disconnects)
+                for rows in result.partitions(batch):
+                    yield [r[:width] for r in rows] if columns else [r[0] for r in rows]
+            finally:
+                result.close()
 
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
                         columns: list[str] | None):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import warnings
+
 import pytest
 
 from opengov import query as q
@@ -32,3 +35,15 @@ def test_stored_features_stream_as_bytes(loaded_app):
     store = loaded_app.extensions["opengov"].store
     first = next(iter(store.repo("admin-units").stream(q.Query(), batch=2)))
     assert all(isinstance(item, bytes) and item.startswith(b"{") for item in first)
+
+
+def test_a_stream_abandoned_early_releases_its_cursor(loaded_app):
+    """A download whose client goes away closes its cursor and connection at once."""
+    store = loaded_app.extensions["opengov"].store
+    stream = store.repo("cameras").stream(q.Query(), batch=5)
+    assert len(next(stream)) == 5
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a cursor left open warns when it is collected
+        stream.close()
+        gc.collect()
+    assert store.engine.pool.checkedout() == 0
