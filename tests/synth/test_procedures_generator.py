@@ -69,8 +69,7 @@ def test_written_file_is_byte_identical_compact_ndjson_sorted_by_code(tmp_path):
 
 def test_committed_dataset_is_what_the_generator_writes(tmp_path):
     committed = DATASET / "procedures.ndjson"
-    if not committed.exists():
-        pytest.skip("datasets/procedures/procedures.ndjson not generated")
+    assert committed.exists(), "run `python -m opengov.synth.procedures`"
     fresh = procedures.write_procedures(tmp_path).read_bytes()
     assert committed.read_bytes() == fresh, "run `python -m opengov.synth.procedures`"
 
