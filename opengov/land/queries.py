@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
-from threading import Lock
 
 import shapely
 from sqlalchemy import Float, LargeBinary, and_, bindparam, column, func, select, table
 
 from opengov.land.collection import PARCELS, PRICES, ZONES
+from opengov.lru import LRU
 from opengov.store.compiled import CompiledStatement
 from opengov.store.repository import Store
 
@@ -70,26 +69,8 @@ def lookup(store: Store, lon: float, lat: float, conn) -> tuple[tuple, dict[str,
     return versions, {key: row[3 + n] for n, (key, _) in enumerate(LOOKUP)}
 
 
-class StatsCache:
-    """Area statistics per (collection version, commune filter); bounded, thread-safe."""
-
-    def __init__(self, size: int = 64):
-        self.size, self.data, self.lock = size, OrderedDict(), Lock()
-
-    def get(self, key, compute):
-        with self.lock:
-            if key in self.data:
-                self.data.move_to_end(key)
-                return self.data[key]
-        value = compute()
-        with self.lock:
-            self.data[key] = value
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
-        return value
-
-
-_CACHE = StatsCache()
+# Area statistics per (database, collection version, commune filter).
+_CACHE = LRU(64)
 
 
 def area_stats(store: Store, version: int, communes: tuple[str, ...] | None, conn) -> dict:
@@ -99,7 +80,7 @@ def area_stats(store: Store, version: int, communes: tuple[str, ...] | None, con
     exactly. Cached per collection version.
     """
     key = (str(store.engine.url), version, communes)
-    return _CACHE.get(key, lambda: _compute(store, communes, conn))
+    return _CACHE.get_or_compute(key, lambda: _compute(store, communes, conn))
 
 
 def _compute(store: Store, communes, conn) -> dict:

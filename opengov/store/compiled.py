@@ -44,26 +44,40 @@ class CompiledStatement:
             binary=dialect.name == "postgresql",
         )
 
-    def execute(self, conn, values: dict) -> list[tuple]:
-        """Run on ``conn`` (a SQLAlchemy Connection, inside its transaction)."""
+    def execute(self, conn, values: dict, processed: bool = True) -> list[tuple]:
+        """Run on ``conn`` (a SQLAlchemy Connection); rows as the driver returns them unless
+        ``processed`` (then converted by the column types, see :meth:`process`)."""
         params = {**self.defaults, **values}
         for name, process in self.bind_processors.items():
             params[name] = process(params[name])
         args = tuple(params[n] for n in self.positions) if self.positions else params
-        if not conn.in_transaction():
-            conn.begin()
         dbapi = conn.connection.dbapi_connection
+        begin_snapshot(dbapi)
         cursor = dbapi.cursor(binary=True) if self.binary else dbapi.cursor()
         try:
             cursor.execute(self.sql, args)
             rows = cursor.fetchall()
         finally:
             cursor.close()
-        processors = self.result_processors
-        if not any(processors):
+        if not processed or not any(self.result_processors):
             return rows
-        return [tuple(p(v) if p else v for p, v in zip(processors, row, strict=True))
-                for row in rows]
+        return [self.process(row) for row in rows]
+
+    def process(self, row) -> tuple:
+        """A driver row converted by the column types (e.g. SQLite's datetime text)."""
+        return tuple(p(v) if p else v for p, v in zip(self.result_processors, row, strict=True))
+
+
+def begin_snapshot(dbapi) -> None:
+    """Make the reads that follow on this driver connection one consistent snapshot.
+
+    SQLite: a deferred ``BEGIN`` issued on the driver connection, unless one is open (a
+    SQLAlchemy transaction object costs more than the indexed query it would wrap).
+    psycopg: nothing to do, a connection outside autocommit opens its transaction itself. The
+    pool rolls the transaction back when the connection is returned.
+    """
+    if getattr(dbapi, "in_transaction", True) is False:
+        dbapi.execute("BEGIN")
 
 
 def _result_processor(type_, dialect) -> Callable | None:

@@ -42,8 +42,11 @@ def _setup_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        write = conn.get_execution_options().get("write", False)
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+        dbapi = conn.connection.dbapi_connection
+        if conn.get_execution_options().get("write", False):
+            dbapi.execute("BEGIN IMMEDIATE")  # fails loudly inside an open read snapshot
+        elif not dbapi.in_transaction:  # a read snapshot may already be open (compiled.py)
+            dbapi.execute("BEGIN")
 
 
 def make_engine(url: str) -> Engine:

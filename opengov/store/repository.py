@@ -5,12 +5,11 @@ The read path is here; the write path (loads, version bumps) is :mod:`opengov.st
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from threading import Lock
+from functools import cached_property
 
 from sqlalchemy import (
     Engine,
@@ -23,11 +22,13 @@ from sqlalchemy import (
     select,
     update,
 )
+from werkzeug.http import http_date
 
 from opengov import query as q
 from opengov.collections import Collection, Registry
 from opengov.cursor import Cursor
 from opengov.geo.crs import parse_crs
+from opengov.lru import LRU
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
 from opengov.store.filters import FilterCompiler, FilterError, bind_value, coerce_value
@@ -45,6 +46,11 @@ class CollectionState:
     modified: datetime | None
     record_count: int
 
+    @cached_property
+    def http_modified(self) -> str | None:
+        """``modified`` as an HTTP date (``Last-Modified``), formatted once per state."""
+        return http_date(self.modified) if self.modified is not None else None
+
 
 @dataclass
 class Page:
@@ -54,25 +60,6 @@ class Page:
     number_matched: int | None
     next: Cursor | None = None
     prev: Cursor | None = None
-
-
-class _LRU:
-    def __init__(self, size: int):
-        self.size, self.data, self.lock = size, OrderedDict(), Lock()
-
-    def get(self, key):
-        with self.lock:
-            if key in self.data:
-                self.data.move_to_end(key)
-                return self.data[key]
-        return None
-
-    def put(self, key, value) -> None:
-        with self.lock:
-            self.data[key] = value
-            self.data.move_to_end(key)
-            while len(self.data) > self.size:
-                self.data.popitem(last=False)
 
 
 @dataclass
@@ -87,7 +74,7 @@ class Store:
     def __post_init__(self):
         self.metadata = build_metadata(self.registry)
         self.dialect = self.engine.dialect.name
-        self._counts = _LRU(self.count_cache_size)
+        self._counts = LRU(self.count_cache_size)
         self._repos = {c.id: Repository(self, c) for c in self.registry}
 
     def table(self, name: str):
@@ -121,7 +108,8 @@ class Repository(WritePath):
         self.table = store.table(collection.table_name)
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
         self._state_sql: CompiledStatement | None = None
-        self._shapes = _LRU(256)  # compiled page statements by query shape
+        self._states: dict[tuple, CollectionState] = {}  # by the state row as stored
+        self._shapes = LRU(256)  # compiled page statements by query shape
         self._native_crs = (parse_crs(collection.native_crs)
                             if has_native_geometry(collection) else None)
 
@@ -136,14 +124,24 @@ class Repository(WritePath):
                 yield own
 
     def state(self, conn=None) -> CollectionState:
+        """The collection's version, last modification and record count (read every time;
+        the row is converted once per distinct value)."""
         if self._state_sql is None:
             t = self.store.table("collection_state")
             self._state_sql = CompiledStatement.of(
                 select(t.c.version, t.c.modified, t.c.record_count)
                 .where(t.c.collection_id == bindparam("cid")), self.store.engine.dialect)
         with self._connection(conn) as c:
-            rows = self._state_sql.execute(c, {"cid": self.collection.id})
-        return CollectionState(*rows[0]) if rows else CollectionState(0, None, 0)
+            rows = self._state_sql.execute(c, {"cid": self.collection.id}, processed=False)
+        if not rows:
+            return CollectionState(0, None, 0)
+        raw = tuple(rows[0])
+        state = self._states.get(raw)
+        if state is None:
+            state = self._states[raw] = CollectionState(*self._state_sql.process(raw))
+            while len(self._states) > 8:  # older versions are never read again
+                del self._states[next(iter(self._states))]
+        return state
 
     # -- reading --------------------------------------------------------------------------------
     def where(self, query: q.Query):
