@@ -18,7 +18,7 @@ from opengov.conditional import finish, make_etag, not_modified
 from opengov.context import current
 from opengov.cursor import CursorError
 from opengov.docschemas import example_feature, feature_schema, page_schema
-from opengov.encoders import ENCODERS, PageBody, buffered
+from opengov.encoders import ENCODERS, PageBody, joined
 from opengov.encoders import csv as csv_encoder
 from opengov.errors import ApiError
 from opengov.links import link_header, paging_links
@@ -77,7 +77,7 @@ def list_response(collection: Collection, query: q.Query, *,
             raise bad_query(exc) from exc
     links = paging_links(page.next, page.prev, MEDIA_TYPES[fmt]) + list(extra_links)
     body = encoder.page(PageBody(collection, page.items, page.number_matched, links, summarise))
-    response = Response(buffered(body), content_type=encoder.media_type)
+    response = Response(joined(body), content_type=encoder.media_type)
     response.headers["Link"] = link_header(links)
     if page.number_matched is not None:
         response.headers["X-Total-Count"] = str(page.number_matched)
@@ -88,7 +88,7 @@ def _finish(response: Response, collection: Collection, state, etag: str,
             crs_uri: str = CRS84_URI) -> Response:
     """Caching headers, Last-Modified from the collection version, CRS for spatial bodies."""
     if state.modified is not None:
-        response.last_modified = state.modified
+        response.headers["Last-Modified"] = state.http_modified
     if collection.spatial and response.mimetype not in ("text/csv", "text/html"):
         response.headers["Content-Crs"] = f"<{crs_uri}>"
     return finish(response, etag, collection.cache_seconds)

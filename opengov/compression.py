@@ -27,9 +27,13 @@ def install(app: Flask, min_bytes: int) -> None:
 
     @app.after_request
     def _compress(response: Response) -> Response:
-        response.vary.add("Accept-Encoding")
+        if "Vary" in response.headers:
+            response.vary.add("Accept-Encoding")
+        else:
+            response.headers["Vary"] = "Accept-Encoding"
         if (
             response.status_code != 200
+            or "gzip" not in request.headers.get("Accept-Encoding", "")
             or "gzip" not in request.accept_encodings
             or "Content-Encoding" in response.headers
             or response.mimetype not in COMPRESSIBLE

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import re
+from urllib.parse import quote, unquote_plus, urlencode
 
 from flask import request
 
@@ -16,7 +17,8 @@ def base_url() -> str:
     if configured:
         return configured.rstrip("/")
     # Built by hand: ``request.host_url`` re-parses the whole URL (IRI conversion) every time.
-    return f"{request.scheme}://{request.host}{request.script_root}"
+    req = request._get_current_object()  # one context lookup, not one per attribute
+    return f"{req.scheme}://{req.host}{req.script_root}"
 
 
 def url_for_path(path: str, params: dict | None = None) -> str:
@@ -25,26 +27,53 @@ def url_for_path(path: str, params: dict | None = None) -> str:
 
 
 def page_url(**overrides) -> str:
-    """This request's URL with some query arguments replaced (None removes one)."""
-    params = {k: v for k, v in request.args.items(multi=False)}
-    for key, value in overrides.items():
-        if value is None:
-            params.pop(key, None)
-        else:
-            params[key] = value
-    return url_for_path(request.path, params)
+    """This request's URL with some query arguments replaced (None removes one).
+
+    The other arguments stay as the client sent them (order and encoding), so ``self`` is the
+    request's own URL; characters a URL may not carry are percent-encoded.
+    """
+    return _with(*_request_url(), overrides)
+
+
+def _request_url() -> tuple[str, list[str]]:
+    """(absolute URL without the query, the query's ``name=value`` parts as sent)."""
+    req = request._get_current_object()
+    query = req.query_string
+    text = query.decode() if _PLAIN_QUERY.fullmatch(query) else quote(query, safe=_QUERY_SAFE)
+    return base_url() + req.path, [part for part in text.split("&") if part]
+
+
+def _with(url: str, parts: list[str], overrides: dict) -> str:
+    kept = [part for part in parts if _name(part) not in overrides] if overrides else parts
+    added = {k: v for k, v in overrides.items() if v is not None}
+    if added:
+        kept = [*kept, urlencode(added, doseq=True)]
+    return f"{url}?{'&'.join(kept)}" if kept else url
+
+
+# RFC 3986 query characters: anything else (spaces, quotes, <, >, non-ASCII) gets encoded.
+_QUERY_SAFE = "-._~!$&'()*+,;=:@/?%"
+_PLAIN_QUERY = re.compile(rb"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
+
+
+def _name(part: str) -> str:
+    name = part.split("=", 1)[0]
+    return unquote_plus(name) if "%" in name or "+" in name else name
 
 
 def paging_links(next_cursor: Cursor | None, prev_cursor: Cursor | None,
                  media_type: str) -> list[dict]:
     """``self``, ``next`` and ``prev`` links of a list page (``next`` only when there is one)."""
-    links = [{"rel": "self", "type": media_type, "href": page_url()}]
+    url, parts = _request_url()
+    links = [{"rel": "self", "type": media_type, "href": _with(url, parts, {})}]
     if next_cursor is not None:
         links.append({"rel": "next", "type": media_type, "title": "Next page",
-                      "href": page_url(cursor=next_cursor.encode(), offset=None)})
+                      "href": _with(url, parts, {"cursor": next_cursor.encode(),
+                                                 "offset": None})})
     if prev_cursor is not None:
         links.append({"rel": "prev", "type": media_type, "title": "Previous page",
-                      "href": page_url(cursor=prev_cursor.encode(), offset=None)})
+                      "href": _with(url, parts, {"cursor": prev_cursor.encode(),
+                                                 "offset": None})})
     return links
 
 

@@ -18,7 +18,9 @@ ALIASES = {"json": "geojson"}
 
 def negotiate(offered: tuple[str, ...], default: str, *, spatial: bool = True) -> str:
     """The format to answer with, among ``offered`` format names."""
-    asked = request.args.get("f")
+    query = request.query_string
+    # Parsing the query string only when it may hold an ``f`` (plain or percent-encoded).
+    asked = request.args.get("f") if b"f" in query or b"%" in query else None
     if asked:
         name = ALIASES.get(asked, asked) if spatial else asked
         if name not in offered:

@@ -84,4 +84,9 @@ def buffered(chunks: Iterable[str | bytes], size: int = 1 << 16) -> Iterator[byt
         yield b"".join(parts)
 
 
+def joined(chunks: Iterable[str | bytes]) -> bytes:
+    """A whole (bounded) page as one body: sent with a ``Content-Length``, not chunked."""
+    return b"".join(c.encode() if isinstance(c, str) else c for c in chunks)
+
+
 ENCODERS = {"geojson": GeoJSONEncoder(), "json": JSONEncoder(), "csv": CSVEncoder()}
