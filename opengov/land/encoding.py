@@ -3,7 +3,7 @@
 The native Feature is stored beside the CRS84 one (:mod:`opengov.land.native`), so a page in
 EPSG:5899 is joined from stored text like the default page, and returns exactly the loaded
 coordinates. ``properties`` and ``simplify``/``zoom`` go through the OGC
-:class:`~opengov.ogcapi.encoding.Reshape` of each feature.
+:class:`~opengov.ogcapi.encoding.Reshape` of each page.
 """
 
 from __future__ import annotations

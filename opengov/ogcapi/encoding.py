@@ -1,9 +1,10 @@
 """Encoders the OGC views add to the shared ones: reshaped GeoJSON and HTML pages.
 
 The default GeoJSON path joins the stored feature bytes untouched. Only when a request asks for
-``properties``, a CRS other than CRS84 or ``simplify`` is each stored feature parsed and
-re-serialised (:class:`Reshape`), a whole page at a time: geometries are read, simplified,
-transformed and written by shapely's array functions, never one coordinate at a time in Python.
+``properties``, a CRS other than CRS84 or ``simplify`` are stored features reshaped
+(:class:`Reshape`), a whole page at a time and only in the part that changes: the properties
+parsed and filtered, or the geometries read from their stored WKB, simplified, transformed and
+written by shapely's array functions, never one coordinate at a time in Python.
 """
 
 from __future__ import annotations
@@ -18,16 +19,21 @@ import shapely
 from opengov.collections import Collection
 from opengov.encoders import ENCODERS, GeoJSONEncoder, PageBody
 from opengov.geo.crs import CRS84, SUPPORTED, Crs, to_crs
-from opengov.geo.geojson import PRECISION, dumps
+from opengov.geo.geojson import PRECISION, join_feature, split_feature, with_properties
 from opengov.store.tables import has_native_geometry
 
-NATIVE_FEATURE = "_feature_native"
+NATIVE_FEATURE, NATIVE_GEOMETRY = "_feature_native", "_geom_native"
 METRES_PER_DEGREE = 111_320.0  # along a meridian; simplification tolerances are approximate
 
 
 @dataclass(frozen=True)
 class Reshape:
-    """What to change in each stored feature before sending it."""
+    """What to change in each stored feature before sending it.
+
+    Stored Features are taken apart as bytes (:func:`~opengov.geo.geojson.split_feature`):
+    only the properties are parsed for a ``properties`` selection, and only the geometries are
+    rebuilt for a CRS or ``simplify`` — from the stored WKB when the page carries it.
+    """
 
     crs: Crs
     properties: tuple[str, ...] | None = None
@@ -35,43 +41,72 @@ class Reshape:
 
     @property
     def needed(self) -> bool:
-        return self.properties is not None or not self.crs.is_default or bool(self.simplify)
+        return self.properties is not None or self.changes_geometry
 
-    def feature(self, text: str) -> str:
+    @property
+    def changes_geometry(self) -> bool:
+        return bool(self.simplify) or not self.crs.is_default
+
+    def feature(self, text: str | bytes) -> bytes:
         """One stored Feature JSON, reshaped."""
         return self.features([text])[0]
 
-    def features(self, texts: list[str]) -> list[str]:
-        """Stored Feature JSON texts, reshaped together."""
-        objs = [orjson.loads(t) for t in texts]
-        if self.properties is not None:
-            for obj in objs:
-                props = obj.get("properties") or {}
-                obj["properties"] = {k: props[k] for k in self.properties if k in props}
-        if self.simplify or not self.crs.is_default:
-            self._reshape_geometries(objs)
-        return [dumps(obj) for obj in objs]
+    def features(self, texts: list, wkb: list | None = None) -> list[bytes]:
+        """Stored Feature JSON texts, reshaped together; ``wkb``, the same features' stored
+        geometries, spares parsing their GeoJSON."""
+        if not self.changes_geometry:
+            if self.properties is None:
+                return [t.encode() if isinstance(t, str) else bytes(t) for t in texts]
+            return [with_properties(t, self._selected) for t in texts]
+        parts = [split_feature(t) for t in texts]
+        geometries = self._geometries([p[1] for p in parts], wkb)
+        if self.properties is None:
+            properties = [p[2] for p in parts]
+        else:
+            properties = [self._selected(p[2]) for p in parts]
+        return [join_feature(p[0], g, props)
+                for p, g, props in zip(parts, geometries, properties, strict=True)]
 
-    def _reshape_geometries(self, objs: list[dict]) -> None:
-        spatial = [obj for obj in objs if obj.get("geometry")]
-        if not spatial:
-            return
-        geoms = shapely.from_geojson([orjson.dumps(obj["geometry"]) for obj in spatial])
+    def _selected(self, properties: bytes) -> bytes:
+        values = orjson.loads(properties) or {}
+        return orjson.dumps({k: values[k] for k in self.properties if k in values})
+
+    def _geometries(self, texts: list[bytes], wkb: list | None) -> list[bytes]:
+        present = [n for n, text in enumerate(texts) if text != b"null"]
+        if not present:
+            return texts
+        if wkb is not None:
+            geoms = shapely.from_wkb([wkb[n] for n in present])
+        else:
+            geoms = shapely.from_geojson([texts[n] for n in present])
         if self.simplify:
             geoms = shapely.simplify(geoms, self.simplify, preserve_topology=True)
         geoms = shapely.transform(to_crs(geoms, self.crs), lambda c: np.round(c, PRECISION))
-        for obj, text in zip(spatial, shapely.to_geojson(geoms), strict=True):
-            obj["geometry"] = orjson.Fragment(text)
+        out = list(texts)
+        for n, text in zip(present, shapely.to_geojson(geoms), strict=True):
+            out[n] = text.encode()
+        return out
 
 
 class ReshapedGeoJSONEncoder(GeoJSONEncoder):
-    """GeoJSON pages whose features go through a :class:`Reshape`."""
+    """GeoJSON pages whose features go through a :class:`Reshape` (reading the stored WKB
+    beside each feature when geometries change)."""
 
-    def __init__(self, reshape: Reshape):
+    def __init__(self, reshape: Reshape, feature_column: str = "_feature",
+                 geometry_column: str = "geom"):
         self.reshape = reshape
+        self.feature_column, self.geometry_column = feature_column, geometry_column
+
+    def columns(self, collection, summary) -> list[str]:
+        if self.reshape.changes_geometry:
+            return [self.feature_column, self.geometry_column]
+        return [self.feature_column]
 
     def page(self, body: PageBody) -> Iterator[str]:
-        return super().page(replace(body, items=self.reshape.features(list(body.items))))
+        rows = body.items
+        wkb = [row[1] for row in rows] if self.reshape.changes_geometry else None
+        items = self.reshape.features([row[0] for row in rows], wkb)
+        return super().page(replace(body, items=items))
 
 
 def native(collection: Collection, crs: Crs) -> bool:
@@ -80,20 +115,13 @@ def native(collection: Collection, crs: Crs) -> bool:
 
 
 class NativeGeoJSONEncoder(GeoJSONEncoder):
-    """Features read from the stored native-CRS column (exactly what was loaded), optionally
-    reshaped (``properties``; ``simplify`` in the native unit)."""
-
-    def __init__(self, reshape: Reshape | None = None):
-        self.reshape = reshape
+    """Features read from the stored native-CRS column (exactly what was loaded)."""
 
     def columns(self, collection, summary) -> list[str]:
         return [NATIVE_FEATURE]
 
     def page(self, body: PageBody) -> Iterator[str]:
-        items = [row[0] for row in body.items]
-        if self.reshape is not None:
-            items = self.reshape.features(items)
-        return super().page(replace(body, items=items))
+        return super().page(replace(body, items=[row[0] for row in body.items]))
 
 
 def geojson_encoder(collection: Collection, reshape: Reshape):
@@ -102,7 +130,9 @@ def geojson_encoder(collection: Collection, reshape: Reshape):
     if native(collection, reshape.crs):
         metres = reshape.simplify * METRES_PER_DEGREE if reshape.simplify else None
         in_place = Reshape(SUPPORTED[CRS84], reshape.properties, metres)
-        return NativeGeoJSONEncoder(in_place if in_place.needed else None)
+        if not in_place.needed:
+            return NativeGeoJSONEncoder()
+        return ReshapedGeoJSONEncoder(in_place, NATIVE_FEATURE, NATIVE_GEOMETRY)
     return ReshapedGeoJSONEncoder(reshape) if reshape.needed else ENCODERS["geojson"]
 
 
