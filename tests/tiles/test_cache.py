@@ -99,11 +99,14 @@ def test_disabled_cache_writes_nothing(backend, postgres, tmp_path):
 
 
 def test_trim_keeps_the_cache_within_its_budget_oldest_first(tmp_path):
-    cache = TileCache(tmp_path, max_bytes=10 * 4096)
+    # Written through a roomy cache (no background trim racing with the mtimes set here),
+    # then trimmed by one with the small budget.
+    roomy = TileCache(tmp_path, max_bytes=1 << 30)
     for i in range(12):
-        cache.put("c", "1-1", Tile(5, i, 0), b"x" * 4000)
+        roomy.put("c", "1-1", Tile(5, i, 0), b"x" * 4000)
         path = tmp_path / "c" / "1-1" / "5" / str(i) / "0.mvt"
         os.utime(path, (time.time() - 100 + i, time.time() - 100 + i))
+    cache = TileCache(tmp_path, max_bytes=10 * 4096)
     cache.trim()
     left = sorted(int(p.parent.name) for p in tmp_path.rglob("*.mvt"))
     assert len(left) * 4096 <= 10 * 4096 * 0.8
