@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
-from flask_cors import CORS
 
-from opengov import __version__, compression
+from opengov import __version__, compression, cors
 from opengov.api import Api
 from opengov.collections import default_registry
 from opengov.context import Context
@@ -54,14 +53,11 @@ def create_app(config: dict | None = None) -> Flask:
     api = Api(app)
     for blp in all_blueprints():
         api.register_blueprint(blp)
-    wildcard = settings.cors_origins.strip() == "*"
-    origins = "*" if wildcard else [o.strip() for o in settings.cors_origins.split(",") if o]
     # Browser apps on other origins read everything and submit reports / readings; keys are
     # bearer tokens (never cookies), so no credentials mode is needed.
-    CORS(app, origins=origins, send_wildcard=wildcard,
-         methods=["GET", "HEAD", "OPTIONS", "POST", "PATCH"],
-         allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match",
-                        "Idempotency-Key", "Accept"],
-         expose_headers=EXPOSED_HEADERS, max_age=86400)
+    cors.install(app, settings.cors_origins, methods=["GET", "HEAD", "OPTIONS", "POST", "PATCH"],
+                 allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match",
+                                "Idempotency-Key", "Accept"],
+                 expose_headers=EXPOSED_HEADERS, max_age=86400)
     compression.install(app, settings.compress_min_bytes)
     return app
