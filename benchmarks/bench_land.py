@@ -256,6 +256,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--collection", choices=sorted(SUBJECTS), default="parcels",
                         help="cameras: try the script without the land capability")
     parser.add_argument("--no-pygeoapi", action="store_true", help="leave pygeoapi out")
+    parser.add_argument("--shapes", help="only these shapes (comma-separated names, e.g. "
+                        "'limit=100,limit=1000'); default: all six")
     harness.add_common_args(parser)
     return harness.apply_quick(parser.parse_args(argv))
 
@@ -266,6 +268,9 @@ def main(argv: list[str] | None = None) -> None:
     dataset = cams.prepare_dataset(args.backend, args.count, args.database_url,
                                    subject.collection)
     run_cases = cases(subject, dataset)
+    if args.shapes:
+        wanted = set(args.shapes.split(","))
+        run_cases = [c for c in run_cases if c.name in wanted]
     info = {**harness.machine_info(), **cams.backend_info(dataset)}
     with ExitStack() as stack:
         servers = {
