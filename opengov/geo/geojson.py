@@ -94,6 +94,15 @@ def split_feature(stored: bytes | str) -> tuple[bytes, bytes, bytes]:
     return data[:g], data[g + len(_GEOMETRY_KEY):p], data[p + len(_PROPERTIES_KEY):-1]
 
 
+def stored_id(stored: bytes | str) -> object:
+    """The ``id`` member of a stored Feature (parsing only its head) or stored record."""
+    data = stored.encode() if isinstance(stored, str) else stored
+    g = data.find(_GEOMETRY_KEY)
+    if g > 0 and data.startswith(b'{"type":"Feature"'):
+        return orjson.loads(data[:g] + b"}")["id"]
+    return orjson.loads(data)["id"]
+
+
 def with_properties(stored: bytes | str, replace: Callable[[bytes], bytes]) -> bytes:
     """A stored Feature whose properties JSON is replaced by ``replace(properties JSON)``; the
     rest is copied as bytes (one search, see :func:`split_feature`)."""

@@ -28,6 +28,7 @@ from opengov import query as q
 from opengov.collections import Collection, Registry
 from opengov.cursor import Cursor
 from opengov.geo.crs import parse_crs
+from opengov.geo.geojson import stored_id
 from opengov.lru import LRU
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
@@ -228,15 +229,22 @@ class Repository(WritePath):
         cursor = Cursor.decode(query.cursor, len(keys)) if query.cursor else None
         forward = cursor is None or cursor.direction == "next"
         width = len(columns) if columns else 1
+        # Sorted by id alone, the stored records carry their key: the id column is not read for
+        # every row (a tenth of a 1,000-row page), only the first and last records' ids are.
+        by_id = columns is None and not query.sort and not query.search
         with self._connection(conn) as c:
-            rows = self._page_rows(c, query, keys, cursor, forward, columns)
+            rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id)
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if not forward:
             rows.reverse()
         items = [tuple(r[:width]) for r in rows] if columns else [r[0] for r in rows]
-        first_key = tuple(rows[0][width:]) if rows else None
-        last_key = tuple(rows[-1][width:]) if rows else None
+        if by_id:
+            first_key = (stored_id(items[0]),) if items else None
+            last_key = (stored_id(items[-1]),) if items else None
+        else:
+            first_key = tuple(rows[0][width:]) if rows else None
+            last_key = tuple(rows[-1][width:]) if rows else None
         has_next = more if forward else cursor is not None
         has_prev = (cursor is not None or query.offset > 0) if forward else more
         return Page(
@@ -268,10 +276,11 @@ class Repository(WritePath):
                 result.close()
 
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
-                        columns: list[str] | None):
+                        columns: list[str] | None, with_keys: bool = True):
         wanted = ([self._feature_bytes(c) if c in FEATURE_COLUMNS else self.table.c[c]
                    for c in columns] if columns else [self._feature_bytes()])
-        stmt = select(*wanted, *(k for k, _ in keys)).select_from(self.table)
+        sort_values = [k for k, _ in keys] if with_keys else []
+        stmt = select(*wanted, *sort_values).select_from(self.table)
         where = self.where(query)
         if where is not None:
             stmt = stmt.where(where)
@@ -298,21 +307,23 @@ class Repository(WritePath):
     def _coerce_field(self, name: str, value: object) -> object:
         return coerce_value(self.compiler.columns(name)[1], value)
 
-    def _page_rows(self, conn, query, keys, cursor, forward, columns) -> list:
-        """Rows of one page: through a statement compiled once per query shape when possible."""
+    def _page_rows(self, conn, query, keys, cursor, forward, columns, with_keys=True) -> list:
+        """Rows of one page: through a statement compiled once per query shape when possible;
+        each row is the wanted columns, then the sort-key values when ``with_keys``."""
         try:
             shape, values = parameterise(query, self._coerce_field)
         except Unparameterisable:
-            stmt = self._page_statement(query, keys, cursor and cursor.key, forward, columns)
+            stmt = self._page_statement(query, keys, cursor and cursor.key, forward, columns,
+                                        with_keys)
             return list(conn.execute(stmt).all())
         cursor_key = None
         if cursor is not None:
             cursor_key = tuple(q.Param(f"k{i}") for i in range(len(cursor.key)))
             values.update({f"k{i}": v for i, v in enumerate(cursor.key)})
-        key = (repr(shape), cursor and cursor.direction, tuple(columns or ()))
+        key = (repr(shape), cursor and cursor.direction, tuple(columns or ()), with_keys)
         compiled = self._shapes.get(key)
         if compiled is None:
-            stmt = self._page_statement(shape, keys, cursor_key, forward, columns)
+            stmt = self._page_statement(shape, keys, cursor_key, forward, columns, with_keys)
             compiled = CompiledStatement.of(stmt, self.store.engine.dialect)
             self._shapes.put(key, compiled)
         return compiled.execute(conn, values)
