@@ -25,7 +25,7 @@ def feature_collection(features: Iterable[str | bytes], *, number_matched: int |
 
 def _joined(items: Iterable[str | bytes]) -> Iterator[str | bytes]:
     """The items with commas between them: a page (a list of one type) in a single join."""
-    if isinstance(items, list | tuple) and isinstance(items[:1] and items[0], bytes | str):
+    if isinstance(items, list | tuple) and items and isinstance(items[0], bytes | str):
         try:
             yield (b"," if isinstance(items[0], bytes) else ",").join(items)
             return

@@ -9,6 +9,7 @@ import shapely
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 
+from opengov.store.compiled import begin_snapshot
 from opengov.text import fold
 
 
@@ -45,8 +46,8 @@ def _setup_sqlite(engine: Engine) -> None:
         dbapi = conn.connection.dbapi_connection
         if conn.get_execution_options().get("write", False):
             dbapi.execute("BEGIN IMMEDIATE")  # fails loudly inside an open read snapshot
-        elif not dbapi.in_transaction:  # a read snapshot may already be open (compiled.py)
-            dbapi.execute("BEGIN")
+        else:  # a read snapshot may already be open
+            begin_snapshot(dbapi)
 
 
 def make_engine(url: str) -> Engine:
