@@ -64,7 +64,7 @@ def list_response(collection: Collection, query: q.Query, *,
     encoder = encoders[fmt]
     store = current().store
     repo = store.repo(collection.id)
-    with store.engine.connect() as conn:  # one snapshot: the ETag's version is the data's
+    with store.reading() as conn:  # SQLite: one snapshot, the ETag's version is the data's
         state = repo.state(conn)
         etag = make_etag(collection.id, state.version, fmt, request.query_string.decode())
         cached = not_modified(etag, collection.cache_seconds)
@@ -108,7 +108,7 @@ def item_response(collection: Collection, item_id: str, *,
     fmt = negotiate(formats, formats[0], spatial=collection.spatial)
     store = current().store
     repo = store.repo(collection.id)
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         state = repo.state(conn)
         # The query (crs, properties…) selects the representation, so it is part of the tag.
         etag = make_etag(collection.id, state.version, fmt, item_id,

@@ -130,7 +130,7 @@ def codes_view(args):
 @blp.alt_response(404, response="NOT_FOUND")
 def lookup_view(args):
     store = current().store
-    with store.engine.connect() as conn:  # one statement: versions and the three features
+    with store.reading() as conn:  # one statement: versions and the three features
         versions, found = lookup(store, args["lon"], args["lat"], conn)
     etag = make_etag("land-lookup", *versions, args["lon"], args["lat"])
     cached = not_modified(etag, PARCELS.cache_seconds)
@@ -168,7 +168,7 @@ def _bytes(value) -> bytes:
 def stats_view(args):
     store = current().store
     communes = args.get("commune")
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         state = store.repo(PARCELS.id).state(conn)
         etag = make_etag("land-stats", state.version, communes)
         cached = not_modified(etag, PARCELS.cache_seconds)

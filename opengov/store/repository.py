@@ -78,6 +78,20 @@ class Store:
         self._counts = LRU(self.count_cache_size)
         self._repos = {c.id: Repository(self, c) for c in self.registry}
 
+    @contextmanager
+    def reading(self):
+        """A connection for one request's reads.
+
+        SQLite: the reads share one snapshot (a deferred ``BEGIN`` at the first read, see
+        :func:`~opengov.store.compiled.begin_snapshot`). PostgreSQL: autocommit, each statement
+        seeing what was committed when it started — what READ COMMITTED gives inside a
+        transaction too — without the round trips of ``BEGIN`` and ``ROLLBACK``.
+        """
+        with self.engine.connect() as conn:
+            if self.dialect == "postgresql":
+                conn.execution_options(isolation_level="AUTOCOMMIT")
+            yield conn
+
     def table(self, name: str):
         return self.metadata.tables[name]  # type: ignore[attr-defined]
 
@@ -121,7 +135,7 @@ class Repository(WritePath):
         if conn is not None:
             yield conn
         else:
-            with self.store.engine.connect() as own:
+            with self.store.reading() as own:
                 yield own
 
     def state(self, conn=None) -> CollectionState:

@@ -54,7 +54,7 @@ def render(collection: Collection, tile: Tile, state: CollectionState) -> bytes:
     if cached is not None:
         return cached
     repo = current().store.repo(collection.id)
-    with current().store.engine.connect() as conn:
+    with current().store.reading() as conn:
         rows = service.source(collection).rows(conn, tile.lonlat_bounds(BUFFER))
     if rows.ids:
         shapes = generalise(rows.wkb, tile)
