@@ -123,7 +123,7 @@ class Repository(WritePath):
         self.table = store.table(collection.table_name)
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
         self._state_sql: CompiledStatement | None = None
-        self._states: dict[tuple, CollectionState] = {}  # by the state row as stored
+        self._states = LRU(8)  # converted states by the row as stored (old versions drop out)
         self._shapes = LRU(256)  # compiled page statements by query shape
         self._native_crs = (parse_crs(collection.native_crs)
                             if has_native_geometry(collection) else None)
@@ -151,12 +151,8 @@ class Repository(WritePath):
         if not rows:
             return CollectionState(0, None, 0)
         raw = tuple(rows[0])
-        state = self._states.get(raw)
-        if state is None:
-            state = self._states[raw] = CollectionState(*self._state_sql.process(raw))
-            while len(self._states) > 8:  # older versions are never read again
-                del self._states[next(iter(self._states))]
-        return state
+        return self._states.get_or_compute(
+            raw, lambda: CollectionState(*self._state_sql.process(raw)))
 
     # -- reading --------------------------------------------------------------------------------
     def where(self, query: q.Query):
