@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import quote, unquote_plus, urlencode
+from urllib.parse import unquote_plus, urlencode
 
 from flask import request
 
@@ -36,11 +36,18 @@ def page_url(**overrides) -> str:
 
 
 def _request_url() -> tuple[str, list[str]]:
-    """(absolute URL without the query, the query's ``name=value`` parts as sent)."""
+    """(absolute URL without the query, the query's ``name=value`` parts).
+
+    A query of plain URL characters is kept as sent; anything else (spaces, quotes, ``<``,
+    non-ASCII, a stray ``%``) is re-encoded from the parsed arguments.
+    """
     req = request._get_current_object()
     query = req.query_string
-    text = query.decode() if _PLAIN_QUERY.fullmatch(query) else quote(query, safe=_QUERY_SAFE)
-    return base_url() + req.path, [part for part in text.split("&") if part]
+    if _PLAIN_QUERY.fullmatch(query):
+        parts = [part for part in query.decode().split("&") if part]
+    else:
+        parts = [urlencode([item]) for item in req.args.items(multi=True)]
+    return base_url() + req.path, parts
 
 
 def _with(url: str, parts: list[str], overrides: dict) -> str:
@@ -51,9 +58,8 @@ def _with(url: str, parts: list[str], overrides: dict) -> str:
     return f"{url}?{'&'.join(kept)}" if kept else url
 
 
-# RFC 3986 query characters: anything else (spaces, quotes, <, >, non-ASCII) gets encoded.
-_QUERY_SAFE = "-._~!$&'()*+,;=:@/?%"
-_PLAIN_QUERY = re.compile(rb"[A-Za-z0-9\-._~!$&'()*+,;=:@/?%]*")
+# RFC 3986 query characters and well-formed percent-escapes.
+_PLAIN_QUERY = re.compile(rb"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*")
 
 
 def _name(part: str) -> str:

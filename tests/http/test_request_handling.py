@@ -43,6 +43,9 @@ def test_links_keep_the_query_as_sent_and_encode_what_a_url_cannot_carry(client)
     self_url = header.split(">", 1)[0][1:]
     assert not set('<>" ') & set(self_url) and self_url.isascii()
     assert parse_qs(urlsplit(self_url).query)["q"] == ['Hội An <"x">']
+    # A stray "%" is not a percent-escape: the link carries it encoded.
+    stray = client.get("/cameras?q=100%&limit=1").get_json()["links"][0]["href"]
+    assert "q=100%25" in stray and parse_qs(urlsplit(stray).query)["q"] == ["100%"]
 
 
 def test_offset_and_cursor_are_replaced_not_repeated(client):
