@@ -189,25 +189,38 @@ def camera_shapes(dataset: Dataset) -> list[harness.Shape]:
 
 # -- servers ------------------------------------------------------------------------------------
 def opengov_server(dataset: Dataset, threads: int,
-                   ready_path: str = "/cameras?limit=1") -> harness.Server:
-    """``opengov serve`` on a free port: one worker, ``threads`` threads."""
+                   ready_path: str = "/cameras?limit=1", *,
+                   worker_class: str = "gthread") -> harness.Server:
+    """``opengov serve`` on a free port: one worker, gthread with ``threads`` threads or
+    ``sync``."""
     port = harness.free_port()
     argv = [sys.executable, "-m", "opengov.cli", "serve", "--host", "127.0.0.1", "--port",
-            str(port), "--workers", "1", "--threads", str(threads)]
+            str(port), "--workers", "1", "--worker-class", worker_class]
+    if worker_class == "gthread":
+        argv += ["--threads", str(threads)]
     return harness.Server.for_command("opengov", argv, port, log_dir=dataset.work,
                                       env=dataset.env, ready_path=ready_path)
 
 
-def floor_server(dataset: Dataset, threads: int, exact: bool = False) -> harness.Server:
+def floor_server(dataset: Dataset, threads: int, exact: bool = False, *,
+                 worker_class: str = "gthread") -> harness.Server:
     """The floor app under the same gunicorn model, serving ``dataset.collection``; ``exact``
     adds the exact geometry test for index candidates crossing a bbox's edge (polygons)."""
     config = {"database_url": dataset.database_url, "collections": [dataset.collection],
               "exact_bbox": [dataset.collection] if exact else []}
     return harness.Server.for_factory("floor", "benchmarks.floor_app:create_app", config,
-                                      threads=threads, log_dir=dataset.work)
+                                      threads=threads, log_dir=dataset.work,
+                                      worker_class=worker_class)
 
 
 # -- reporting ----------------------------------------------------------------------------------
+def workers_label(args: argparse.Namespace) -> str:
+    """How the servers were run: ``one sync worker`` or ``one gthread worker, 4 threads``."""
+    if args.worker_class == "sync":
+        return "one sync worker"
+    return f"one gthread worker, {args.threads} threads"
+
+
 def backend_info(dataset: Dataset) -> dict[str, str]:
     """Server versions for PostgreSQL runs (SQLite's is in the machine info)."""
     if dataset.backend != "postgresql":
@@ -266,12 +279,14 @@ def benchmark(dataset: Dataset, shapes: list[harness.Shape], args: argparse.Name
     """Start both servers, verify, warm up, time interleaved rounds, print the table."""
     info = {**harness.machine_info(), **backend_info(dataset)}
     with ExitStack() as stack:
-        candidate = stack.enter_context(opengov_server(dataset, args.threads))
-        baseline = stack.enter_context(floor_server(dataset, args.threads))
+        candidate = stack.enter_context(opengov_server(dataset, args.threads,
+                                                       worker_class=args.worker_class))
+        baseline = stack.enter_context(floor_server(dataset, args.threads,
+                                                    worker_class=args.worker_class))
         checks = [harness.verify_shape(s, candidate, baseline) for s in shapes]
         print_checks(checks)
         print(f"\nwarm-up {args.warmup:g} s per shape and side; {args.rounds} rounds of "
-              f"{args.duration:g} s, {args.connections} connection(s), {args.threads} threads")
+              f"{args.duration:g} s, {args.connections} connection(s), {workers_label(args)}")
         harness.warm_up((candidate, baseline), shapes, args.warmup)
         results = harness.interleaved_rounds(shapes, candidate, baseline, rounds=args.rounds,
                                              duration=args.duration,

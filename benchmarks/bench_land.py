@@ -5,11 +5,13 @@
 
 Issue 3 (and issue 4 for the OGC path): on the same parcels, one worker each, ``wrk -c1``, no
 ``Accept-Encoding``, interleaved rounds (the order of the sides rotates every round), medians
-and paired ratios from one run:
+and paired ratios from one run. Every side runs one *sync* gunicorn worker, the anchor's model
+(the issue puts the floor on the same one); ``--worker-class gthread`` runs opengov and the floor
+on one threaded worker instead, ``opengov serve``'s default:
 
-- **land** — ``opengov serve`` (one gthread worker), ``/land/parcels``;
+- **land** — ``opengov serve --workers 1``, ``/land/parcels``;
 - **ogc** — the same server, ``/ogc/collections/parcels/items``;
-- **floor** — :mod:`benchmarks.floor_app` (one gthread worker): the same R*Tree query with the
+- **floor** — :mod:`benchmarks.floor_app`: the same R*Tree query with the
   exact test for candidates crossing the box's edge, joining the stored feature JSON;
 - **pygeoapi** — pygeoapi 0.21 in its own virtualenv (:mod:`benchmarks.pygeoapi.anchor`), one
   *sync* gunicorn worker, SQLiteGPKG provider over ``opengov export parcels --format gpkg``.
@@ -258,7 +260,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-pygeoapi", action="store_true", help="leave pygeoapi out")
     parser.add_argument("--shapes", help="only these shapes (comma-separated names, e.g. "
                         "'limit=100,limit=1000'); default: all six")
-    harness.add_common_args(parser)
+    # pygeoapi runs on one sync worker, and the issue puts the floor on the same model.
+    harness.add_common_args(parser, worker_class="sync")
     return harness.apply_quick(parser.parse_args(argv))
 
 
@@ -275,9 +278,10 @@ def main(argv: list[str] | None = None) -> None:
     with ExitStack() as stack:
         servers = {
             "opengov": stack.enter_context(cams.opengov_server(
-                dataset, args.threads, f"{subject.domain}?limit=1")),
-            "floor": stack.enter_context(cams.floor_server(dataset, args.threads,
-                                                           subject.exact)),
+                dataset, args.threads, f"{subject.domain}?limit=1",
+                worker_class=args.worker_class)),
+            "floor": stack.enter_context(cams.floor_server(
+                dataset, args.threads, subject.exact, worker_class=args.worker_class)),
         }
         if not args.no_pygeoapi:
             gpkg, table = geopackage(dataset)
@@ -291,7 +295,7 @@ def main(argv: list[str] | None = None) -> None:
         for case in run_cases:
             print(verify(case, plain_ids))
         print(f"\nwarm-up {args.warmup:g} s per shape and side; {args.rounds} rounds of "
-              f"{args.duration:g} s, {args.connections} connection(s), {args.threads} threads")
+              f"{args.duration:g} s, {args.connections} connection(s), {cams.workers_label(args)}")
         for case in run_cases:
             for url in case.urls.values():
                 harness.load(url, args.warmup)

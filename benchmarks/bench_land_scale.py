@@ -53,9 +53,11 @@ def dataset(count: int) -> cams.Dataset:
     return cams.prepare_dataset("sqlite", count, "", COLLECTION)
 
 
-def server(data: cams.Dataset, threads: int, label: str) -> harness.Server:
+def server(data: cams.Dataset, threads: int, label: str,
+           worker_class: str = "gthread") -> harness.Server:
     """``opengov serve`` (one worker) on ``data``, logging to ``<label>.log``."""
-    srv = cams.opengov_server(data, threads, "/land/parcels?limit=1")
+    srv = cams.opengov_server(data, threads, "/land/parcels?limit=1",
+                              worker_class=worker_class)
     srv.label, srv.log_path = label, data.work / f"{label}.log"
     return srv
 
@@ -80,8 +82,10 @@ def bbox_part(small: cams.Dataset, large: cams.Dataset, args) -> list[str]:
         sides = {}
         for data in (small, large):
             name = label(data.count)
-            srv = stack.enter_context(server(data, args.threads, f"opengov-{name}"))
-            floor = stack.enter_context(cams.floor_server(data, args.threads, exact=True))
+            srv = stack.enter_context(server(data, args.threads, f"opengov-{name}",
+                                                  args.worker_class))
+            floor = stack.enter_context(cams.floor_server(data, args.threads, exact=True,
+                                                         worker_class=args.worker_class))
             floor.label, floor.log_path = f"floor-{name}", data.work / f"floor-{name}.log"
             box, _ = cams.choose_box(centres(data.database_url, COLLECTION), BOX_TARGET)
             n = matched(srv, box_text(box))
@@ -154,7 +158,8 @@ def lookup_part(small: cams.Dataset, large: cams.Dataset, args) -> list[str]:
         sides = {}
         for data in (small, large):
             name = label(data.count)
-            srv = stack.enter_context(server(data, args.threads, f"opengov-{name}"))
+            srv = stack.enter_context(server(data, args.threads, f"opengov-{name}",
+                                                  args.worker_class))
             points = inner_points(data, args.lookups)
             out.append(f"- {name}: {check_lookups(srv, points)} lookups checked "
                        "(200, the sampled parcel in the answer)")
@@ -214,7 +219,8 @@ def tiles_part(large: cams.Dataset, args) -> list[str]:
     cache = large.work / "tiles"  # the file cache of opengov/tiles/cache.py (<instance>/tiles)
     cold: list[float] = []
     warm: list[float] = []
-    with server(large, args.threads, f"opengov-tiles-{label(large.count)}") as srv:
+    with server(large, args.threads, f"opengov-tiles-{label(large.count)}",
+                args.worker_class) as srv:
         sizes = [len(harness.get(srv.port, p)[1]) for p in paths]
         for rnd in range(args.rounds):
             shutil.rmtree(cache, ignore_errors=True)

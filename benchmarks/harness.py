@@ -11,8 +11,9 @@ Load comes from ``wrk -t1 -c1`` on a plain URL (no Lua, no Accept-Encoding), or 
 keep-alive loop over :mod:`http.client` when ``wrk`` is not installed.
 
 This file is also the server launcher: ``python -m benchmarks.harness serve --factory
-module:function --config JSON --bind HOST:PORT --threads N`` runs ``function(config)`` under
-gunicorn with the options ``opengov serve`` uses (one gthread worker).
+module:function --config JSON --bind HOST:PORT --threads N [--worker-class sync]`` runs
+``function(config)`` under gunicorn with the options ``opengov serve`` uses (one gthread worker
+unless told otherwise).
 """
 
 from __future__ import annotations
@@ -39,6 +40,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 WORK_DIR = BENCH_DIR / ".work"
+
+WORKER_CLASSES = ("gthread", "sync")
 
 # The gunicorn options of ``opengov serve`` (opengov/serve.py), minus bind/workers/threads.
 GUNICORN_OPTIONS = {
@@ -71,11 +74,12 @@ def free_port() -> int:
 
 # -- servers ------------------------------------------------------------------------------------
 def factory_command(factory: str, config: dict, port: int, threads: int,
-                    workers: int = 1) -> list[str]:
+                    workers: int = 1, worker_class: str = "gthread") -> list[str]:
     """The command line that serves ``factory(config)`` like ``opengov serve`` does."""
     return [sys.executable, "-m", "benchmarks.harness", "serve", "--factory", factory,
             "--config", json.dumps(config), "--bind", f"127.0.0.1:{port}",
-            "--threads", str(threads), "--workers", str(workers)]
+            "--threads", str(threads), "--workers", str(workers),
+            "--worker-class", worker_class]
 
 
 @dataclass
@@ -92,10 +96,13 @@ class Server:
 
     @classmethod
     def for_factory(cls, label: str, factory: str, config: dict, *, threads: int,
-                    log_dir: Path, env: dict | None = None, ready_path: str = "/") -> Server:
-        """A gunicorn server (one gthread worker, ``threads`` threads) for an app factory."""
+                    log_dir: Path, env: dict | None = None, ready_path: str = "/",
+                    worker_class: str = "gthread") -> Server:
+        """A gunicorn server for an app factory: one worker, gthread with ``threads`` threads
+        or ``sync``."""
         port = free_port()
-        return cls(label, factory_command(factory, config, port, threads), port,
+        command = factory_command(factory, config, port, threads, worker_class=worker_class)
+        return cls(label, command, port,
                    log_dir / f"{label}.log", env=env or {}, ready_path=ready_path)
 
     @classmethod
@@ -175,14 +182,16 @@ def serve_main(argv: list[str]) -> None:
     parser.add_argument("--bind", required=True)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--worker-class", choices=WORKER_CLASSES, default="gthread")
     args = parser.parse_args(argv)
     module, name = args.factory.split(":")
     config = json.loads(args.config)
 
     class FactoryServer(BaseApplication):
         def load_config(self):
+            sync = args.worker_class == "sync"  # gunicorn makes sync + threads > 1 gthread
             options = {**GUNICORN_OPTIONS, "bind": args.bind, "workers": args.workers,
-                       "threads": args.threads}
+                       "worker_class": args.worker_class, "threads": 1 if sync else args.threads}
             for key, value in options.items():
                 self.cfg.set(key, value)
 
@@ -593,12 +602,15 @@ def profile_requests(app, path: str, requests: int = 200, top: int = 25,
 
 
 # -- command line -------------------------------------------------------------------------------
-def add_common_args(parser: argparse.ArgumentParser) -> None:
-    """Options every benchmark takes: rounds, duration, warm-up, threads, connections, quick."""
+def add_common_args(parser: argparse.ArgumentParser, worker_class: str = "gthread") -> None:
+    """Options every benchmark takes: rounds, duration, warm-up, threads, worker class,
+    connections, quick (``worker_class`` is the default of ``--worker-class``)."""
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per side and shape")
     parser.add_argument("--duration", type=float, default=5.0, help="seconds per timed run")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up per run")
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads (both sides)")
+    parser.add_argument("--worker-class", choices=WORKER_CLASSES, default=worker_class,
+                        help="gunicorn worker type of opengov and the floor (sync: one thread)")
     parser.add_argument("--connections", type=int, default=1, help="concurrent connections")
     parser.add_argument("--quick", action="store_true",
                         help="2 rounds of 1 s, 1 s warm-up: a smoke run, not figures to quote")

@@ -8,10 +8,13 @@ import time
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from opengov import __version__
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import store_for as _store
+
+WORKER_CLASSES = ("gthread", "sync")  # gunicorn worker types `opengov serve` offers
 
 
 @click.group()
@@ -76,18 +79,29 @@ def load(ctx: click.Context, path: Path | None, profile: str | None, only) -> No
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="gunicorn worker processes (threaded workers).")
-@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+              help="gunicorn worker processes.")
+@click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="Threads per gthread worker.")
+@click.option("--worker-class", type=click.Choice(WORKER_CLASSES), default="gthread",
+              show_default=True,
+              help="gthread: threaded workers with keep-alive, for clients connecting directly. "
+                   "sync: one request at a time per worker, connection closed after each, "
+                   "cheaper per request, for use behind a buffering reverse proxy.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int,
+          worker_class: str) -> None:
     """Serve the API (gunicorn); a fresh default database gets the bundled sample first."""
     from opengov.serve import prepare_database, run
 
+    threads_given = ctx.get_parameter_source("threads") is not ParameterSource.DEFAULT
+    if worker_class == "sync" and threads > 1 and threads_given:
+        raise click.UsageError("--threads applies to gthread workers; sync workers have one.")
     started = time.monotonic()
     prepare_database(_app(ctx), echo=click.echo)
     click.echo(f"database ready in {time.monotonic() - started:.1f} s; serving on "
                f"http://{host}:{port}/ (docs at /docs)")
-    run(ctx.obj["config"], host=host, port=port, workers=workers, threads=threads)
+    run(ctx.obj["config"], host=host, port=port, workers=workers, threads=threads,
+        worker_class=worker_class)
 
 
 @main.command()

@@ -1,4 +1,4 @@
-"""``opengov serve``: prepare the database once, then run gunicorn with threaded workers."""
+"""``opengov serve``: prepare the database once, then run gunicorn (threaded or sync workers)."""
 
 from __future__ import annotations
 
@@ -42,12 +42,16 @@ class GunicornServer(BaseApplication):
         return create_app(self.app_config)
 
 
-def run(config: dict, *, host: str, port: int, workers: int, threads: int) -> None:
+def run(config: dict, *, host: str, port: int, workers: int, threads: int,
+        worker_class: str = "gthread") -> None:
+    """Serve with gunicorn: ``gthread`` workers (``threads`` each, keep-alive) or ``sync``
+    workers (one request at a time, for use behind a buffering reverse proxy)."""
     GunicornServer(config, {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": "gthread",
-        "threads": threads,
+        "worker_class": worker_class,
+        # gunicorn turns a sync worker with threads > 1 into gthread: keep sync what was asked.
+        "threads": threads if worker_class == "gthread" else 1,
         # Streamed downloads can outlast the default 30 s; gthread workers heartbeat anyway.
         "timeout": 300,
         "graceful_timeout": 30,

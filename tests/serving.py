@@ -24,7 +24,7 @@ def free_port() -> int:
 
 @contextmanager
 def serving(env: dict, log_path: Path, *, workers: int = 1, threads: int | None = None,
-            startup_seconds: float = 120) -> Iterator[str]:
+            worker_class: str | None = None, startup_seconds: float = 120) -> Iterator[str]:
     """Start ``opengov serve`` with ``env`` added to the environment (None removes a variable);
     yield its base URL.
 
@@ -35,6 +35,8 @@ def serving(env: dict, log_path: Path, *, workers: int = 1, threads: int | None 
             "--workers", str(workers)]
     if threads is not None:
         argv += ["--threads", str(threads)]
+    if worker_class is not None:
+        argv += ["--worker-class", worker_class]
     with log_path.open("w") as log:
         environ = {k: v for k, v in {**os.environ, **env}.items() if v is not None}
         proc = subprocess.Popen(argv, env=environ, stdout=log,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -11,11 +12,17 @@ from tests.conftest import DATASETS
 from tests.serving import serving
 
 
-@pytest.fixture(params=[1, 2], ids=["one-worker", "two-workers"])
+def _env(tmp_path: Path) -> dict:
+    return {"OPENGOV_INSTANCE_PATH": str(tmp_path), "OPENGOV_DATASETS_PATH": str(DATASETS),
+            "OPENGOV_SAMPLE_PROFILE": "small", "OPENGOV_DATABASE_URL": None}
+
+
+@pytest.fixture(params=[(1, "gthread"), (2, "gthread"), (2, "sync")],
+                ids=["one-worker", "two-workers", "two-sync-workers"])
 def server(request, tmp_path: Path):
-    env = {"OPENGOV_INSTANCE_PATH": str(tmp_path), "OPENGOV_DATASETS_PATH": str(DATASETS),
-           "OPENGOV_SAMPLE_PROFILE": "small", "OPENGOV_DATABASE_URL": None}
-    with serving(env, tmp_path / "server.log", workers=request.param) as base:
+    workers, worker_class = request.param
+    with serving(_env(tmp_path), tmp_path / "server.log", workers=workers,
+                 worker_class=worker_class) as base:
         yield base
 
 
@@ -46,3 +53,17 @@ def test_many_parallel_requests_all_succeed(server):
 
     with ThreadPoolExecutor(8) as pool:
         assert set(pool.map(fetch, range(64))) == {200}
+
+
+def test_sync_workers_close_each_connection_and_refuse_threads(tmp_path: Path):
+    import subprocess
+    import sys
+
+    with serving(_env(tmp_path), tmp_path / "server.log", worker_class="sync") as base:
+        answer = requests.get(base + "/cameras?limit=1", timeout=10)
+        assert answer.status_code == 200 and answer.headers["Connection"] == "close"
+    refused = subprocess.run([sys.executable, "-m", "opengov.cli", "serve", "--worker-class",
+                              "sync", "--threads", "4"], capture_output=True, text=True,
+                             env={**os.environ, **{k: v for k, v in _env(tmp_path).items()
+                                                   if v is not None}}, timeout=60)
+    assert refused.returncode == 2 and "--threads" in refused.stderr
