@@ -33,7 +33,7 @@ def install(app: Flask, min_bytes: int) -> None:
             response.headers["Vary"] = "Accept-Encoding"
         if (
             response.status_code != 200
-            or "gzip" not in request.headers.get("Accept-Encoding", "")
+            or "gzip" not in request.environ.get("HTTP_ACCEPT_ENCODING", "")
             or "gzip" not in request.accept_encodings
             or "Content-Encoding" in response.headers
             or response.mimetype not in COMPRESSIBLE

@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 
+_COMPACT = json.JSONEncoder(separators=(",", ":"))  # one encoder, not one per cursor
+
 
 class CursorError(ValueError):
     """The cursor is not one this service issued."""
@@ -34,9 +36,7 @@ class Cursor:
     direction: str = "next"
 
     def encode(self) -> str:
-        body = json.dumps(
-            {"d": self.direction[0], "k": [_plain(v) for v in self.key]}, separators=(",", ":")
-        )
+        body = _COMPACT.encode({"d": self.direction[0], "k": [_plain(v) for v in self.key]})
         return base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
 
     @classmethod

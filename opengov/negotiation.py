@@ -18,9 +18,10 @@ ALIASES = {"json": "geojson"}
 
 def negotiate(offered: tuple[str, ...], default: str, *, spatial: bool = True) -> str:
     """The format to answer with, among ``offered`` format names."""
-    query = request.query_string
+    req = request._get_current_object()  # one context lookup, not one per attribute
+    query = req.query_string
     # Parsing the query string only when it may hold an ``f`` (plain or percent-encoded).
-    asked = request.args.get("f") if b"f" in query or b"%" in query else None
+    asked = req.args.get("f") if b"f" in query or b"%" in query else None
     if asked:
         name = ALIASES.get(asked, asked) if spatial else asked
         if name not in offered:
@@ -29,12 +30,14 @@ def negotiate(offered: tuple[str, ...], default: str, *, spatial: bool = True) -
                            errors=[{"location": "query", "field": "f",
                                     "messages": [f"not one of {', '.join(offered)}"]}])
         return name
-    if not request.accept_mimetypes or request.accept_mimetypes.provided is False:
+    if req.environ.get("HTTP_ACCEPT", "*/*").strip() in ("*/*", ""):  # anything goes
+        return default
+    if not req.accept_mimetypes or req.accept_mimetypes.provided is False:
         return default
     by_type = {MEDIA_TYPES[name]: name for name in offered}
     if spatial and "geojson" in offered:
         by_type.setdefault("application/json", "geojson")
-    best = request.accept_mimetypes.best_match(
+    best = req.accept_mimetypes.best_match(
         [MEDIA_TYPES[default], *by_type], default=None
     )
     if best is None:

@@ -47,18 +47,20 @@ class CompiledStatement:
     def execute(self, conn, values: dict, processed: bool = True) -> list[tuple]:
         """Run on ``conn`` (a SQLAlchemy Connection); rows as the driver returns them unless
         ``processed`` (then converted by the column types, see :meth:`process`)."""
-        params = {**self.defaults, **values}
-        for name, process in self.bind_processors.items():
-            params[name] = process(params[name])
+        params = {**self.defaults, **values} if self.defaults else values
+        if self.bind_processors:
+            params = dict(params)
+            for name, process in self.bind_processors.items():
+                params[name] = process(params[name])
         args = tuple(params[n] for n in self.positions) if self.positions else params
         dbapi = conn.connection.dbapi_connection
         begin_snapshot(dbapi)
-        cursor = dbapi.cursor(binary=True) if self.binary else dbapi.cursor()
-        try:
-            cursor.execute(self.sql, args)
-            rows = cursor.fetchall()
-        finally:
-            cursor.close()
+        if self.binary:  # psycopg: a binary cursor, closed here
+            with dbapi.cursor(binary=True) as cursor:
+                cursor.execute(self.sql, args)
+                rows = cursor.fetchall()
+        else:  # sqlite3: the connection's own cursor shortcut
+            rows = dbapi.execute(self.sql, args).fetchall()
         if not processed or not any(self.result_processors):
             return rows
         return [self.process(row) for row in rows]

@@ -33,6 +33,7 @@ from opengov.lru import LRU
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
 from opengov.store.filters import FilterCompiler, FilterError, bind_value, coerce_value
+from opengov.store.readers import ThreadReaders
 from opengov.store.tables import build_metadata, has_native_geometry
 from opengov.store.writes import LoadResult as LoadResult  # re-exported: loaders return it
 from opengov.store.writes import WritePath
@@ -77,19 +78,26 @@ class Store:
         self.dialect = self.engine.dialect.name
         self._counts = LRU(self.count_cache_size)
         self._repos = {c.id: Repository(self, c) for c in self.registry}
+        self._readers = ThreadReaders(self.engine) if self.dialect == "sqlite" else None
+
+    def reading(self):
+        """A context manager giving a connection for one request's reads.
+
+        SQLite: the thread's kept connection (:mod:`opengov.store.readers`), its reads one
+        snapshot (a deferred ``BEGIN`` at the first read, see
+        :func:`~opengov.store.compiled.begin_snapshot`), blocks nested in it sharing it.
+        PostgreSQL: a pooled connection in autocommit, each statement seeing what was committed
+        when it started — what READ COMMITTED gives inside a transaction too — without the
+        round trips of ``BEGIN`` and ``ROLLBACK``.
+        """
+        if self._readers is not None:
+            return self._readers.reading()
+        return self._autocommit_reading()
 
     @contextmanager
-    def reading(self):
-        """A connection for one request's reads.
-
-        SQLite: the reads share one snapshot (a deferred ``BEGIN`` at the first read, see
-        :func:`~opengov.store.compiled.begin_snapshot`). PostgreSQL: autocommit, each statement
-        seeing what was committed when it started — what READ COMMITTED gives inside a
-        transaction too — without the round trips of ``BEGIN`` and ``ROLLBACK``.
-        """
+    def _autocommit_reading(self):
         with self.engine.connect() as conn:
-            if self.dialect == "postgresql":
-                conn.execution_options(isolation_level="AUTOCOMMIT")
+            conn.execution_options(isolation_level="AUTOCOMMIT")
             yield conn
 
     def table(self, name: str):
