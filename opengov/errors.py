@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from opengov.geo.geojson import dumps
 
@@ -124,7 +124,27 @@ def render(problem: Problem) -> Response:
 
 
 def handle_http_exception(error: HTTPException) -> Response:
+    if isinstance(error, NotFound) and not isinstance(error, ApiError):
+        redirect = _without_trailing_slash()
+        if redirect is not None:
+            return redirect
     return render(to_problem(error))
+
+
+def _without_trailing_slash() -> Response | None:
+    """A 308 to the same URL without its trailing slash when only the slash is wrong
+    (``/ogc/`` pasted into a GIS client, ``/land/parcels/?limit=5``); None otherwise."""
+    path = request.path
+    if len(path) < 2 or not path.endswith("/"):
+        return None
+    trimmed = path.rstrip("/") or "/"
+    try:
+        current_app.create_url_adapter(request).match(trimmed, method=request.method)
+    except HTTPException:
+        return None
+    query = request.query_string.decode("latin-1")
+    location = request.script_root + trimmed + (f"?{query}" if query else "")
+    return Response(status=308, headers={"Location": location})
 
 
 def handle_unexpected(error: Exception) -> Response:

@@ -65,3 +65,24 @@ def test_pages_are_sent_whole_with_their_length(client, url):
     assert response.status_code == 200
     # A generator body would have no length (and go out chunked).
     assert int(response.headers["Content-Length"]) == len(response.data)
+
+
+@pytest.mark.parametrize(("sent", "location"), [
+    ("/ogc/", "/ogc"),
+    ("/ogc/collections/parcels/items/?limit=2&f=json",
+     "/ogc/collections/parcels/items?limit=2&f=json"),
+    ("/land/parcels//", "/land/parcels"),
+])
+def test_a_trailing_slash_is_redirected_to_the_resource(client, sent, location):
+    """GIS users paste base URLs with a slash at the end; the slash alone is not a 404."""
+    response = client.get(sent)
+    assert response.status_code == 308
+    assert response.headers["Location"] == location
+    assert client.get(location).status_code == 200
+
+
+def test_an_unknown_path_with_a_slash_is_still_a_problem_404(client):
+    for path in ("/no-such-thing/", "/land/", "/ogc/collections/no-such/items/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response.mimetype == "application/problem+json"
