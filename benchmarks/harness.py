@@ -41,7 +41,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO_ROOT = BENCH_DIR.parent
 WORK_DIR = BENCH_DIR / ".work"
 
-WORKER_CLASSES = ("gthread", "sync")
+WORKER_CLASSES = ("gthread", "sync")  # as `opengov serve --worker-class` offers them
 
 # The gunicorn options of ``opengov serve`` (opengov/serve.py), minus bind/workers/threads.
 GUNICORN_OPTIONS = {

@@ -124,7 +124,7 @@ def render(problem: Problem) -> Response:
 
 
 def handle_http_exception(error: HTTPException) -> Response:
-    if isinstance(error, NotFound) and not isinstance(error, ApiError):
+    if isinstance(error, NotFound):  # the router's 404 (a view's own 404 is an ApiError)
         redirect = _without_trailing_slash()
         if redirect is not None:
             return redirect
