@@ -47,11 +47,11 @@ class CompiledStatement:
     def execute(self, conn, values: dict, processed: bool = True) -> list[tuple]:
         """Run on ``conn`` (a SQLAlchemy Connection); rows as the driver returns them unless
         ``processed`` (then converted by the column types, see :meth:`process`)."""
-        params = {**self.defaults, **values} if self.defaults else values
-        if self.bind_processors:
-            params = dict(params)
-            for name, process in self.bind_processors.items():
-                params[name] = process(params[name])
+        # A new dict only when something is added or converted (``values`` is the caller's).
+        params = ({**self.defaults, **values} if self.defaults or self.bind_processors
+                  else values)
+        for name, process in self.bind_processors.items():
+            params[name] = process(params[name])
         args = tuple(params[n] for n in self.positions) if self.positions else params
         dbapi = conn.connection.dbapi_connection
         begin_snapshot(dbapi)

@@ -74,7 +74,7 @@ class ThreadReaders:
                 kept.depth = 0
                 retired = kept.retired
             if retired:  # disposed of while in use
-                kept.conn.close()
+                kept.close()
 
     def _on_dispose(self, _engine) -> None:
         with self._lock:
@@ -83,7 +83,7 @@ class ThreadReaders:
                     kept.close()
                 else:
                     kept.retired = True  # closed when its block ends
-            self._kept = weakref.WeakSet()
+            self._kept.clear()
 
 
 class _Reading:
