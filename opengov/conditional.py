@@ -42,12 +42,19 @@ def not_modified(etag: str, cache_seconds: int) -> Response | None:
 
 
 def check_if_match(etag: str, *, required: bool = False) -> None:
-    """412 when ``If-Match`` names another version; 428 when it is required and absent."""
+    """412 when ``If-Match`` names another version; 428 when it is required and absent.
+
+    When it is required (a lost-update check), ``If-Match: *`` is 428 too: ``*`` matches any
+    version, so it proves nothing about which version the client read.
+    """
     header = request.headers.get("If-Match")
     if header is None:
         if required:
             raise ApiError(428, "This change needs an If-Match header with the current ETag.")
         return
+    if required and header.strip() == "*":
+        raise ApiError(428, "If-Match: * is not accepted here: send the ETag of the version you "
+                            "read (GET the resource first), so a change made since is not lost.")
     if header.strip() != "*" and etag not in _tags(header):
         raise ApiError(412, "The resource changed since you read it (ETag mismatch).")
 

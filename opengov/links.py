@@ -21,6 +21,16 @@ def base_url() -> str:
     return f"{req.scheme}://{req.host}{req.script_root}"
 
 
+def site_path(path: str) -> str:
+    """A URL for ``path`` that never depends on the request's ``Host``: under the configured
+    base URL, else relative to this server's root (for pages' scripts, styles and data URLs,
+    which a shared cache may keep and serve to everyone)."""
+    configured = current().settings.base_url
+    if configured:
+        return configured.rstrip("/") + path
+    return request.script_root + path
+
+
 def url_for_path(path: str, params: dict | None = None) -> str:
     url = base_url() + path
     return f"{url}?{urlencode(params, doseq=True)}" if params else url

@@ -11,6 +11,8 @@ import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
+from opengov.redis_client import DEFAULT_TIMEOUT_MS
+
 
 def _repo_datasets() -> Path:
     bundled = Path(__file__).resolve().parent.parent / "datasets"
@@ -100,6 +102,14 @@ class Settings:
             "env": "OPENGOV_RATELIMIT_STORAGE_URL",
             "help": "Where rate-limit counters live: `memory://` (per worker) or "
             "`redis://host:6379/0` (shared by every worker and server).",
+        },
+    )
+    redis_timeout_ms: int = field(
+        default=DEFAULT_TIMEOUT_MS,
+        metadata={
+            "env": "OPENGOV_REDIS_TIMEOUT_MS",
+            "help": "Longest wait for Redis (connect, and each answer) in every Redis client; "
+            "a Redis that is down or hangs then costs a request at most this, never a 500.",
         },
     )
     reports_max_body_bytes: int = field(

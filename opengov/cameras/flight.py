@@ -21,6 +21,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from opengov.redis_client import DEFAULT_TIMEOUT_MS, connect, is_redis
+
 
 class _Call:
     def __init__(self) -> None:
@@ -91,12 +93,14 @@ class FileLocks:
 
 
 class RedisLocks:
-    """Cross-process, cross-host locks in Redis (expire by themselves if a holder dies)."""
+    """Cross-process, cross-host locks in Redis (expire by themselves if a holder dies).
 
-    def __init__(self, url: str, prefix: str):
-        from redis import Redis
+    A Redis that is down or hangs raises ``redis.RedisError`` from :meth:`hold` within the
+    client's short timeout; the caller decides how to go on without the lock.
+    """
 
-        self.redis, self.prefix = Redis.from_url(url), prefix
+    def __init__(self, url: str, prefix: str, timeout_ms: int = DEFAULT_TIMEOUT_MS):
+        self.redis, self.prefix = connect(url, timeout_ms), prefix
 
     @contextmanager
     def hold(self, key: str, wait: float) -> Iterator[bool]:
@@ -108,16 +112,17 @@ class RedisLocks:
             yield acquired
         finally:
             if acquired:
-                from redis.exceptions import LockError
+                from redis.exceptions import RedisError
 
                 try:
                     lock.release()
-                except LockError:  # expired meanwhile: another process may hold it now
-                    pass
+                except RedisError:  # expired meanwhile (another process may hold it now), or
+                    pass  # Redis went away: either way the lock expires by itself
 
 
-def process_locks(http_cache_url: str, instance_path: Path, namespace: str):
+def process_locks(http_cache_url: str, instance_path: Path, namespace: str,
+                  timeout_ms: int = DEFAULT_TIMEOUT_MS):
     """The cross-process lock matching where the HTTP cache lives."""
-    if http_cache_url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisLocks(http_cache_url, f"opengov:lock:{namespace}")
+    if is_redis(http_cache_url):
+        return RedisLocks(http_cache_url, f"opengov:lock:{namespace}", timeout_ms)
     return FileLocks(Path(instance_path) / "locks" / namespace)

@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import requests
+from redis.exceptions import RedisError
 from requests_cache import DO_NOT_CACHE, CachedResponse
 
+from opengov.cameras.caches import SnapshotCache, SnapshotCaches
 from opengov.cameras.flight import SingleFlight, process_locks
 from opengov.cameras.hosts import HostRefused, listed, parse_allow_list
 from opengov.cameras.memo import FreshMemo
@@ -104,18 +106,31 @@ class SnapshotProxy:
         self.expiry = int(settings.camera_snapshot_expiry_s)
         self.timeout = float(settings.camera_snapshot_timeout_s)
         self.allow = parse_allow_list(settings.camera_snapshot_hosts)
-        self.session = cached_session(settings, namespace=NAMESPACE, expire_after=self.expiry,
-                                      timeout=self.timeout, retries=0)
-        adapter = SnapshotAdapter(self.allow, int(settings.camera_snapshot_max_bytes))
-        self.session.mount("http://", adapter)
-        self.session.mount("https://", adapter)
-        self.session.max_redirects = MAX_REDIRECTS
-        self.session.settings.cache_control = False  # cameras often send no-cache: our interval
+        self.caches = SnapshotCaches(settings, self._cache)
         self.flight = SingleFlight()
         self.memo = FreshMemo(MEMO_BYTES)
-        self.locks = process_locks(settings.http_cache_url, settings.instance_path, NAMESPACE)
         self._failures: dict[str, tuple[float, str, bool]] = {}
         self._failures_lock = threading.Lock()
+
+    def _cache(self, settings) -> SnapshotCache:
+        """The snapshot session and lock for the cache ``settings`` name."""
+        session = cached_session(settings, namespace=NAMESPACE, expire_after=self.expiry,
+                                 timeout=self.timeout, retries=0)
+        adapter = SnapshotAdapter(self.allow, int(settings.camera_snapshot_max_bytes))
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+        session.max_redirects = MAX_REDIRECTS
+        session.settings.cache_control = False  # cameras often send no-cache: our interval
+        locks = process_locks(settings.http_cache_url, settings.instance_path, NAMESPACE,
+                              settings.redis_timeout_ms)
+        return SnapshotCache(session, locks)
+
+    def _in_cache(self, fn):
+        """``fn(cache)`` in the current cache; again in this host's when Redis fails."""
+        try:
+            return fn(self.caches.current())
+        except RedisError as exc:
+            return fn(self.caches.failed(exc))
 
     # -- public ---------------------------------------------------------------------------------
     def snapshot(self, camera: dict) -> Snapshot:
@@ -123,7 +138,8 @@ class SnapshotProxy:
         url = self._public_url(camera)
         snap = self.memo.get(url)
         if snap is None:
-            snap = self.flight.run(camera["id"], lambda: self._current(camera["id"], url))
+            snap = self.flight.run(camera["id"], lambda: self._in_cache(
+                lambda cache: self._current(cache, camera["id"], url)))
             if not snap.stale:
                 self.memo.put(url, snap)
         return snap
@@ -139,7 +155,7 @@ class SnapshotProxy:
         except HostRefused:
             return None
         if camera.get("kind") in NOT_PUBLIC_KINDS:  # checked, never cached
-            return self._probe(camera["id"], url)
+            return self._in_cache(lambda cache: self._probe(cache, camera["id"], url))
         try:
             return not self.snapshot(camera).stale
         except Unavailable:
@@ -160,43 +176,45 @@ class SnapshotProxy:
             raise Refused(str(exc)) from exc
         return url
 
-    def _current(self, camera_id: str, url: str) -> Snapshot:
+    def _current(self, cache: SnapshotCache, camera_id: str, url: str) -> Snapshot:
         failed = self._recent_failure(camera_id)
         if failed is not None:
-            return self._last_good(url, failed)
+            return self._last_good(cache, url, failed)
         try:
-            response = self._cached(url)
+            response = self._cached(cache, url)
             if response is None:
-                with self.locks.hold(camera_id, wait=self.timeout + 1):
-                    response = self.session.get(url, expire_after=self.expiry)
+                with cache.locks.hold(camera_id, wait=self.timeout + 1):
+                    response = cache.session.get(url, expire_after=self.expiry)
         except HostRefused as exc:
             raise Refused(str(exc)) from exc
         except requests.Timeout as exc:
-            return self._failed(camera_id, url, Unavailable(
+            return self._failed(cache, camera_id, url, Unavailable(
                 f"The camera did not answer within {self.timeout:g} s.", timeout=True), exc)
         except TooLarge as exc:
-            return self._failed(camera_id, url, Unavailable(str(exc).capitalize() + "."), exc)
+            return self._failed(cache, camera_id, url,
+                                Unavailable(str(exc).capitalize() + "."), exc)
         except requests.RequestException as exc:
-            return self._failed(camera_id, url, Unavailable("The camera is unreachable."), exc)
+            return self._failed(cache, camera_id, url,
+                                Unavailable("The camera is unreachable."), exc)
         problem = _usable(response)
         if problem is not None:
             error = Unavailable(problem[0].upper() + problem[1:] + ".")
             if _went_upstream(response):
-                return self._failed(camera_id, url, error)
-            return self._last_good(url, error)
+                return self._failed(cache, camera_id, url, error)
+            return self._last_good(cache, url, error)
         if _went_upstream(response):
-            self._keep_last_good(url, response)
+            self._keep_last_good(cache, url, response)
             record_fetch(self.store, camera_id, True, datetime.now(UTC))
         return self._fresh(response)
 
-    def _cached(self, url: str):
+    def _cached(self, cache: SnapshotCache, url: str):
         """A fresh cached answer without taking the cross-process lock, or None."""
-        response = self.session.get(url, only_if_cached=True)  # 504 "Not Cached" when absent
+        response = cache.session.get(url, only_if_cached=True)  # 504 "Not Cached" when absent
         return response if response.status_code == 200 else None
 
-    def _probe(self, camera_id: str, url: str) -> bool | None:
+    def _probe(self, cache: SnapshotCache, camera_id: str, url: str) -> bool | None:
         try:
-            response = self.session.get(url, expire_after=DO_NOT_CACHE)
+            response = cache.session.get(url, expire_after=DO_NOT_CACHE)
             ok = _usable(response) is None
         except HostRefused:
             return None
@@ -213,7 +231,7 @@ class SnapshotProxy:
                         expires, hashlib.sha256(response.content).hexdigest())
 
     # -- failures and the last good image ------------------------------------------------------
-    def _failed(self, camera_id: str, url: str, error: Unavailable,
+    def _failed(self, cache: SnapshotCache, camera_id: str, url: str, error: Unavailable,
                 cause: BaseException | None = None) -> Snapshot:
         """Remember the failure for one interval, mark the camera offline, fall back."""
         with self._failures_lock:
@@ -222,7 +240,7 @@ class SnapshotProxy:
         record_fetch(self.store, camera_id, False, datetime.now(UTC))
         if cause is not None:
             error.__cause__ = cause
-        return self._last_good(url, error)
+        return self._last_good(cache, url, error)
 
     def _recent_failure(self, camera_id: str) -> Unavailable | None:
         with self._failures_lock:
@@ -238,13 +256,13 @@ class SnapshotProxy:
     def _last_good_key(url: str) -> str:
         return "last-good:" + hashlib.sha256(url.encode()).hexdigest()
 
-    def _keep_last_good(self, url: str, response) -> None:
+    def _keep_last_good(self, cache: SnapshotCache, url: str, response) -> None:
         kept = CachedResponse.from_response(response, expires=None)
         kept.created_at = datetime.now(UTC)
-        self.session.cache.responses[self._last_good_key(url)] = kept
+        cache.session.cache.responses[self._last_good_key(url)] = kept
 
-    def _last_good(self, url: str, error: Unavailable) -> Snapshot:
-        kept = self.session.cache.get_response(self._last_good_key(url))
+    def _last_good(self, cache: SnapshotCache, url: str, error: Unavailable) -> Snapshot:
+        kept = cache.session.cache.get_response(self._last_good_key(url))
         if kept is None:
             raise error
         return Snapshot(kept.content, _content_type(kept), kept.created_at, None,

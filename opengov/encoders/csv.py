@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
@@ -37,6 +38,22 @@ def source_columns(collection: Collection) -> list[str]:
     return cols
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def text_cell(text: str) -> str:
+    """``text`` safe to open in a spreadsheet: a leading ``'`` when it would start a formula.
+
+    Text that is just a number (``-5``, ``+84 …`` without the spaces) is not a formula and is
+    kept; numbers themselves (int, float) never pass through here.
+    """
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
 def _cell(value: object) -> object:
     if value is None:
         return ""
@@ -46,6 +63,8 @@ def _cell(value: object) -> object:
         return value.isoformat().replace("+00:00", "Z")
     if isinstance(value, list | dict):
         return dumps(value)
+    if isinstance(value, str):
+        return text_cell(value)
     return value
 
 

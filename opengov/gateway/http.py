@@ -28,6 +28,7 @@ from requests_cache.backends.redis import RedisDict
 from urllib3.util.retry import Retry
 
 from opengov import __version__
+from opengov.redis_client import DEFAULT_TIMEOUT_MS, connect, is_redis
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 BODY_CHUNK = 64 * 1024
@@ -87,8 +88,9 @@ def user_agent(settings) -> str:
 
 def _backend(settings, namespace: str):
     url = getattr(settings, "http_cache_url", "") or ""
-    if url.startswith(("redis://", "rediss://", "unix://")):
-        return _redis_cache(url, f"opengov:http:{namespace}")
+    if is_redis(url):
+        timeout_ms = getattr(settings, "redis_timeout_ms", DEFAULT_TIMEOUT_MS)
+        return _redis_cache(url, f"opengov:http:{namespace}", timeout_ms)
     folder = Path(settings.instance_path) / "http-cache"
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", namespace) or "default"
@@ -106,10 +108,8 @@ class _RedisDict(RedisDict):
                             ex=ttl if self.ttl and ttl and ttl > 0 else None)
 
 
-def _redis_cache(url: str, namespace: str) -> requests_cache.RedisCache:
-    from redis import Redis
-
-    cache = requests_cache.RedisCache(namespace=namespace, connection=Redis.from_url(url))
+def _redis_cache(url: str, namespace: str, timeout_ms: int) -> requests_cache.RedisCache:
+    cache = requests_cache.RedisCache(namespace=namespace, connection=connect(url, timeout_ms))
     cache.responses = _RedisDict(namespace, connection=cache.responses.connection)
     return cache
 

@@ -8,10 +8,10 @@ from flask import Response, current_app, render_template, send_from_directory
 
 from opengov.api import Blueprint
 from opengov.context import current
-from opengov.geo.geojson import dumps
-from opengov.links import url_for_path
+from opengov.links import site_path
 from opengov.ogcapi.args import lang_field
 from opengov.ogcapi.html import STRINGS, label, language
+from opengov.script_json import script_json
 
 blp = Blueprint("map", __name__, url_prefix="/map", template_folder="templates",
                 description="Map viewer of every spatial collection")
@@ -43,7 +43,7 @@ def layers(lang: str) -> list[dict]:
             continue
         out.append({
             "id": c.id, "title": label(c.title, lang), "geometry": c.geometry_type,
-            "items": url_for_path(f"/ogc/collections/{c.id}/items"), "limit": c.max_limit,
+            "items": site_path(f"/ogc/collections/{c.id}/items"), "limit": c.max_limit,
             "labels": {f.name: {"vi": f.vi, "en": f.en} for f in c.fields},
             "colourBy": None, "whole": False,
         })
@@ -51,7 +51,7 @@ def layers(lang: str) -> list[dict]:
         title = {"vi": "Chất lượng không khí (VN_AQI mới nhất)",
                  "en": "Air quality (latest VN_AQI)"}
         out.append({"id": "aqi-latest", "title": title[lang], "geometry": "Point",
-                    "items": url_for_path(AQI_FEED), "limit": None, "labels": AQI_LABELS,
+                    "items": site_path(AQI_FEED), "limit": None, "labels": AQI_LABELS,
                     "colourBy": "aqi", "whole": True})
     return out
 
@@ -68,8 +68,8 @@ def map_page(_args):
     config = {"layers": layers(lang), "lang": lang, "aqiBands": AQI_BANDS,
               "tiles": current().settings.map_tile_url or None}
     page = render_template("map/map.html", lang=lang, t=STRINGS[lang],
-                           config=dumps(config).replace("</", "<\\/"),
-                           static_base=url_for_path("/map/static/leaflet"))
+                           config=script_json(config),
+                           static_base=site_path("/map/static/leaflet"))
     response = Response(page, mimetype="text/html")
     response.headers["Cache-Control"] = "public, max-age=60"
     return response

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from opengov.links import page_url, url_for_path
+from opengov.links import page_url, site_path
 
 LANGUAGES = ("vi", "en")
 
@@ -52,5 +52,5 @@ def render(template: str, **context) -> str:
                            label=lambda value: label(value, lang),
                            other_lang_url=page_url(lang=other),
                            json_url=page_url(f="json", lang=None),
-                           ogc_base=url_for_path("/ogc"), map_url=url_for_path("/map"),
-                           static_base=url_for_path("/map/static/leaflet"), **context)
+                           ogc_base=site_path("/ogc"), map_url=site_path("/map"),
+                           static_base=site_path("/map/static/leaflet"), **context)

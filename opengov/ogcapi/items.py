@@ -30,6 +30,7 @@ from opengov.ogcapi.encoding import NATIVE_FEATURE, Reshape, feature_encoders, n
 from opengov.ogcapi.html import label, language, render
 from opengov.ogcapi.queryables import queryables_document
 from opengov.ogcapi.routes import HTML_ALT, DocArgs, OgcCollectionSchema
+from opengov.script_json import script_json
 
 # Counting more rows than this per distinct query would scan; numberMatched is then omitted.
 COUNT_LIMIT = 100_000
@@ -51,7 +52,7 @@ def _columns(collection: Collection) -> list[str]:
 
 def _features_json(features: list[dict]) -> str:
     """A FeatureCollection safe to embed in a ``<script>`` element."""
-    return dumps({"type": "FeatureCollection", "features": features}).replace("</", "<\\/")
+    return script_json({"type": "FeatureCollection", "features": features})
 
 
 def _items_html(collection: Collection, features: list[dict], body: PageBody) -> str:

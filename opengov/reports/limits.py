@@ -14,6 +14,7 @@ capabilities) never reaches the limiter or its storage.
 from __future__ import annotations
 
 import hashlib
+import logging
 from functools import wraps
 
 from flask import Flask, request
@@ -22,7 +23,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from opengov.context import current
 from opengov.keys import verify_token
+from opengov.redis_client import client_options, is_redis
 
+log = logging.getLogger(__name__)
+# Fail soft: neither open (no limit) nor closed (no submissions) while Redis is out.
+OUTAGE_POLICY = ("rate limits: the Redis counter storage is unreachable; each worker now "
+                 "counts submissions alone (the limit holds per worker, not per service) and "
+                 "tries Redis again with backoff")
 SUBMISSION_METHOD = "POST"  # the only POSTs of the reports and open311 blueprints are submissions
 _HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
 
@@ -67,6 +74,21 @@ def _scope_hooks(app: Flask, install_hooks, blueprint_names) -> None:
             registry.setdefault(name, []).extend(_for_submissions(f, kind) for f in added)
 
 
+class _OutageLine(logging.Handler):
+    """Turns flask-limiter's "storage unreachable" warning into one line of ours that says
+    what the service does meanwhile (flask-limiter's own logger has no output of its own)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno >= logging.WARNING and "unreachable" in record.getMessage():
+            log.warning(OUTAGE_POLICY)
+
+
+def _report_storage_outages() -> None:
+    limiter_log = logging.getLogger("flask-limiter")
+    if not any(isinstance(h, _OutageLine) for h in limiter_log.handlers):
+        limiter_log.addHandler(_OutageLine())
+
+
 def install(app: Flask, blueprints, settings) -> Limiter:
     """Cap write bodies of ``blueprints`` and rate-limit their POSTs (submissions) on ``app``."""
     names = [b.name for b in blueprints]
@@ -77,10 +99,14 @@ def install(app: Flask, blueprints, settings) -> Limiter:
 
     for name in names:
         app.before_request_funcs.setdefault(name, []).append(cap_body)
+    shared = is_redis(settings.ratelimit_storage_url)
     limiter = Limiter(client_key, storage_uri=settings.ratelimit_storage_url,
+                      storage_options=client_options(settings.redis_timeout_ms) if shared else {},
                       headers_enabled=True, strategy="fixed-window", default_limits=[],
                       key_prefix="opengov-reports",
                       in_memory_fallback_enabled=True)  # Redis down: per-worker limits, no 500
+    if shared:
+        _report_storage_outages()
     _scope_hooks(app, limiter.init_app, names)
     for blp in blueprints:
         limiter.limit(settings.reports_rate_limit, methods=[SUBMISSION_METHOD],

@@ -35,6 +35,7 @@ def _if_match(report_id: str):
 
 
 @blp.route("/<report_id>", methods=["PATCH"])
+@require_role(*STAFF)  # outermost: no key, no body parsing (401 first)
 @blp.doc(summary="Change a report's status, agency or add a note (officials)",
          description="Officials act on their own agency's reports; only dispatchers and admins "
                      "reassign to another agency. Flow: received → assigned → in_progress → "
@@ -50,7 +51,6 @@ def _if_match(report_id: str):
 @blp.alt_response(409, response="CONFLICT")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-@require_role(*STAFF)
 def update_report(data, report_id):
     key = g.api_key
     change = workflow.Change(status=data.get("status"), agency=data.get("agency"),
@@ -61,6 +61,7 @@ def update_report(data, report_id):
 
 
 @blp.route("/<report_id>/photos/<int:photo_id>", methods=["PATCH"])
+@require_role(*STAFF)  # outermost: no key, no body parsing (401 first)
 @blp.doc(summary="Approve or withdraw a photo (officials)",
          description="Photos may show faces or number plates (personal data), so they are "
                      "published only after an official has looked at them.",
@@ -73,7 +74,6 @@ def update_report(data, report_id):
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(412, response="PRECONDITION_FAILED")
 @blp.alt_response(428, response="PRECONDITION_REQUIRED")
-@require_role(*STAFF)
 def approve_photo(data, report_id, photo_id):
     key = g.api_key
     feature, version = service.approve_photo(
@@ -84,6 +84,7 @@ def approve_photo(data, report_id, photo_id):
 
 
 @blp.route("/<report_id>/photos")
+@require_role(*STAFF)  # outermost: no key, no body parsing (401 first)
 @blp.doc(summary="Every photo of a report, approved or not (officials)",
          description="Officials review photos here before approving them; the review copy of "
                      "an unapproved photo is served at its `href` to staff keys only.",
@@ -94,12 +95,13 @@ def approve_photo(data, report_id, photo_id):
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
-@require_role(*STAFF)
 def list_photos(report_id):
     store = current().store
     with store.engine.connect() as conn:
-        if queries.item(store, report_id, conn) is None:
+        report = queries.responsible(store, report_id, conn)
+        if report is None:
             raise ApiError(404, f"No report with id {report_id!r}.")
+        service.check_agency(g.api_key.role, g.api_key.scope, report.agency)
         photos = queries.photo_ids(store, report_id, conn)
     return [{**p, "href": url_for("reports.photo", report_id=report_id, photo_id=p["id"])}
             for p in photos]

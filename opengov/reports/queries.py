@@ -23,6 +23,12 @@ def item(store, report_id: str, conn) -> tuple[str, int] | None:
     return (row[0], row[1]) if row else None
 
 
+def responsible(store, report_id: str, conn):
+    """A row with the ``agency`` responsible for a report, or None when there is no report."""
+    t = store.table(REPORTS.table_name)
+    return conn.execute(select(t.c.agency).where(t.c.id == report_id)).first()
+
+
 def history(store, report_ids: list[str], conn) -> dict[str, list[dict]]:
     """Public history entries of each report, oldest first (the Open311 ``notes[]``)."""
     t = store.table("report_history")
@@ -45,14 +51,12 @@ def report_for_token(store, token: str, conn) -> str | None:
                         ).scalar_one_or_none()
 
 
-def photo(store, report_id: str, photo_id: int, conn, *, approved_only: bool = True):
-    """(bytes, media type) of a photo, or None when absent or not (yet) public."""
+def photo(store, report_id: str, photo_id: int, conn):
+    """(bytes, media type, approved) of a photo, or None when the report has no such photo."""
     t = store.table("report_photos")
-    stmt = select(t.c.data, t.c.media_type).where(t.c.report_id == report_id, t.c.id == photo_id)
-    if approved_only:
-        stmt = stmt.where(t.c.approved.is_(True))
-    row = conn.execute(stmt).first()
-    return (row[0], row[1]) if row else None
+    row = conn.execute(select(t.c.data, t.c.media_type, t.c.approved)
+                       .where(t.c.report_id == report_id, t.c.id == photo_id)).first()
+    return (row[0], row[1], bool(row[2])) if row else None
 
 
 def photo_ids(store, report_id: str, conn) -> list[dict]:

@@ -238,21 +238,27 @@ def history(report_id):
 @blp.alt_response(404, response="NOT_FOUND")
 def photo(report_id, photo_id):
     store = current().store
-    staff = _is_staff(store)
+    key = _staff_key(store)
     with store.engine.connect() as conn:
-        found = queries.photo(store, report_id, photo_id, conn, approved_only=not staff)
-    if found is None:
+        found = queries.photo(store, report_id, photo_id, conn)
+        if found is not None and not found[2] and key is not None:
+            # An unapproved photo is for the staff who may act on the report: an official
+            # of another agency is refused as for a change (403).
+            service.check_agency(key.role, key.scope,
+                                 queries.responsible(store, report_id, conn).agency)
+    if found is None or (not found[2] and key is None):
         raise ApiError(404, f"Report {report_id} has no public photo {photo_id}.")
     response = Response(found[0], mimetype=found[1])
     # Staff may see unapproved photos: never let a shared cache keep those.
-    response.headers["Cache-Control"] = "private, no-store" if staff else "public, max-age=300"
+    response.headers["Cache-Control"] = ("private, no-store" if key is not None
+                                         else "public, max-age=300")
     return response
 
 
-def _is_staff(store) -> bool:
-    """Whether the request carries a valid official, dispatcher or admin key."""
+def _staff_key(store):
+    """The request's valid official, dispatcher or admin key, or None."""
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        return False
+        return None
     key = verify_token(store, token.strip())
-    return key is not None and key.role in STAFF_ROLES
+    return key if key is not None and key.role in STAFF_ROLES else None

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -80,8 +80,9 @@ def submit(store, sub: Submission, *, idempotency_key: str | None,
            idempotency_hours: int) -> Receipt:
     """Store a new report (or replay the one stored under the same Idempotency-Key)."""
     key_hash = digest(idempotency_key) if idempotency_key else None
+    expired_before = utcnow() - timedelta(hours=idempotency_hours)  # one cut-off for both steps
     if key_hash:
-        replay = _replay(store, key_hash, sub, idempotency_hours)
+        replay = _replay(store, key_hash, sub, expired_before)
         if replay:
             return replay
     category = get_category(store, sub.category)
@@ -112,13 +113,14 @@ def submit(store, sub: Submission, *, idempotency_key: str | None,
                     {"report_id": report_id, "media_type": media, "data": data,
                      "approved": False, "created_at": now} for data, media in sub.photos])
             if key_hash:
+                _claim_key(store, conn, key_hash, expired_before)
                 conn.execute(insert(store.table("report_idempotency")).values(
                     key_sha256=key_hash, fingerprint=sub.fingerprint(), report_id=report_id,
                     token=token, created_at=now))
             _bump(store, conn, now, 1)
     except IntegrityError:
         # Another worker stored the same Idempotency-Key first: answer with its report.
-        replay = _replay(store, key_hash, sub, idempotency_hours) if key_hash else None
+        replay = _replay(store, key_hash, sub, expired_before) if key_hash else None
         if replay is None:
             raise
         return replay
@@ -130,12 +132,20 @@ def _contact(contact: dict) -> dict:
     return {k: (contact.get(k) or None) for k in keys}
 
 
-def _replay(store, key_hash: str, sub: Submission, hours: int) -> Receipt | None:
+def _claim_key(store, conn, key_hash: str, expired_before: datetime) -> None:
+    """Drop this key's row when its window has ended, so the key counts as new on every path
+    (native and Open311) whether or not the janitor has run yet; a live row stays and makes
+    the insert fail, as a concurrent first use should."""
+    t = store.table("report_idempotency")
+    conn.execute(delete(t).where(t.c.key_sha256 == key_hash, t.c.created_at < expired_before))
+
+
+def _replay(store, key_hash: str, sub: Submission, expired_before: datetime) -> Receipt | None:
     t = store.table("report_idempotency")
     with store.engine.connect() as conn:
         row = conn.execute(select(t.c.fingerprint, t.c.report_id, t.c.token, t.c.created_at)
                            .where(t.c.key_sha256 == key_hash)).first()
-    if row is None or row.created_at < utcnow() - timedelta(hours=hours):
+    if row is None or row.created_at < expired_before:
         return None
     if row.fingerprint != sub.fingerprint():
         raise ApiError(422, "This Idempotency-Key was already used for a different report.",
@@ -187,10 +197,15 @@ def _lock(store, conn, report_id: str, role: str, scope: str | None,
                            .where(t.c.id == report_id).with_for_update()).first()
     if current is None:
         raise ApiError(404, f"No report with id {report_id!r}.")
-    if scope is not None and role == "official" and current.agency != scope:
-        raise ApiError(403, f"Your key is limited to agency {scope!r}.")
+    check_agency(role, scope, current.agency)
     if_match(current._row_version)
     return current
+
+
+def check_agency(role: str, scope: str | None, agency: str | None) -> None:
+    """403 when an official's key is limited to another agency than the report's."""
+    if scope is not None and role == "official" and agency != scope:
+        raise ApiError(403, f"Your key is limited to agency {scope!r}.")
 
 
 def _write_record(store, conn, record: dict, geometry, now: datetime, version: int) -> None:
