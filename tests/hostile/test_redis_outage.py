@@ -11,7 +11,6 @@ import time
 import pytest
 import redis
 
-from opengov.reports.limits import OUTAGE_POLICY
 from tests.cameras.conftest import JPEG, camera, make_camera_app  # noqa: F401  (fixture)
 from tests.hostile.redis_servers import hanging_redis, own_redis
 from tests.reports.conftest import build_app
@@ -88,8 +87,8 @@ def test_submissions_go_on_while_the_redis_counters_are_stopped(sqlite_only, pos
         # Fail soft: each worker counts alone meanwhile, so the limit still holds per worker.
         assert [r.status_code for r, _ in answers] == [201, 201, 429]
         assert max(s for _, s in answers) < NO_HANG_S
-        assert [r.getMessage() for r in caplog.records
-                if r.name == "opengov.reports.limits"] == [OUTAGE_POLICY]
+        [line] = [r.getMessage() for r in caplog.records if r.name.startswith("opengov")]
+        assert "each worker now counts submissions alone" in line  # the policy, said once
         app.extensions["opengov"].store.engine.dispose()
 
 
