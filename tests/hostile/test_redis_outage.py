@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import time
 
-import pytest
 import redis
 
 from tests.cameras.conftest import JPEG, camera, make_camera_app  # noqa: F401  (fixture)
@@ -66,16 +65,10 @@ def test_snapshots_do_not_wait_for_a_hanging_redis(make_camera_app, upstream):  
 
 
 # -- report submissions (rate-limit counters) ---------------------------------------------------
-@pytest.fixture
-def sqlite_only(backend):
-    if backend != "sqlite":  # the limiter never touches the database: once is enough
-        pytest.skip("the rate limiter does not use the database")
-
-
-def test_submissions_go_on_while_the_redis_counters_are_stopped(sqlite_only, postgres,
-                                                                tmp_path, caplog):
+# The limiter never touches the database: these run once, on SQLite.
+def test_submissions_go_on_while_the_redis_counters_are_stopped(tmp_path, caplog):
     with own_redis(tmp_path) as server:
-        app = build_app("sqlite", postgres, tmp_path, ratelimit_storage_url=server.url,
+        app = build_app("sqlite", None, tmp_path, ratelimit_storage_url=server.url,
                         reports_rate_limit="2/minute")
         client = app.test_client()
         assert [client.post("/reports", json=BODY).status_code for _ in range(3)] == \
@@ -92,9 +85,9 @@ def test_submissions_go_on_while_the_redis_counters_are_stopped(sqlite_only, pos
         app.extensions["opengov"].store.engine.dispose()
 
 
-def test_submissions_do_not_wait_for_hanging_redis_counters(sqlite_only, postgres, tmp_path):
+def test_submissions_do_not_wait_for_hanging_redis_counters(tmp_path):
     with hanging_redis() as url:
-        app = build_app("sqlite", postgres, tmp_path, ratelimit_storage_url=url,
+        app = build_app("sqlite", None, tmp_path, ratelimit_storage_url=url,
                         reports_rate_limit="3/minute")
         client = app.test_client()
         answers = [_timed(lambda: client.post("/reports", json=BODY)) for _ in range(4)]
