@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from opengov import __version__, compression, cors
+from opengov import __version__, compression, cors, forms, jsonbody
 from opengov.api import Api
 from opengov.collections import default_registry
 from opengov.context import Context
@@ -23,6 +23,8 @@ def create_app(config: dict | None = None) -> Flask:
     """Build an application; ``config`` overrides settings (see :mod:`opengov.settings`)."""
     settings = load_settings(config)
     app = Flask("opengov", instance_path=str(settings.instance_path.resolve()))
+    app.request_class = forms.Request  # form fields with NUL are 422
+    app.json = jsonbody.JSONProvider(app)  # bounded JSON bodies (depth, text, integers)
     logging.getLogger("opengov").setLevel(settings.log_level)
     app.config.update(
         API_TITLE="opengov",
