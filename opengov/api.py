@@ -10,9 +10,10 @@ from flask import request
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec import prepare_response
-from webargs.flaskparser import FlaskParser
+from webargs import core
+from webargs.flaskparser import FlaskParser, is_json_request
 
-from opengov import errors
+from opengov import bounds, errors, jsonbody
 from opengov.lru import LRU
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -87,9 +88,25 @@ class QueryCachingParser(FlaskParser):
         key = (argmap, kwargs.get("unknown"), (req or request).query_string)
         parsed = self._parsed.get(key)
         if parsed is None:
+            _check_query_text(req or request)
             parsed = super().parse(argmap, req, **kwargs)
             self._parsed.put(key, parsed)
         return dict(parsed)
+
+    def _raw_load_json(self, req):
+        """JSON bodies through :func:`opengov.jsonbody.loads` (bounded depth, storable text)."""
+        if not is_json_request(req):
+            return core.missing
+        return jsonbody.loads(req.get_data(cache=True))
+
+
+def _check_query_text(req) -> None:
+    """A 400 for query arguments holding text no database stores (a NUL character)."""
+    for name, value in req.args.items(multi=True):
+        problem = bounds.text_problem(value) or bounds.text_problem(name)
+        if problem:
+            raise errors.ApiError(400, f"{name}: {problem}.", errors=[
+                {"location": "query", "field": name, "messages": [problem]}])
 
 
 def _documentation_only(decorator):

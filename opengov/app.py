@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from opengov import __version__, compression, cors
+from opengov import __version__, compression, cors, forms, jsonbody, requestid
 from opengov.api import Api
 from opengov.collections import default_registry
 from opengov.context import Context
@@ -16,14 +16,17 @@ from opengov.store.engine import make_engine
 from opengov.store.repository import Store
 
 EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After", "Age", "Warning",
-                   "Last-Modified", "X-Data-Stale", "X-Data-Last-Success"]
+                   "Last-Modified", "X-Data-Stale", "X-Data-Last-Success", "X-Request-Id"]
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build an application; ``config`` overrides settings (see :mod:`opengov.settings`)."""
     settings = load_settings(config)
     app = Flask("opengov", instance_path=str(settings.instance_path.resolve()))
+    app.request_class = forms.Request  # form fields with NUL are 422
+    app.json = jsonbody.JSONProvider(app)  # bounded JSON bodies (depth, text, integers)
     logging.getLogger("opengov").setLevel(settings.log_level)
+    requestid.install(app)  # X-Request-Id on every response and log line
     app.config.update(
         API_TITLE="opengov",
         API_VERSION=__version__,

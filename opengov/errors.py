@@ -7,6 +7,7 @@ RFC 9457 ``application/problem+json`` is the default family. Later families (Ope
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -14,8 +15,11 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
 from opengov.geo.geojson import dumps
+from opengov.lru import LRU
 
 log = logging.getLogger(__name__)
+TRACE_INTERVAL_S = 60.0  # an unexpected error's trace is logged at most once per this
+_traced = LRU(1024)  # (error type, file, line) → monotonic time its trace was last logged
 
 PROBLEM_TYPE_BASE = "urn:opengov:problem:"
 
@@ -128,7 +132,11 @@ def handle_http_exception(error: HTTPException) -> Response:
         redirect = _without_trailing_slash()
         if redirect is not None:
             return redirect
-    return render(to_problem(error))
+    problem = to_problem(error)
+    # One line, without the detail: it may echo what the client sent.
+    current_app.logger.info("%s %s answered %d %s", request.method, request.path,
+                            problem.status, problem.title)
+    return render(problem)
 
 
 def _without_trailing_slash() -> Response | None:
@@ -151,9 +159,28 @@ def handle_unexpected(error: Exception) -> Response:
     """Any uncaught exception: logged with its trace, answered without one."""
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
-    current_app.logger.exception("unhandled error on %s %s", request.method, request.path)
+    _log_unexpected(error)
     return render(to_problem(InternalServerError(
         "The server failed to answer this request; the error was logged.")))
+
+
+def _log_unexpected(error: Exception) -> None:
+    """One line per error; its trace only the first time in a minute the same error (type and
+    place it was raised) happens, so a request repeated in a loop cannot fill the disk."""
+    tb = error.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    place = (tb.tb_frame.f_code.co_filename, tb.tb_lineno) if tb is not None else ("?", 0)
+    signature = (type(error).__qualname__, *place)
+    now = time.monotonic()
+    last = _traced.get(signature)
+    with_trace = last is None or now - last >= TRACE_INTERVAL_S
+    if with_trace:
+        _traced.put(signature, now)
+    current_app.logger.error(
+        "unhandled %s on %s %s%s", type(error).__name__, request.method, request.path,
+        "" if with_trace else " (same error within a minute: trace not repeated)",
+        exc_info=error if with_trace else None)
 
 
 def install(app: Flask) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from opengov import bounds
 from opengov import query as q
 from opengov.collections import Collection, Field
 from opengov.geo.bbox import BBoxError, parse_bbox
@@ -29,6 +30,30 @@ class AwareDateTime(ma.fields.AwareDateTime):
         self.error_messages["invalid_awareness"] = (
             "Give a UTC offset (e.g. 2025-07-01T00:00:00+07:00 or …Z); naive times are ambiguous."
         )
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _bounded(super()._deserialize(value, attr, data, **kwargs), bounds.date_problem)
+
+
+class Date(ma.fields.Date):
+    """An ISO 8601 date within the safe range of :mod:`opengov.bounds`."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _bounded(super()._deserialize(value, attr, data, **kwargs), bounds.date_problem)
+
+
+class Int64(ma.fields.Integer):
+    """An integer that fits in 64 bits (what both databases store)."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return _bounded(super()._deserialize(value, attr, data, **kwargs), bounds.int_problem)
+
+
+def _bounded(value, problem):
+    message = problem(value)
+    if message:
+        raise ma.ValidationError(message[0].upper() + message[1:] + ".")
+    return value
 
 
 class ListArg(ma.fields.Field):
@@ -69,11 +94,11 @@ def _filter_field(f: Field) -> ma.fields.Field:
     if f.type == "boolean":
         return ma.fields.Boolean(metadata={"description": f.en})
     if f.type == "integer":
-        inner: ma.fields.Field = ma.fields.Integer()
+        inner: ma.fields.Field = Int64()
     elif f.type == "number":
         inner = ma.fields.Float(allow_nan=False)
     elif f.type == "date":
-        inner = ma.fields.Date()
+        inner = Date()
     elif f.enum:
         inner = ma.fields.String(validate=ma.validate.OneOf(f.enum))
         meta["description"] += f" One of: {', '.join(f.enum)}."

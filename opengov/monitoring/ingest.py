@@ -17,6 +17,7 @@ import orjson
 import pandas as pd
 from sqlalchemy import select
 
+from opengov import jsonbody
 from opengov.monitoring.catalogue import FLAGS, PARAMETERS
 from opengov.monitoring.writer import insert_columns
 from opengov.store.repository import Store
@@ -82,7 +83,7 @@ def _numbers(column: np.ndarray) -> np.ndarray:
 def parse_json(body: bytes) -> Columns:
     """``{"readings": [...]}`` or a bare array of reading objects → columns of raw values."""
     try:
-        doc = orjson.loads(body)
+        doc = jsonbody.loads(body)  # bounded depth, storable text (422 otherwise)
     except orjson.JSONDecodeError as exc:
         raise BatchError(400, f"The body is not valid JSON: {exc}") from exc
     items = doc.get("readings") if isinstance(doc, dict) else doc

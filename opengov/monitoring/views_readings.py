@@ -56,13 +56,13 @@ def _after(token: str | None) -> tuple | None:
     if not token:
         return None
     try:
-        key = Cursor.decode(token, 3).key
+        key = Cursor.decode(token, ("string", "string", "integer")).key
+        if None in key:
+            raise CursorError("malformed cursor")
+        return key
     except CursorError as exc:
         raise ApiError(400, str(exc), errors=[{"location": "query", "field": "cursor",
                                                "messages": [str(exc)]}]) from exc
-    if not (isinstance(key[0], str) and isinstance(key[1], str) and isinstance(key[2], int)):
-        raise ApiError(400, "malformed cursor")
-    return key
 
 
 def _aggregated(store, sel: queries.Selection, resolution: str) -> list[queries.Buckets]:

@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import marshmallow as ma
 
+from opengov import bounds
 from opengov import query as q
 from opengov.collections import Collection
 from opengov.errors import ApiError
@@ -96,14 +97,19 @@ def _moment(text: str, end: bool) -> datetime | None:
         return None
     try:
         if len(text) == 10:
-            day = datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
-            return day + timedelta(days=1) if end else day
-        moment = datetime.fromisoformat(text)
+            moment = datetime.combine(date.fromisoformat(text), time(), tzinfo=UTC)
+        else:
+            moment = datetime.fromisoformat(text)
     except ValueError as exc:
         raise bad("datetime", f"{text!r} is not an ISO 8601 date or date-time") from exc
     if moment.tzinfo is None:
         raise bad("datetime", f"{text!r} has no UTC offset")
-    return moment + timedelta(microseconds=1) if end else moment
+    problem = bounds.datetime_problem(moment)
+    if problem:
+        raise bad("datetime", f"{text!r}: {problem}")
+    if not end:
+        return moment
+    return moment + (timedelta(days=1) if len(text) == 10 else timedelta(microseconds=1))
 
 
 def parse_datetime(text: str) -> q.Interval:

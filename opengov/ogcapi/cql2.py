@@ -5,24 +5,40 @@ same backend compiler turns it into SQL with bound parameters. Nothing is evalua
 reaches SQL: property names are checked against the collection's queryables, values are bound.
 Supported: comparisons, ``AND``/``OR``/``NOT``, ``LIKE``, ``IN``, ``BETWEEN``, ``IS NULL`` and
 ``S_INTERSECTS`` with a ``BBOX(…)`` or a WKT geometry.
+
+A filter is bounded before it is translated: at most :data:`MAX_LENGTH` characters,
+:data:`MAX_DEPTH` nested ``AND``/``OR``/``NOT`` levels (a chain of one operator is one level)
+and :data:`MAX_TERMS` predicates; literals within :mod:`opengov.bounds`. So no filter reaches
+Python's recursion limit or the SQL parser's stack.
 """
 
 from __future__ import annotations
 
+import logging
+import math
+import os
 from datetime import date, datetime
+from functools import cache
 
+import lark
 import shapely
 from lark.exceptions import LarkError
 from pygeofilter import ast, values
-from pygeofilter.parsers.cql2_text import parse
+from pygeofilter.parsers.cql2_text import parser as pygeofilter_cql2
 from shapely.geometry import box, shape
 
+from opengov import bounds
 from opengov import query as q
 from opengov.collections import Collection
 from opengov.geo.crs import Crs, from_crs
 from opengov.ogcapi.queryables import GEOMETRY, queryable_names
 
 MAX_LENGTH = 4000
+MAX_DEPTH = 10
+MAX_TERMS = 100
+
+# pygeofilter sets lark's logger to DEBUG when imported; lark's messages are not ours to show.
+lark.logger.setLevel(logging.WARNING)
 
 _COMPARISONS = {
     ast.Equal: "=", ast.NotEqual: "<>", ast.LessThan: "<", ast.LessEqual: "<=",
@@ -34,16 +50,65 @@ class Cql2Error(ValueError):
     """The filter is not valid CQL2-text or uses something this service does not support."""
 
 
+@lark.v_args(meta=False, inline=True)
+class _QuietTransformer(pygeofilter_cql2.CQLTransformer):
+    """pygeofilter's transformer without the prints it leaves in two WKT rules."""
+
+    def wkt__geometry_with_srid(self, srid, geometry):
+        geometry["crs"] = {"type": "name",
+                           "properties": {"name": f"urn:ogc:def:crs:EPSG::{srid}"}}
+        return geometry
+
+    def wkt__multipoint_2(self, *coordinates):
+        return {"type": "MultiPoint", "coordinates": coordinates}
+
+
+@cache
+def _parser() -> lark.Lark:
+    """pygeofilter's CQL2-text grammar, built without ``debug``: pygeofilter's own parser prints
+    an 11 KB state dump to stdout on every failure inside a rule. Built on first use (0.8 s)."""
+    here = os.path.dirname(pygeofilter_cql2.__file__)
+    return lark.Lark.open("grammar.lark", rel_to=pygeofilter_cql2.__file__, parser="lalr",
+                          debug=False, maybe_placeholders=False,
+                          transformer=_QuietTransformer(),
+                          import_paths=[os.path.dirname(here)])
+
+
 def parse_filter(text: str, collection: Collection, crs: Crs) -> q.Filter:
     """Translate CQL2-text into a filter tree; geometries are given in ``crs``."""
     if len(text) > MAX_LENGTH:
         raise Cql2Error(f"filter is longer than {MAX_LENGTH} characters")
     try:
-        tree = parse(text)
+        tree = _parser().parse(text)
     except (LarkError, ValueError, TypeError) as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else "syntax error"
         raise Cql2Error(f"filter is not valid CQL2-text: {first_line}") from exc
+    check_size(tree)
     return _Translator(collection, crs).node(tree)
+
+
+def check_size(tree) -> None:
+    """Refuse a filter nested more than MAX_DEPTH levels or with more than MAX_TERMS predicates.
+
+    Walks the tree without recursion (the tree of a long ``OR`` chain is as deep as the chain).
+    """
+    terms = 0
+    stack: list[tuple[object, int, type | None]] = [(tree, 0, None)]
+    while stack:
+        node, depth, parent = stack.pop()
+        if isinstance(node, ast.And | ast.Or | ast.Not):
+            kind = type(node)
+            level = depth if kind is parent and kind is not ast.Not else depth + 1
+            if level > MAX_DEPTH:
+                raise Cql2Error(f"filter is nested more than {MAX_DEPTH} levels deep "
+                                "(AND/OR/NOT)")
+            children = (node.sub_node,) if kind is ast.Not else (node.lhs, node.rhs)
+            stack.extend((child, level, kind) for child in children)
+        else:
+            terms += 1
+            if terms > MAX_TERMS:
+                raise Cql2Error(f"filter has more than {MAX_TERMS} predicates; use IN (…) for "
+                                "lists of values")
 
 
 # Literal types each property type accepts (bool is not a number here; strings are parsed as
@@ -82,6 +147,9 @@ class _Translator:
             wrong = True
         if wrong or not isinstance(value, ok):
             raise Cql2Error(f"{name} is a {kind}; {value!r} is not")
+        problem = bounds.value_problem(value)
+        if problem:
+            raise Cql2Error(f"{name}: {problem}")
         return value
 
     def prop(self, node) -> str:
@@ -100,10 +168,8 @@ class _Translator:
         raise Cql2Error(f"unsupported value {node!r}: give a literal")
 
     def node(self, node) -> q.Filter:  # noqa: C901 - one branch per CQL2 construct
-        if isinstance(node, ast.And):
-            return q.And((self.node(node.lhs), self.node(node.rhs)))
-        if isinstance(node, ast.Or):
-            return q.Or((self.node(node.lhs), self.node(node.rhs)))
+        if isinstance(node, ast.And | ast.Or):
+            return self.chain(node)
         if isinstance(node, ast.Not):
             return q.Not(self.node(node.sub_node))
         if type(node) in _COMPARISONS:
@@ -131,6 +197,18 @@ class _Translator:
         raise Cql2Error(f"{type(node).__name__} is not supported; supported: comparisons, "
                         "AND/OR/NOT, LIKE, IN, BETWEEN, IS NULL, S_INTERSECTS")
 
+    def chain(self, node) -> q.Filter:
+        """``a OR b OR c`` (a left-deep tree in pygeofilter) as one flat node."""
+        kind = type(node)
+        parts, stack = [], [node]
+        while stack:
+            item = stack.pop()
+            if type(item) is kind:
+                stack.extend((item.rhs, item.lhs))
+            else:
+                parts.append(self.node(item))
+        return (q.And if kind is ast.And else q.Or)(tuple(parts))
+
     def compare(self, node) -> q.Filter:
         name, op = self.prop(node.lhs), _COMPARISONS[type(node)]
         if node.rhs is None:
@@ -148,7 +226,12 @@ class _Translator:
         if not (isinstance(lhs, ast.Attribute) and lhs.name == GEOMETRY):
             raise Cql2Error(f"S_INTERSECTS needs the {GEOMETRY!r} property and a geometry")
         if isinstance(rhs, ast.Function) and rhs.name.lower() == "bbox":
-            args = [float(a) for a in rhs.arguments]
+            try:
+                args = [float(a) for a in rhs.arguments]
+            except (TypeError, ValueError) as exc:
+                raise Cql2Error("BBOX takes numbers") from exc
+            if not all(map(math.isfinite, args)):
+                raise Cql2Error("BBOX takes finite numbers")
             if len(args) == 6:
                 args = [args[0], args[1], args[3], args[4]]
             if len(args) != 4 or args[0] > args[2] or args[1] > args[3]:

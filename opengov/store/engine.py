@@ -82,16 +82,21 @@ def _ping_when_idle(engine: Engine) -> None:
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for ``url``: SQLite gets WAL, busy timeout and our SQL functions."""
+    """An engine for ``url``: SQLite gets WAL, busy timeout and our SQL functions.
+
+    Statement parameters are never shown in error messages (``hide_parameters``): they hold
+    reporters' contacts, and an error's message ends up in the log.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=False)
+        engine = create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=False,
+                               hide_parameters=True)
         _setup_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        engine = create_engine(url, pool_size=8, max_overflow=8)
+        engine = create_engine(url, pool_size=8, max_overflow=8, hide_parameters=True)
         _ping_when_idle(engine)
         return engine
     raise ValueError(f"unsupported database backend: {parsed.get_backend_name()!r}")

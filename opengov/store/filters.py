@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import column as sql_column
 
+from opengov import bounds
 from opengov import query as q
 from opengov.collections import Collection
 from opengov.text import tokens
@@ -54,20 +55,29 @@ def _coerce(ftype: str, value: object) -> object:
         return value
     try:
         if ftype == "date":
-            return date.fromisoformat(value)
+            return _bounded(date.fromisoformat(value), value)
         if ftype == "datetime":
             parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
             if parsed.tzinfo is None:
                 raise FilterError(f"time {value!r} has no UTC offset")
-            return parsed
+            return _bounded(parsed, value)
         if ftype == "integer":
-            return int(value)
+            return _bounded(int(value), value)
         if ftype == "number":
             return float(value)
         if ftype == "boolean":
             return {"true": True, "false": False}[value.lower()]
+    except FilterError:
+        raise
     except (ValueError, KeyError) as exc:
         raise FilterError(f"{value!r} is not a valid {ftype}") from exc
+    return value
+
+
+def _bounded(value, text: str):
+    problem = bounds.value_problem(value)
+    if problem:
+        raise FilterError(f"{text!r}: {problem}")
     return value
 
 

@@ -194,6 +194,12 @@ class Repository(WritePath):
         keys.append((self.table.c.id, False))
         return keys
 
+    def _sort_types(self, query: q.Query) -> tuple[str, ...]:
+        """The field types of :meth:`_sort_columns`' keys (a relevance rank is a number)."""
+        types = ["number"] if not query.sort and query.search else []
+        types += [self.compiler.columns(key.field)[1] for key in query.sort]
+        return (*types, "string")
+
     @staticmethod
     def _after(keys, values, forward: bool):
         """Keyset condition: rows strictly after ``values`` in the (possibly reversed) order."""
@@ -244,7 +250,7 @@ class Repository(WritePath):
         ``count_limit`` the count is omitted when it would scan more rows than that.
         """
         keys = self._sort_columns(query)
-        cursor = Cursor.decode(query.cursor, len(keys)) if query.cursor else None
+        cursor = Cursor.decode(query.cursor, self._sort_types(query)) if query.cursor else None
         forward = cursor is None or cursor.direction == "next"
         width = len(columns) if columns else 1
         # Sorted by id alone, the stored records carry their key: the id column is not read for

@@ -47,25 +47,33 @@ def test_bbox_accepts_six_values_and_ignores_heights():
     assert parse_bbox("108,15,0,109,16,100").as_tuple() == (108, 15, 109, 16)
 
 
-key_values = st.one_of(st.none(), st.integers(-2**53, 2**53), st.text(max_size=20),
-                       st.floats(allow_nan=False, allow_infinity=False), st.booleans(),
-                       st.dates(),
-                       st.datetimes(timezones=st.just(UTC)))
+storable_text = st.text(st.characters(blacklist_categories=("Cs",),
+                                      blacklist_characters="\x00"), max_size=20)
+typed_values = st.one_of(
+    st.tuples(st.just("integer"), st.integers(-2**63, 2**63 - 1)),
+    st.tuples(st.just("number"), st.floats(allow_nan=False, allow_infinity=False)),
+    st.tuples(st.just("string"), storable_text),
+    st.tuples(st.just("boolean"), st.booleans()),
+    st.tuples(st.just("date"), st.dates(date(1000, 1, 1), date(8999, 12, 31))),
+    st.tuples(st.just("datetime"), st.datetimes(datetime(1000, 1, 2), datetime(8999, 12, 30),
+                                                timezones=st.just(UTC))),
+    st.tuples(st.sampled_from(["integer", "string", "datetime"]), st.none()))
 
 
-@given(st.lists(key_values, min_size=1, max_size=4), st.sampled_from(["next", "prev"]))
-def test_cursor_round_trips(values, direction):
+@given(st.lists(typed_values, min_size=1, max_size=4), st.sampled_from(["next", "prev"]))
+def test_cursor_round_trips(pairs, direction):
+    types, values = zip(*pairs, strict=True)
     cursor = Cursor(tuple(values), direction)
     token = cursor.encode()
     assert token.isascii() and "=" not in token
-    back = Cursor.decode(token, len(values))
+    back = Cursor.decode(token, types)
     assert back == cursor
 
 
 @given(st.text(max_size=60))
 def test_cursor_decode_rejects_garbage_cleanly(token):
     try:
-        Cursor.decode(token, 2)
+        Cursor.decode(token, ("string", "string"))
     except CursorError:
         pass
 
@@ -73,12 +81,12 @@ def test_cursor_decode_rejects_garbage_cleanly(token):
 def test_cursor_with_wrong_width_is_rejected():
     token = Cursor(("a", 1)).encode()
     with pytest.raises(CursorError):
-        Cursor.decode(token, 3)
+        Cursor.decode(token, ("string", "integer", "string"))
 
 
 def test_cursor_keeps_dates_and_times_typed():
     when = datetime(2025, 7, 1, 1, 2, 3, tzinfo=UTC)
-    back = Cursor.decode(Cursor((date(2025, 7, 1), when)).encode(), 2)
+    back = Cursor.decode(Cursor((date(2025, 7, 1), when)).encode(), ("date", "datetime"))
     assert back.key == (date(2025, 7, 1), when)
 
 
