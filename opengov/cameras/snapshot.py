@@ -5,7 +5,8 @@ shares one upstream request; concurrent misses wait for one fetch (:mod:`.flight
 allow-listed hosts are contacted (:mod:`.hosts`, enforced in :mod:`.transport`), only ``image/*``
 answers within the size cap are served, and the last good image of each camera is kept in the
 same cache, without expiry, to be served marked stale while the camera is down. Every fetch that
-reached the camera updates its status (:mod:`.status`).
+reached the camera updates its status (:mod:`.status`). A Redis cache that fails is replaced by
+this host's file cache for a while (:mod:`.caches`).
 """
 
 from __future__ import annotations

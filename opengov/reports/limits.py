@@ -5,6 +5,10 @@ a Redis URL every worker and server shares them, so the limit holds for the whol
 client is its API key when it sends one (an Open311 app submitting for many residents), else its
 IP address as the server sees it (behind a proxy, configure the proxy to forward it).
 
+Redis out: every Redis call has the short timeouts of :mod:`opengov.redis_client`; when the
+counter storage fails, flask-limiter counts in each worker's memory meanwhile (fail soft: the
+limit holds per worker) and :data:`OUTAGE_POLICY` is logged once per outage.
+
 Only submissions pay for the limiter: flask-limiter registers its request hooks on the whole
 application, so :func:`install` moves the hooks it added onto the submission blueprints and runs
 them for POST only. Every other request of the service (reads, officials' PATCHes, other

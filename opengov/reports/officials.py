@@ -37,7 +37,9 @@ def _if_match(report_id: str):
 @blp.route("/<report_id>", methods=["PATCH"])
 @require_role(*STAFF)  # outermost: no key, no body parsing (401 first)
 @blp.doc(summary="Change a report's status, agency or add a note (officials)",
-         description="Officials act on their own agency's reports; only dispatchers and admins "
+         description="Needs `If-Match` with the report's current ETag (`*` is 428: it would "
+                     "skip the lost-update check); the key is checked before the body. "
+                     "Officials act on their own agency's reports; only dispatchers and admins "
                      "reassign to another agency. Flow: received → assigned → in_progress → "
                      "resolved, or rejected (with a reason) from any open state; closed reports "
                      "do not change (409). Every change is kept in the public history.",
@@ -87,7 +89,9 @@ def approve_photo(data, report_id, photo_id):
 @require_role(*STAFF)  # outermost: no key, no body parsing (401 first)
 @blp.doc(summary="Every photo of a report, approved or not (officials)",
          description="Officials review photos here before approving them; the review copy of "
-                     "an unapproved photo is served at its `href` to staff keys only.",
+                     "an unapproved photo is served at its `href` to staff keys only. An "
+                     "official's key scoped to another agency is refused (403), as for a "
+                     "change.",
          **BEARER_DOC)
 @blp.response(200, PhotoSchema(many=True), example=[{
     "id": 7, "media_type": "image/jpeg", "approved": False,

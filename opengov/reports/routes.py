@@ -229,12 +229,14 @@ def history(report_id):
 @blp.route("/<report_id>/photos/<int:photo_id>")
 @blp.doc(summary="An approved photo of a report",
          description="JPEG or PNG with all metadata (EXIF, GPS) removed. Photos are public only "
-                     "after an official approved them; others are 404 (staff keys may fetch "
-                     "them for review).")
+                     "after an official approved them; others are 404 (staff keys that may act "
+                     "on the report fetch them for review; an official of another agency gets "
+                     "403).")
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="image/jpeg",
               example="<JPEG bytes>", description="The photo")
 @blp.alt_response(200, schema={"type": "string", "format": "binary"}, content_type="image/png",
                   example="<PNG bytes>")
+@blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 def photo(report_id, photo_id):
     store = current().store
