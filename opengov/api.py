@@ -12,6 +12,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec import prepare_response
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+from werkzeug.routing import IntegerConverter
 
 from opengov import bounds, errors, jsonbody
 from opengov.lru import LRU
@@ -55,6 +56,14 @@ class Api(SmorestApi):
         response = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+class Int64Converter(IntegerConverter):
+    """``<int:…>`` path parts up to the 64-bit maximum; a larger number matches no route (404)
+    instead of overflowing the database's integer."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=bounds.INT64_MAX, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 def _require_json(view):

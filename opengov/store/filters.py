@@ -12,8 +12,10 @@ from datetime import date, datetime
 import shapely
 from sqlalchemy import (
     ColumnElement,
+    Double,
     and_,
     bindparam,
+    cast,
     false,
     func,
     literal,
@@ -207,7 +209,10 @@ class FilterCompiler:
             tsq = " & ".join(f"{tok}:*" for tok in toks)
             # Normalisation 2 divides by document length, as bm25 does on SQLite, so a short
             # exact title outranks a long text that merely contains the words.
-            return func.ts_rank(self._tsvector(), func.to_tsquery("simple", tsq), 2)
+            # As double precision: a real rank read into Python and bound back as a cursor
+            # key no longer equals itself, and keyset pages repeat or skip rows.
+            return cast(func.ts_rank(self._tsvector(), func.to_tsquery("simple", tsq), 2),
+                        Double)
         # bm25() is lower-is-better and only valid inside an FTS query: negate it in a subquery.
         fts = self._fts()
         bm25 = func.bm25(literal_column(f'"{self.table.name}_fts"'))

@@ -16,6 +16,11 @@ from opengov import bounds
 from opengov.errors import ApiError
 from opengov.ogcapi.args import parse_datetime
 from opengov.params import AwareDateTime, Int64
+from tests.reports import conftest as reports_fixtures
+from tests.reports.conftest import bearer, submit
+
+api, tokens = reports_fixtures.api, reports_fixtures.tokens
+reports_app = reports_fixtures.reports_app
 
 EXTREME_TIMES = ["0001-01-01T00:00:00%2B14:00", "9999-12-31T23:59:59-14:00",
                  "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z"]
@@ -96,6 +101,14 @@ def test_nul_in_a_query_argument_is_400(client, path):
     response = client.get(path)
     assert response.status_code == 400
     assert "NUL" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("number", ["9223372036854775808", "99999999999999999999"])
+def test_path_integer_beyond_64_bits_is_404(api, tokens, number):
+    report = submit(api)
+    path = f"/reports/{report['id']}/photos/{number}"
+    assert api.get(path).status_code == 404
+    assert api.get(path, headers=bearer(tokens["admin"])).status_code == 404
 
 
 # Properties of the parsers themselves (no database): any input is a value or a clean error.
