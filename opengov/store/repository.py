@@ -30,6 +30,7 @@ from opengov.cursor import Cursor
 from opengov.geo.crs import parse_crs
 from opengov.geo.geojson import stored_id
 from opengov.lru import LRU
+from opengov.store import timeouts
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
 from opengov.store.filters import (
@@ -302,7 +303,11 @@ class Repository(WritePath):
         with self.store.engine.connect() as c:
             result = c.execution_options(stream_results=True, yield_per=batch).execute(stmt)
             try:  # also when the reader stops early (a client that disconnects)
-                for rows in result.partitions(batch):
+                while True:
+                    timeouts.arm()  # the statement timeout applies to each batch
+                    rows = result.fetchmany(batch)
+                    if not rows:
+                        break
                     yield [r[:width] for r in rows] if columns else [r[0] for r in rows]
             finally:
                 result.close()
