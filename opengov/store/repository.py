@@ -105,7 +105,15 @@ class Store:
     def _autocommit_reading(self):
         with self.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            yield conn
+            try:
+                yield conn
+            except Exception:
+                # A connection the server dropped is discarded here rather than reset by the
+                # pool (whose failed rollback logs a trace per connection during an outage).
+                if not conn.invalidated and getattr(conn.connection.dbapi_connection,
+                                                    "closed", False):
+                    conn.invalidate()
+                raise
 
     def table(self, name: str):
         return self.metadata.tables[name]  # type: ignore[attr-defined]
