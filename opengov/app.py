@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from opengov import __version__, compression, cors, forms, jsonbody, requestid
+from opengov import __version__, compression, cors, forms, jsonbody, outages, requestid
 from opengov.api import Api, Int64Converter
 from opengov.collections import default_registry
 from opengov.context import Context
@@ -14,6 +14,7 @@ from opengov.modules import all_blueprints
 from opengov.settings import load_settings
 from opengov.store.engine import make_engine
 from opengov.store.repository import Store
+from opengov.store.timeouts import RequestReads
 
 EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After", "Age", "Warning",
                    "Last-Modified", "X-Data-Stale", "X-Data-Last-Success", "X-Request-Id"]
@@ -55,6 +56,7 @@ def create_app(config: dict | None = None) -> Flask:
                   count_cache_size=settings.count_cache_size)
     app.extensions["opengov"] = Context(settings, registry, store)
     api = Api(app)
+    outages.install(app)
     for blp in all_blueprints():
         api.register_blueprint(blp)
     # Browser apps on other origins read everything and submit reports / readings; keys are
@@ -64,4 +66,5 @@ def create_app(config: dict | None = None) -> Flask:
                                 "Idempotency-Key", "Accept"],
                  expose_headers=EXPOSED_HEADERS, max_age=86400)
     compression.install(app, settings.compress_min_bytes)
+    app.wsgi_app = RequestReads(app.wsgi_app, settings.statement_timeout_ms)  # type: ignore[method-assign]
     return app

@@ -69,6 +69,15 @@ class Settings:
         default=4096,
         metadata={"env": "OPENGOV_COUNT_CACHE_SIZE", "help": "Exact counts kept per process."},
     )
+    statement_timeout_ms: int = field(
+        default=5000,
+        metadata={
+            "env": "OPENGOV_STATEMENT_TIMEOUT_MS",
+            "help": "Longest a database statement run for a request may take (milliseconds; a "
+            "download: each batch of rows); then 503 with `Retry-After`. Writes, loads and "
+            "commands are never cut. 0 disables it.",
+        },
+    )
     log_level: str = field(
         default="INFO", metadata={"env": "OPENGOV_LOG_LEVEL", "help": "Python logging level."}
     )

@@ -24,6 +24,18 @@ def tokens(text: str | None) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+def search_terms(text: str | None) -> list[str]:
+    """The words a search must match, each once, in order.
+
+    Every word matches as a prefix, so a repeated word and a word that begins another one
+    (``c`` beside ``cho``) add nothing to the match: both are dropped. What is left are words
+    none of which begins another, so the index entries they read do not overlap and a search
+    reads at most the whole index once, however many words it has.
+    """
+    words = list(dict.fromkeys(tokens(text)))
+    return [w for w in words if not any(o != w and o.startswith(w) for o in words)]
+
+
 def search_document(*parts: str | None) -> str:
     """One folded, space-separated document from several texts."""
     return " ".join(t for part in parts for t in tokens(part))

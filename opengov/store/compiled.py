@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from itertools import count
 
 from opengov import query as q
+from opengov.store import timeouts
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,7 @@ class CompiledStatement:
                 cursor.execute(self.sql, args)
                 rows = cursor.fetchall()
         else:  # sqlite3: the connection's own cursor shortcut
+            timeouts.arm()
             rows = dbapi.execute(self.sql, args).fetchall()
         if not processed or not any(self.result_processors):
             return rows

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 
+from opengov.store import timeouts
 from opengov.store.compiled import begin_snapshot
 from opengov.text import fold
 
@@ -42,6 +43,11 @@ def _setup_sqlite(engine: Engine) -> None:
         dbapi_conn.create_function("og_fold", 1, fold, deterministic=True)
         dbapi_conn.create_function("og_bbox_intersects", 5, _bbox_intersects, deterministic=True)
         dbapi_conn.create_function("og_intersects", 2, _wkb_intersects, deterministic=True)
+        timeouts.install_sqlite(dbapi_conn)
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(*_args):
+        timeouts.arm()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
@@ -70,6 +76,8 @@ def _ping_when_idle(engine: Engine) -> None:
 
     @event.listens_for(engine, "checkout")
     def _on_checkout(dbapi_conn, record, _proxy):
+        if getattr(dbapi_conn, "closed", False):  # the driver saw it break (server gone)
+            raise DisconnectionError("connection was lost")
         idle_since = record.info.get("idle_since")
         if idle_since is None or time.monotonic() - idle_since < IDLE_PING_SECONDS:
             return
@@ -79,6 +87,18 @@ def _ping_when_idle(engine: Engine) -> None:
             dbapi_conn.rollback()
         except Exception as exc:  # any failure means the connection is unusable
             raise DisconnectionError("idle connection is gone") from exc
+
+
+def _request_statement_timeout(engine: Engine) -> None:
+    """Give each checked-out connection its thread's statement timeout (see
+    :mod:`opengov.store.timeouts`); a connection that fails to take it is replaced."""
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):
+        try:
+            timeouts.postgresql_checkout(dbapi_conn, record)
+        except Exception as exc:  # noqa: BLE001 - any failure means the connection is unusable
+            raise DisconnectionError("connection refused its statement timeout") from exc
 
 
 def make_engine(url: str) -> Engine:
@@ -98,14 +118,18 @@ def make_engine(url: str) -> Engine:
     if parsed.get_backend_name() == "postgresql":
         engine = create_engine(url, pool_size=8, max_overflow=8, hide_parameters=True)
         _ping_when_idle(engine)
+        _request_statement_timeout(engine)
         return engine
     raise ValueError(f"unsupported database backend: {parsed.get_backend_name()!r}")
 
 
 @contextmanager
 def write_transaction(engine: Engine):
-    """A short write transaction (``BEGIN IMMEDIATE`` on SQLite)."""
-    with engine.connect() as conn:
+    """A short write transaction (``BEGIN IMMEDIATE`` on SQLite), never cut by the statement
+    timeout of request reads."""
+    with timeouts.unlimited(), engine.connect() as conn:
         conn = conn.execution_options(write=True)
         with conn.begin():
+            if engine.dialect.name == "postgresql":
+                timeouts.lift_postgresql(conn)
             yield conn

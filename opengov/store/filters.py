@@ -7,6 +7,7 @@ The same tree compiles on SQLite (R*Tree, FTS5, our registered SQL functions) an
 from __future__ import annotations
 
 import operator
+from dataclasses import dataclass
 from datetime import date, datetime
 
 import shapely
@@ -30,7 +31,7 @@ from sqlalchemy import column as sql_column
 from opengov import bounds
 from opengov import query as q
 from opengov.collections import Collection
-from opengov.text import tokens
+from opengov.text import search_terms
 
 _OPERATORS = {"=": operator.eq, "<>": operator.ne, "<": operator.lt, "<=": operator.le,
               ">": operator.gt, ">=": operator.ge}
@@ -181,43 +182,70 @@ class FilterCompiler:
     def _tsvector(self):
         return func.to_tsvector("simple", func.coalesce(self.table.c._search, ""))
 
+    def _tsquery(self, terms: list[str]):
+        return func.to_tsquery("simple", " & ".join(f"{term}:*" for term in terms))
+
     def _fts(self):
         return table(f"{self.table.name}_fts", sql_column("rowid"))
 
-    def _fts_match(self, toks: list[str]) -> ColumnElement:
+    def _fts_match(self, terms: list[str]) -> ColumnElement:
         fts = f'"{self.table.name}_fts"'
-        match = " AND ".join(f'"{tok}"*' for tok in toks)
+        match = " AND ".join(f'"{term}"*' for term in terms)
         return literal_column(fts).op("MATCH")(match)
+
+    def _terms(self, words: str) -> list[str]:
+        if not self.collection.searchable:
+            raise FilterError(f"collection {self.collection.id!r} has no text search")
+        return search_terms(words)
 
     def text_match(self, words: str) -> ColumnElement:
         """Every folded word of ``words`` as a prefix, via FTS5 or ``tsvector``."""
-        if not self.collection.searchable:
-            raise FilterError(f"collection {self.collection.id!r} has no text search")
-        toks = tokens(words)
-        if not toks:
+        terms = self._terms(words)
+        if not terms:
             return false()
         if self.dialect == "postgresql":
-            tsq = " & ".join(f"{tok}:*" for tok in toks)
-            return self._tsvector().op("@@")(func.to_tsquery("simple", tsq))
+            return self._tsvector().op("@@")(self._tsquery(terms))
         fts = self._fts()
-        return self.table.c._rowid.in_(select(fts.c.rowid).where(self._fts_match(toks)))
+        return self.table.c._rowid.in_(select(fts.c.rowid).where(self._fts_match(terms)))
 
-    def text_rank(self, words: str) -> ColumnElement:
-        """A relevance score, higher is better, for ordering ``text_match`` results."""
-        toks = tokens(words) or ["_"]
+    def ranking(self, words: str) -> Ranking:
+        """How to order the rows matching ``words`` by relevance, best first.
+
+        PostgreSQL: ``ts_rank`` of each matching row. SQLite: ``bm25()`` is only valid in the
+        full-text query itself, so the matches and their scores come from one FTS5 query,
+        materialised once per statement and joined to the table by rowid (a correlated
+        subquery would run the full-text query again for every matching row).
+        """
+        terms = self._terms(words)
         if self.dialect == "postgresql":
-            tsq = " & ".join(f"{tok}:*" for tok in toks)
             # Normalisation 2 divides by document length, as bm25 does on SQLite, so a short
             # exact title outranks a long text that merely contains the words.
             # As double precision: a real rank read into Python and bound back as a cursor
             # key no longer equals itself, and keyset pages repeat or skip rows.
-            return cast(func.ts_rank(self._tsvector(), func.to_tsquery("simple", tsq), 2),
-                        Double)
-        # bm25() is lower-is-better and only valid inside an FTS query: negate it in a subquery.
+            rank = func.ts_rank(self._tsvector(), self._tsquery(terms or ["_"]), 2)
+            return Ranking(cast(rank, Double))
         fts = self._fts()
-        bm25 = func.bm25(literal_column(f'"{self.table.name}_fts"'))
-        return (
-            select(-bm25).select_from(fts)
-            .where(self._fts_match(toks), fts.c.rowid == self.table.c._rowid)
-            .scalar_subquery()
-        )
+        if terms:  # bm25() is lower-is-better: negated, higher is better as on PostgreSQL
+            bm25 = func.bm25(literal_column(f'"{self.table.name}_fts"'))
+            found = select(fts.c.rowid.label("rowid"), (-bm25).label("rank")).where(
+                self._fts_match(terms))
+        else:  # no word at all matches nothing
+            found = select(fts.c.rowid.label("rowid"), literal(0.0).label("rank")).where(false())
+        matches = found.cte(f"{self.table.name}_ranked").prefix_with("MATERIALIZED")
+        return Ranking(matches.c.rank, matches)
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """A relevance order: ``rank`` (higher is better) and, on SQLite, the ranked matches that
+    a statement joins instead of testing the text match row by row (their ``rowid`` is the
+    table's ``_rowid``)."""
+
+    rank: ColumnElement
+    matches: object | None = None
+
+    def source(self, tbl):
+        """The FROM clause of a statement ordered by this ranking."""
+        if self.matches is None:
+            return tbl
+        return tbl.join(self.matches, self.matches.c.rowid == tbl.c._rowid)

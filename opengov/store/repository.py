@@ -30,9 +30,16 @@ from opengov.cursor import Cursor
 from opengov.geo.crs import parse_crs
 from opengov.geo.geojson import stored_id
 from opengov.lru import LRU
+from opengov.store import timeouts
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
-from opengov.store.filters import FilterCompiler, FilterError, bind_value, coerce_value
+from opengov.store.filters import (
+    FilterCompiler,
+    FilterError,
+    Ranking,
+    bind_value,
+    coerce_value,
+)
 from opengov.store.readers import ThreadReaders
 from opengov.store.tables import build_metadata, has_native_geometry
 from opengov.store.writes import LoadResult as LoadResult  # re-exported: loaders return it
@@ -98,7 +105,15 @@ class Store:
     def _autocommit_reading(self):
         with self.engine.connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
-            yield conn
+            try:
+                yield conn
+            except Exception:
+                # A connection the server dropped is discarded here rather than reset by the
+                # pool (whose failed rollback logs a trace per connection during an outage).
+                if not conn.invalidated and getattr(conn.connection.dbapi_connection,
+                                                    "closed", False):
+                    conn.invalidate()
+                raise
 
     def table(self, name: str):
         return self.metadata.tables[name]  # type: ignore[attr-defined]
@@ -184,10 +199,15 @@ class Repository(WritePath):
                 parts.append(self.table.c[tf] < bind_value(query.interval.end))
         return and_(*parts) if parts else None
 
-    def _sort_columns(self, query: q.Query) -> list[tuple[object, bool]]:
+    def _ranking(self, query: q.Query) -> Ranking | None:
+        """The relevance order of a search without an explicit sort; None otherwise."""
+        return self.compiler.ranking(query.search) if query.search and not query.sort else None
+
+    def _sort_columns(self, query: q.Query,
+                      ranking: Ranking | None = None) -> list[tuple[object, bool]]:
         keys: list[tuple[object, bool]] = []
-        if not query.sort and query.search:
-            keys.append((self.compiler.text_rank(query.search), True))
+        if ranking is not None:
+            keys.append((ranking.rank, True))
         for key in query.sort:
             cols, _ = self.compiler.columns(key.field)
             keys.append((cols[0], key.descending))
@@ -249,7 +269,8 @@ class Repository(WritePath):
         Items are the stored serialised records, or tuples of ``columns`` when given. With
         ``count_limit`` the count is omitted when it would scan more rows than that.
         """
-        keys = self._sort_columns(query)
+        ranking = self._ranking(query)
+        keys = self._sort_columns(query, ranking)
         cursor = Cursor.decode(query.cursor, self._sort_types(query)) if query.cursor else None
         forward = cursor is None or cursor.direction == "next"
         width = len(columns) if columns else 1
@@ -257,7 +278,8 @@ class Repository(WritePath):
         # every row (a tenth of a 1,000-row page), only the first and last records' ids are.
         by_id = columns is None and not query.sort and not query.search
         with self._connection(conn) as c:
-            rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id)
+            rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id,
+                                   ranking)
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if not forward:
@@ -287,24 +309,34 @@ class Repository(WritePath):
         spatial-index candidates are found and sorted once (re-running a keyset query per batch
         made a 1M-row bbox download quadratic). The page-size limit does not apply.
         """
-        keys = self._sort_columns(query)
+        ranking = self._ranking(query)
+        keys = self._sort_columns(query, ranking)
         width = len(columns) if columns else 1
         stmt = self._page_statement(replace(query, offset=0, cursor=None), keys, None, True,
-                                    columns).limit(None)
+                                    columns, ranking=ranking).limit(None)
         with self.store.engine.connect() as c:
             result = c.execution_options(stream_results=True, yield_per=batch).execute(stmt)
             try:  # also when the reader stops early (a client that disconnects)
-                for rows in result.partitions(batch):
+                while True:
+                    timeouts.arm()  # the statement timeout applies to each batch
+                    rows = result.fetchmany(batch)
+                    if not rows:
+                        break
                     yield [r[:width] for r in rows] if columns else [r[0] for r in rows]
             finally:
                 result.close()
 
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
-                        columns: list[str] | None, with_keys: bool = True):
+                        columns: list[str] | None, with_keys: bool = True,
+                        ranking: Ranking | None = None):
         wanted = ([self._feature_bytes(c) if c in FEATURE_COLUMNS else self.table.c[c]
                    for c in columns] if columns else [self._feature_bytes()])
         sort_values = [k for k, _ in keys] if with_keys else []
-        stmt = select(*wanted, *sort_values).select_from(self.table)
+        source = self.table
+        if ranking is not None and ranking.matches is not None:
+            source = ranking.source(self.table)
+            query = replace(query, search=None)  # joining the ranked matches is the match
+        stmt = select(*wanted, *sort_values).select_from(source)
         where = self.where(query)
         if where is not None:
             stmt = stmt.where(where)
@@ -331,14 +363,15 @@ class Repository(WritePath):
     def _coerce_field(self, name: str, value: object) -> object:
         return coerce_value(self.compiler.columns(name)[1], value)
 
-    def _page_rows(self, conn, query, keys, cursor, forward, columns, with_keys=True) -> list:
+    def _page_rows(self, conn, query, keys, cursor, forward, columns, with_keys=True,
+                   ranking: Ranking | None = None) -> list:
         """Rows of one page: through a statement compiled once per query shape when possible;
         each row is the wanted columns, then the sort-key values when ``with_keys``."""
         try:
             shape, values = parameterise(query, self._coerce_field)
         except Unparameterisable:
             stmt = self._page_statement(query, keys, cursor and cursor.key, forward, columns,
-                                        with_keys)
+                                        with_keys, ranking)
             return list(conn.execute(stmt).all())
         cursor_key = None
         if cursor is not None:

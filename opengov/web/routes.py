@@ -15,6 +15,7 @@ from opengov.context import current
 from opengov.docschemas import Link
 from opengov.geo.geojson import dumps
 from opengov.links import url_for_path
+from opengov.outages import RETRY_AFTER_UNAVAILABLE_S
 
 blp = Blueprint("service", __name__, template_folder="templates",
                 description="Landing page, health and API documentation")
@@ -85,7 +86,8 @@ def health():
         states = store.states()
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         body = {"status": "unavailable", "database": store.dialect, "collections": {}}
-        return Response(dumps(body), status=503, mimetype="application/json")
+        return Response(dumps(body), status=503, mimetype="application/json",
+                        headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)})
     return {"status": "ok", "database": store.dialect, "collections": {
         cid: {"version": s.version, "records": s.record_count,
               "modified": s.modified.isoformat() if s.modified else None}
