@@ -72,6 +72,7 @@ class Upstream:
         self._failures: dict[str, _Failure] = {}
         self._delays: dict[str, float] = {}
         self._trickle: dict[str, tuple[float, int]] = {}
+        self._drip: dict[str, float] = {}
         self._garbage: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -132,10 +133,10 @@ class Upstream:
             self._failures[path] = _Failure(status, times, dict(headers or {}))
 
     def recover(self, path: str | None = None) -> None:
-        """Undo :meth:`fail`, :meth:`slow`, :meth:`trickle` and :meth:`garbage` for ``path``
-        (or every path)."""
+        """Undo :meth:`fail`, :meth:`slow`, :meth:`trickle`, :meth:`drip` and :meth:`garbage`
+        for ``path`` (or every path)."""
         with self._lock:
-            for table in (self._failures, self._delays, self._trickle):
+            for table in (self._failures, self._delays, self._trickle, self._drip):
                 if path is None:
                     table.clear()
                 else:
@@ -154,6 +155,12 @@ class Upstream:
         """Send the body at ``path`` in ``chunks`` pieces spread over ``seconds``."""
         with self._lock:
             self._trickle[path] = (seconds, chunks)
+
+    def drip(self, path: str, interval: float) -> None:
+        """Send the whole answer at ``path`` (status line, headers and body) one byte every
+        ``interval`` seconds: every read is quick, the answer never ends."""
+        with self._lock:
+            self._drip[path] = interval
 
     def garbage(self, path: str) -> None:
         """Answer 200 with a malformed body at ``path``."""
@@ -275,6 +282,10 @@ def _handler_for(upstream: Upstream):
                 self.close_connection = True
                 self.connection.close()
                 return
+            interval = upstream._drip.get(parts.path)
+            if interval is not None:
+                self._drip(status, headers, body if with_body else b"", interval)
+                return
             self.send_response(status)
             for name, value in headers.items():
                 self.send_header(name, value)
@@ -282,6 +293,16 @@ def _handler_for(upstream: Upstream):
             self.end_headers()
             if with_body and status != 304:
                 _write(self.wfile, body, upstream._trickle.get(parts.path))
+
+        def _drip(self, status: int, headers: dict[str, str], body: bytes,
+                  interval: float) -> None:
+            head = f"HTTP/1.1 {status} Dripping\r\nContent-Length: {len(body)}\r\n"
+            head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            self.close_connection = True
+            for byte in (head + "\r\n").encode("latin-1") + body:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(interval)
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             self._answer(True)
