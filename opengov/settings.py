@@ -102,6 +102,39 @@ class Settings:
             "`redis://host:6379/0` (shared by every worker and server).",
         },
     )
+    max_body_bytes: int = field(
+        default=1024 * 1024,
+        metadata={
+            "env": "OPENGOV_MAX_BODY_BYTES",
+            "help": "Largest request body of any route without a cap of its own (reports: "
+            "`OPENGOV_REPORTS_MAX_BODY_BYTES`, readings ingest: `OPENGOV_INGEST_MAX_BODY_BYTES`); "
+            "larger is 413 before the body is read, chunked bodies too.",
+        },
+    )
+    ingest_max_body_bytes: int = field(
+        default=16 * 1024 * 1024,
+        metadata={
+            "env": "OPENGOV_INGEST_MAX_BODY_BYTES",
+            "help": "Largest body of `POST /monitoring/readings` (a batch of readings); larger "
+            "is 413.",
+        },
+    )
+    client_timeout_s: int = field(
+        default=10,
+        metadata={
+            "env": "OPENGOV_CLIENT_TIMEOUT_S",
+            "help": "`opengov serve` (gthread): seconds a client has to send a request's headers, "
+            "and the longest pause within its body; then 408 and the connection is closed.",
+        },
+    )
+    client_min_body_rate: int = field(
+        default=1024,
+        metadata={
+            "env": "OPENGOV_CLIENT_MIN_BODY_RATE",
+            "help": "`opengov serve` (gthread): bytes per second a request body must average "
+            "after `OPENGOV_CLIENT_TIMEOUT_S` of grace; slower bodies end in 408.",
+        },
+    )
     reports_max_body_bytes: int = field(
         default=27 * 1024 * 1024,
         metadata={
