@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, has_request_context, request
+from flask import Flask, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from opengov.errors import ApiError
 
 _LARGER: dict[str, Callable[[object], int]] = {}  # blueprint or endpoint → cap from settings
+CAP_KEY = "opengov.body_cap"  # the request's cap, in its WSGI environ
+PIECE = 64 * 1024  # bytes read at a time when the reader wants the whole body
 
 
 def allow_larger(name: str, cap: Callable[[object], int]) -> None:
@@ -24,9 +27,10 @@ def allow_larger(name: str, cap: Callable[[object], int]) -> None:
     _LARGER[name] = cap
 
 
-def too_large(cap: int) -> ApiError:
-    """The 413 problem for a body over ``cap`` bytes."""
-    return ApiError(413, f"The request body is larger than this endpoint accepts ({cap} bytes).")
+def too_large(cap: int) -> RequestEntityTooLarge:
+    """The 413 for a body over ``cap`` bytes (werkzeug's class, which form readers expect)."""
+    return RequestEntityTooLarge(f"The request body is larger than this endpoint accepts ({cap} "
+                                 "bytes).")
 
 
 def cap_for(settings, endpoint: str | None, blueprint: str | None) -> int:
@@ -41,25 +45,36 @@ class GuardedInput:
     """``wsgi.input`` that counts what is read against the request's cap (413) and turns a read
     the server gave up on (the client too slow) into 408."""
 
-    def __init__(self, stream):
-        self._stream, self._read = stream, 0
+    def __init__(self, stream, environ: dict):
+        self._stream, self._environ, self._read = stream, environ, 0
 
     def _guard(self, read, *args):
+        cap = self._environ.get(CAP_KEY)
+        if cap is not None and self._read > cap:  # every later read fails too: a reader that
+            raise too_large(cap)  # caught the first 413 must not see a truncated body
         try:
             data = read(*args)
         except TimeoutError:
             raise ApiError(408, "The request body arrived too slowly.") from None
         self._read += len(data)
-        cap = request.max_content_length if has_request_context() else None
         if cap is not None and self._read > cap:
             raise too_large(cap)
         return data
 
-    def read(self, *args):  # noqa: D102 (WSGI input API)
-        return self._guard(self._stream.read, *args)
+    def read(self, size: int | None = -1) -> bytes:  # noqa: D102 (WSGI input API)
+        if size is not None and size >= 0:
+            return self._guard(self._stream.read, size)
+        pieces = []  # "everything": in pieces, so the cap is checked as the body arrives
+        while piece := self._guard(self._stream.read, PIECE):
+            pieces.append(piece)
+        return b"".join(pieces)
 
-    def readline(self, *args):  # noqa: D102
-        return self._guard(self._stream.readline, *args)
+    def readline(self, size: int | None = -1) -> bytes:  # noqa: D102
+        cap = self._environ.get(CAP_KEY)
+        if cap is not None:  # a line never runs past the cap unread
+            room = cap - self._read + 1
+            size = room if size is None or size < 0 else min(size, room)
+        return self._guard(self._stream.readline, size)
 
     def readlines(self, *args):  # noqa: D102
         return list(iter(self.readline, b""))
@@ -69,13 +84,15 @@ class GuardedInput:
 
 
 def install(app: Flask, settings) -> None:
-    """Cap every request body of ``app``."""
-    app.config["MAX_CONTENT_LENGTH"] = int(settings.max_body_bytes)
+    """Cap every request body of ``app``.
+
+    werkzeug's own cap (``max_content_length``) is left unset: on a chunked body it stops
+    reading at the cap without saying so, and the truncated body fails to parse (422)."""
     inner = app.wsgi_app
 
     def guarded(environ, start_response):
         if "wsgi.input" in environ:
-            environ["wsgi.input"] = GuardedInput(environ["wsgi.input"])
+            environ["wsgi.input"] = GuardedInput(environ["wsgi.input"], environ)
         return inner(environ, start_response)
 
     app.wsgi_app = guarded  # type: ignore[method-assign]
@@ -83,6 +100,6 @@ def install(app: Flask, settings) -> None:
     @app.before_request
     def cap_body():
         cap = cap_for(settings, request.endpoint, request.blueprint)
-        request.max_content_length = cap
+        request.environ[CAP_KEY] = cap
         if (request.content_length or 0) > cap:
             raise too_large(cap)

@@ -37,7 +37,7 @@ def test_upstream_session_ends_a_dripping_answer_at_its_deadline(tmp_path, upstr
     _one_byte_at_a_time(upstream, "/drip.json", whole_answer=whole_answer)
     session = cached_session(settings, namespace="hostile", retries=0)
     started = time.monotonic()
-    with pytest.raises(requests.Timeout, match="within 1 s"):
+    with pytest.raises(requests.Timeout):
         session.get(upstream.url + "/drip.json")
     assert time.monotonic() - started < ENDS_WITHIN
     upstream.recover("/drip.json")
