@@ -175,7 +175,8 @@ class Settings:
     http_timeout: int = field(
         default=30,
         metadata={"env": "OPENGOV_HTTP_TIMEOUT",
-                  "help": "Seconds an upstream may take to connect or to send data."},
+                  "help": "Seconds an upstream may take to connect, to send data, and (wall "
+                  "clock) to deliver a whole answer."},
     )
     http_retries: int = field(
         default=3,
@@ -205,7 +206,8 @@ class Settings:
     camera_snapshot_timeout_s: int = field(
         default=5,
         metadata={"env": "OPENGOV_CAMERA_SNAPSHOT_TIMEOUT",
-                  "help": "Seconds a camera may take to connect or to send data (then 504)."},
+                  "help": "Seconds a camera may take to deliver its whole image, by the wall "
+                  "clock (then 504)."},
     )
     camera_snapshot_max_bytes: int = field(
         default=5 * 1024 * 1024,

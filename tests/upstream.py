@@ -259,6 +259,27 @@ def _write(wfile, body: bytes, trickle: tuple[float, int] | None) -> None:
         time.sleep(seconds / chunks)
 
 
+def _send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes,
+          send_body: bool, trickle: tuple[float, int] | None, drip: float | None) -> None:
+    """Write one answer; with ``drip``, every byte of it (head too) ``drip`` seconds apart."""
+    if drip is None:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        if send_body:
+            _write(handler.wfile, body, trickle)
+        return
+    head = f"HTTP/1.1 {status} Dripping\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    handler.close_connection = True
+    for byte in (head + "\r\n").encode("latin-1") + (body if send_body else b""):
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(drip)
+
+
 def _handler_for(upstream: Upstream):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -282,27 +303,8 @@ def _handler_for(upstream: Upstream):
                 self.close_connection = True
                 self.connection.close()
                 return
-            interval = upstream._drip.get(parts.path)
-            if interval is not None:
-                self._drip(status, headers, body if with_body else b"", interval)
-                return
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if with_body and status != 304:
-                _write(self.wfile, body, upstream._trickle.get(parts.path))
-
-        def _drip(self, status: int, headers: dict[str, str], body: bytes,
-                  interval: float) -> None:
-            head = f"HTTP/1.1 {status} Dripping\r\nContent-Length: {len(body)}\r\n"
-            head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
-            self.close_connection = True
-            for byte in (head + "\r\n").encode("latin-1") + body:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-                time.sleep(interval)
+            _send(self, status, headers, body, with_body and status != 304,
+                  upstream._trickle.get(parts.path), upstream._drip.get(parts.path))
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             self._answer(True)
