@@ -89,7 +89,12 @@ class PacedSocket:
 
     def __init__(self, sock, idle: float, min_rate: float):
         self.sock, self.idle, self.min_rate = sock, idle, max(min_rate, 1.0)
+        self.limit: float | None = None  # a shorter timeout a caller set (gunicorn's drain)
         self.restart()
+
+    def settimeout(self, seconds: float | None) -> None:  # noqa: D102 (socket API)
+        self.limit = seconds if seconds is not None and seconds < self.idle else None
+        self.sock.settimeout(seconds)
 
     def restart(self) -> None:
         """Start the allowance of a new request."""
@@ -99,11 +104,11 @@ class PacedSocket:
         allowed = self.started + self.idle + self.received / self.min_rate - time.monotonic()
         if allowed <= 0:
             raise TimeoutError("the client sent its request body too slowly")
-        self.sock.settimeout(min(self.idle, allowed))
+        self.sock.settimeout(min(self.idle, allowed, self.limit or self.idle))
         try:
             data = self.sock.recv(size)
         finally:
-            self.sock.settimeout(self.idle)  # writes keep the plain timeout
+            self.sock.settimeout(self.limit or self.idle)  # writes keep the plain timeout
         self.received += len(data)
         return data
 

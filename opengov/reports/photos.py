@@ -82,9 +82,8 @@ def _reencode(image: Image.Image, index: int) -> tuple[bytes, str]:
     except (OSError, SyntaxError, ValueError):
         raise _problem(422, f"Photo {index + 1} is damaged and cannot be read.", index) from None
     image = ImageOps.exif_transpose(image)  # keep the orientation the EXIF tag described
-    clean = Image.frombytes(image.mode, image.size, image.tobytes())  # pixels only, no info
-    if image.mode == "P":
-        clean.putpalette(image.getpalette())
+    clean = image.copy()  # pixels and palette (one copy in C, no round trip through bytes)
+    clean.info = {}  # without EXIF, XMP, ICC or text chunks: savers fall back on ``info``
     out = io.BytesIO()
     if fmt == "JPEG":
         clean.convert("RGB").save(out, "JPEG", quality=90)
