@@ -6,7 +6,7 @@ import logging
 
 from flask import Flask
 
-from opengov import __version__, compression, cors, forms, jsonbody, outages, requestid
+from opengov import __version__, bodylimit, compression, cors, forms, jsonbody, outages, requestid
 from opengov.api import Api, Int64Converter
 from opengov.collections import default_registry
 from opengov.context import Context
@@ -55,6 +55,7 @@ def create_app(config: dict | None = None) -> Flask:
     store = Store(make_engine(settings.resolved_database_url), registry,
                   count_cache_size=settings.count_cache_size)
     app.extensions["opengov"] = Context(settings, registry, store)
+    bodylimit.install(app, settings)
     api = Api(app)
     outages.install(app)
     for blp in all_blueprints():

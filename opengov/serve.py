@@ -42,14 +42,21 @@ class GunicornServer(BaseApplication):
         return create_app(self.app_config)
 
 
+# `--worker-class` names and the gunicorn workers behind them (see opengov.workers).
+WORKERS = {"gthread": "opengov.workers.ThreadedWorker", "sync": "opengov.workers.SyncWorker"}
+MAX_REQUEST_LINE = 8190  # bytes of method, URL and version (gunicorn's largest); longer is 414
+
+
 def run(config: dict, *, host: str, port: int, workers: int, threads: int,
         worker_class: str = "gthread") -> None:
-    """Serve with gunicorn: ``gthread`` workers (``threads`` each, keep-alive) or ``sync``
-    workers (one request at a time, for use behind a buffering reverse proxy)."""
+    """Serve with gunicorn: ``gthread`` workers (``threads`` each, keep-alive, request heads
+    read in the event loop so slow clients hold no thread) or ``sync`` workers (one request at
+    a time, for use behind a buffering reverse proxy)."""
     GunicornServer(config, {
         "bind": f"{host}:{port}",
         "workers": workers,
-        "worker_class": worker_class,
+        "worker_class": WORKERS[worker_class],
+        "limit_request_line": MAX_REQUEST_LINE,
         # gunicorn turns a sync worker with threads > 1 into gthread: keep sync what was asked.
         "threads": threads if worker_class == "gthread" else 1,
         # Streamed downloads can outlast the default 30 s; gthread workers heartbeat anyway.

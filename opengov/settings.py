@@ -121,6 +121,39 @@ class Settings:
             "a Redis that is down or hangs then costs a request at most this, never a 500.",
         },
     )
+    max_body_bytes: int = field(
+        default=1024 * 1024,
+        metadata={
+            "env": "OPENGOV_MAX_BODY_BYTES",
+            "help": "Largest request body of any route without a cap of its own (reports: "
+            "`OPENGOV_REPORTS_MAX_BODY_BYTES`, readings ingest: `OPENGOV_INGEST_MAX_BODY_BYTES`); "
+            "larger is 413 before the body is read, chunked bodies too.",
+        },
+    )
+    ingest_max_body_bytes: int = field(
+        default=16 * 1024 * 1024,
+        metadata={
+            "env": "OPENGOV_INGEST_MAX_BODY_BYTES",
+            "help": "Largest body of `POST /monitoring/readings` (a batch of readings); larger "
+            "is 413.",
+        },
+    )
+    client_timeout_s: int = field(
+        default=10,
+        metadata={
+            "env": "OPENGOV_CLIENT_TIMEOUT_S",
+            "help": "`opengov serve` (gthread): seconds a client has to send a request's headers, "
+            "and the longest pause within its body; then 408 and the connection is closed.",
+        },
+    )
+    client_min_body_rate: int = field(
+        default=1024,
+        metadata={
+            "env": "OPENGOV_CLIENT_MIN_BODY_RATE",
+            "help": "`opengov serve` (gthread): bytes per second a request body must average "
+            "after `OPENGOV_CLIENT_TIMEOUT_S` of grace; slower bodies end in 408.",
+        },
+    )
     reports_max_body_bytes: int = field(
         default=27 * 1024 * 1024,
         metadata={
@@ -161,7 +194,8 @@ class Settings:
     http_timeout: int = field(
         default=30,
         metadata={"env": "OPENGOV_HTTP_TIMEOUT",
-                  "help": "Seconds an upstream may take to connect or to send data."},
+                  "help": "Seconds an upstream may take to connect, to send data, and (wall "
+                  "clock) to deliver a whole answer."},
     )
     http_retries: int = field(
         default=3,
@@ -191,7 +225,8 @@ class Settings:
     camera_snapshot_timeout_s: int = field(
         default=5,
         metadata={"env": "OPENGOV_CAMERA_SNAPSHOT_TIMEOUT",
-                  "help": "Seconds a camera may take to connect or to send data (then 504)."},
+                  "help": "Seconds a camera may take to deliver its whole image, by the wall "
+                  "clock (then 504)."},
     )
     camera_snapshot_max_bytes: int = field(
         default=5 * 1024 * 1024,

@@ -72,6 +72,7 @@ class Upstream:
         self._failures: dict[str, _Failure] = {}
         self._delays: dict[str, float] = {}
         self._trickle: dict[str, tuple[float, int]] = {}
+        self._drip: dict[str, float] = {}
         self._garbage: set[str] = set()
         self._lock = threading.Lock()
         self._server: ThreadingHTTPServer | None = None
@@ -132,10 +133,10 @@ class Upstream:
             self._failures[path] = _Failure(status, times, dict(headers or {}))
 
     def recover(self, path: str | None = None) -> None:
-        """Undo :meth:`fail`, :meth:`slow`, :meth:`trickle` and :meth:`garbage` for ``path``
-        (or every path)."""
+        """Undo :meth:`fail`, :meth:`slow`, :meth:`trickle`, :meth:`drip` and :meth:`garbage`
+        for ``path`` (or every path)."""
         with self._lock:
-            for table in (self._failures, self._delays, self._trickle):
+            for table in (self._failures, self._delays, self._trickle, self._drip):
                 if path is None:
                     table.clear()
                 else:
@@ -154,6 +155,12 @@ class Upstream:
         """Send the body at ``path`` in ``chunks`` pieces spread over ``seconds``."""
         with self._lock:
             self._trickle[path] = (seconds, chunks)
+
+    def drip(self, path: str, interval: float) -> None:
+        """Send the whole answer at ``path`` (status line, headers and body) one byte every
+        ``interval`` seconds: every read is quick, the answer never ends."""
+        with self._lock:
+            self._drip[path] = interval
 
     def garbage(self, path: str) -> None:
         """Answer 200 with a malformed body at ``path``."""
@@ -252,6 +259,27 @@ def _write(wfile, body: bytes, trickle: tuple[float, int] | None) -> None:
         time.sleep(seconds / chunks)
 
 
+def _send(handler: BaseHTTPRequestHandler, status: int, headers: dict[str, str], body: bytes,
+          send_body: bool, trickle: tuple[float, int] | None, drip: float | None) -> None:
+    """Write one answer; with ``drip``, every byte of it (head too) ``drip`` seconds apart."""
+    if drip is None:
+        handler.send_response(status)
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        if send_body:
+            _write(handler.wfile, body, trickle)
+        return
+    head = f"HTTP/1.1 {status} Dripping\r\nContent-Length: {len(body)}\r\n"
+    head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+    handler.close_connection = True
+    for byte in (head + "\r\n").encode("latin-1") + (body if send_body else b""):
+        handler.wfile.write(bytes([byte]))
+        handler.wfile.flush()
+        time.sleep(drip)
+
+
 def _handler_for(upstream: Upstream):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
@@ -275,13 +303,8 @@ def _handler_for(upstream: Upstream):
                 self.close_connection = True
                 self.connection.close()
                 return
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if with_body and status != 304:
-                _write(self.wfile, body, upstream._trickle.get(parts.path))
+            _send(self, status, headers, body, with_body and status != 304,
+                  upstream._trickle.get(parts.path), upstream._drip.get(parts.path))
 
         def do_GET(self) -> None:  # noqa: N802 (http.server naming)
             self._answer(True)

@@ -9,9 +9,9 @@ caught too). Refusals raise before anything reaches the cache.
 from __future__ import annotations
 
 from requests import RequestException
-from requests.adapters import HTTPAdapter
 
 from opengov.cameras.hosts import HostRefused, peer_allowed, vet
+from opengov.gateway.deadline import DeadlineAdapter
 
 
 class TooLarge(RequestException):
@@ -29,8 +29,9 @@ def _peer_address(response) -> str | None:
         return None
 
 
-class SnapshotAdapter(HTTPAdapter):
-    """An ``HTTPAdapter`` that only talks to allow-listed hosts and caps body size."""
+class SnapshotAdapter(DeadlineAdapter):
+    """An adapter that only talks to allow-listed hosts, caps body size, and keeps the
+    session's wall-clock deadline (:mod:`opengov.gateway.deadline`)."""
 
     def __init__(self, allow: frozenset, max_bytes: int, **kwargs):
         super().__init__(**kwargs)

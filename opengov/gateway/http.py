@@ -7,7 +7,8 @@ for every connector and for camera snapshots.
   with ``If-None-Match`` / ``If-Modified-Since`` (requests-cache does this), so a 304 costs no body;
 - retries: urllib3 ``Retry`` with exponential backoff on 429 and 5xx answers and connection
   errors, honouring ``Retry-After`` (RFC 9110 §10.2.3), capped so a harvest cannot hang;
-- a timeout on every request: for the connection, for each read, and for the whole body;
+- a timeout on every request: for the connection, for each read, and a wall-clock deadline
+  for the whole answer (:mod:`.deadline`);
   and a descriptive ``User-Agent``;
 - credentials (``Authorization``, API-key headers and query tokens, plus any names the caller
   adds) are left out of cache keys and redacted from the stored request.
@@ -16,29 +17,27 @@ for every connector and for camera snapshots.
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
-import requests
 import requests_cache
-from requests.adapters import HTTPAdapter
 from requests_cache import DEFAULT_IGNORED_PARAMS
 from requests_cache.backends.redis import RedisDict
 from urllib3.util.retry import Retry
 
 from opengov import __version__
+from opengov.gateway.deadline import DeadlineAdapter, deadline
 from opengov.redis_client import DEFAULT_TIMEOUT_MS, connect, is_redis
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
-BODY_CHUNK = 64 * 1024
 RETRY_AFTER_MAX = 60  # seconds: a longer Retry-After is waited for this long at most
 SECRET_PARAMS = (*DEFAULT_IGNORED_PARAMS, "Cookie")
 
 
 class GatewaySession(requests_cache.CachedSession):
     """A ``CachedSession`` whose requests default to the gateway timeout, which bounds the
-    connection, each read, and the whole body (a server trickling bytes cannot hold a harvest)."""
+    connection, each read, and each request as a whole, by the wall clock (:mod:`.deadline`):
+    a server trickling bytes cannot hold a harvest or a viewer."""
 
     def __init__(self, *args, timeout: float, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,35 +47,8 @@ class GatewaySession(requests_cache.CachedSession):
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
         limit = kwargs["timeout"]
-        limit = max(limit) if isinstance(limit, tuple) else float(limit)
-        hooks = dict(kwargs.get("hooks") or {})
-        response_hooks = hooks.get("response") or []
-        if callable(response_hooks):
-            response_hooks = [response_hooks]
-        hooks["response"] = [_body_deadline(limit), *response_hooks]
-        kwargs["hooks"] = hooks
-        return super().request(method, url, *args, **kwargs)
-
-
-def _body_deadline(seconds: float):
-    """A response hook reading the body within ``seconds`` of the headers (requests runs
-    response hooks before it reads a non-streamed body)."""
-
-    def hook(response, **kwargs):
-        if kwargs.get("stream") or getattr(response, "_content", False) is not False:
-            return response  # streamed by the caller, or already read (cache, adapter)
-        deadline = time.monotonic() + seconds
-        chunks = []
-        for chunk in response.iter_content(BODY_CHUNK):
-            chunks.append(chunk)
-            if time.monotonic() > deadline:
-                response.close()
-                raise requests.Timeout(f"the upstream body took longer than {seconds:g} s",
-                                       response=response)
-        response._content = b"".join(chunks)
-        return response
-
-    return hook
+        with deadline(max(limit) if isinstance(limit, tuple) else float(limit)):
+            return super().request(method, url, *args, **kwargs)
 
 
 def user_agent(settings) -> str:
@@ -145,7 +117,7 @@ def cached_session(settings, *, namespace: str, expire_after=None, timeout: floa
         ignored_parameters=[*SECRET_PARAMS, *secrets],
         stale_if_error=False,
     )
-    adapter = HTTPAdapter(max_retries=retry_policy(retries, settings.http_backoff_ms / 1000.0))
+    adapter = DeadlineAdapter(max_retries=retry_policy(retries, settings.http_backoff_ms / 1000.0))
     session.mount("http://", adapter)
     session.mount("https://", adapter)
     session.headers["User-Agent"] = user_agent(settings)

@@ -8,6 +8,7 @@ import marshmallow as ma
 import pandas as pd
 from flask import Response, g, request
 
+from opengov import bodylimit
 from opengov.auth import BEARER_DOC, require_role
 from opengov.context import current
 from opengov.cursor import Cursor, CursorError
@@ -116,6 +117,9 @@ def get_readings(args):
     if len(links) > 1:
         response.headers["Link"] = f'<{links[1]["href"]}>; rel="next"'
     return response
+
+
+bodylimit.allow_larger("monitoring.post_readings", lambda s: s.ingest_max_body_bytes)
 
 
 @blp.route("/readings", methods=["POST"])

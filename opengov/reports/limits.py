@@ -25,6 +25,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from opengov import bodylimit
 from opengov.context import current
 from opengov.keys import verify_token
 from opengov.redis_client import client_options, is_redis
@@ -96,13 +97,8 @@ def _report_storage_outages() -> None:
 def install(app: Flask, blueprints, settings) -> Limiter:
     """Cap write bodies of ``blueprints`` and rate-limit their POSTs (submissions) on ``app``."""
     names = [b.name for b in blueprints]
-
-    def cap_body():  # runs before the limiter reads a form to find the client
-        if request.method in ("POST", "PATCH", "PUT"):
-            request.max_content_length = settings.reports_max_body_bytes
-
-    for name in names:
-        app.before_request_funcs.setdefault(name, []).append(cap_body)
+    for name in names:  # set before any hook, so the limiter's form read is capped too
+        bodylimit.allow_larger(name, lambda s: s.reports_max_body_bytes)
     shared = is_redis(settings.ratelimit_storage_url)
     limiter = Limiter(client_key, storage_uri=settings.ratelimit_storage_url,
                       storage_options=client_options(settings.redis_timeout_ms) if shared else {},

@@ -7,7 +7,7 @@ from flask import request
 
 from opengov.errors import ApiError
 from opengov.reports import attributes
-from opengov.reports.photos import MAX_PHOTOS, clean_photo
+from opengov.reports.photos import MAX_PHOTOS, clean_photos
 from opengov.reports.schemas import SubmitSchema
 from opengov.reports.service import Submission
 
@@ -57,7 +57,7 @@ def read_submission() -> Submission:
         raise ApiError(422, f"At most {MAX_PHOTOS} photos per report ({len(files)} sent).",
                        errors=[{"location": "files", "field": "photos",
                                 "messages": [f"At most {MAX_PHOTOS}."]}])
-    photos = [clean_photo(f.read(), i) for i, f in enumerate(files)]
+    photos = clean_photos([f.read() for f in files])
     contact = dict(data.get("contact") or {})
     if data.get("device_id"):
         contact["device_id"] = data["device_id"]
