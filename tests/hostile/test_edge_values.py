@@ -69,9 +69,10 @@ def test_open311_dates_out_of_range_are_400_in_open311_format(client, query):
     "../9999-12-31T23:59:59.999999Z",
 ])
 def test_ogc_datetime_out_of_range_is_400(client, value):
-    response = client.get(f"/ogc/collections/cameras/items?datetime={value}")
+    response = client.get(f"/ogc/collections/reports/items?datetime={value}")
     assert response.status_code == 400
     assert "datetime" in response.get_json()["detail"]
+    assert RANGE_REASON in response.get_json()["detail"]
 
 
 @pytest.mark.parametrize("query", ["from=0001-01-01T00:00:00%2B14:00",
