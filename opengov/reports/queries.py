@@ -8,6 +8,7 @@ import statistics
 from sqlalchemy import func, select
 
 from opengov.reports.collection import REPORTS, STATUSES
+from opengov.reports.private_tables import photo_id_is
 from opengov.reports.service import digest
 
 
@@ -48,7 +49,8 @@ def report_for_token(store, token: str, conn) -> str | None:
 def photo(store, report_id: str, photo_id: int, conn, *, approved_only: bool = True):
     """(bytes, media type) of a photo, or None when absent or not (yet) public."""
     t = store.table("report_photos")
-    stmt = select(t.c.data, t.c.media_type).where(t.c.report_id == report_id, t.c.id == photo_id)
+    stmt = select(t.c.data, t.c.media_type).where(t.c.report_id == report_id,
+                                                  photo_id_is(t, photo_id))
     if approved_only:
         stmt = stmt.where(t.c.approved.is_(True))
     row = conn.execute(stmt).first()
