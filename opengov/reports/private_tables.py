@@ -20,11 +20,19 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
 from opengov.store.types import UTCDateTime
 
 PRIVATE_TABLES = ("report_private", "report_history", "report_photos", "report_idempotency")
+PHOTO_ID_MAX = 2**31 - 1  # ``report_photos.id`` is a 32-bit INTEGER on PostgreSQL
+
+
+def photo_id_is(photos: Table, photo_id: int):
+    """``photos.id == photo_id``; an id the column cannot hold matches nothing (the database
+    would refuse the parameter with an error)."""
+    return photos.c.id == photo_id if 0 <= photo_id <= PHOTO_ID_MAX else false()
 
 
 def define(metadata: MetaData) -> None:

@@ -8,6 +8,7 @@ import statistics
 from sqlalchemy import func, select
 
 from opengov.reports.collection import REPORTS, STATUSES
+from opengov.reports.private_tables import photo_id_is
 from opengov.reports.service import digest
 
 
@@ -55,7 +56,7 @@ def photo(store, report_id: str, photo_id: int, conn):
     """(bytes, media type, approved) of a photo, or None when the report has no such photo."""
     t = store.table("report_photos")
     row = conn.execute(select(t.c.data, t.c.media_type, t.c.approved)
-                       .where(t.c.report_id == report_id, t.c.id == photo_id)).first()
+                       .where(t.c.report_id == report_id, photo_id_is(t, photo_id))).first()
     return (row[0], row[1], bool(row[2])) if row else None
 
 

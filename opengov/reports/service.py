@@ -22,6 +22,7 @@ from opengov.errors import ApiError
 from opengov.reports import attributes, workflow
 from opengov.reports.categories import agencies, get_category
 from opengov.reports.collection import CLOSED_STATUSES, REPORTS
+from opengov.reports.private_tables import photo_id_is
 from opengov.reports.rows import record_of, report_row
 from opengov.store.engine import write_transaction
 from opengov.store.types import utcnow
@@ -230,7 +231,7 @@ def approve_photo(store, report_id: str, photo_id: int, approved: bool, *, role:
     with write_transaction(store.engine) as conn:
         current = _lock(store, conn, report_id, role, scope, if_match)
         done = conn.execute(update(photos).where(photos.c.report_id == report_id,
-                                                 photos.c.id == photo_id)
+                                                 photo_id_is(photos, photo_id))
                             .values(approved=approved))
         if done.rowcount != 1:
             raise ApiError(404, f"Report {report_id} has no photo {photo_id}.")
