@@ -11,7 +11,7 @@ from opengov.context import current
 from opengov.geo.geojson import dumps
 from opengov.links import url_for_path
 from opengov.ogcapi.args import lang_field
-from opengov.ogcapi.html import STRINGS, label, language
+from opengov.ogcapi.html import label, language, strings
 
 blp = Blueprint("map", __name__, url_prefix="/map", template_folder="templates",
                 description="Map viewer of every spatial collection")
@@ -67,7 +67,7 @@ def map_page(_args):
     lang = language()
     config = {"layers": layers(lang), "lang": lang, "aqiBands": AQI_BANDS,
               "tiles": current().settings.map_tile_url or None}
-    page = render_template("map/map.html", lang=lang, t=STRINGS[lang],
+    page = render_template("map/map.html", lang=lang, t=strings(lang),
                            config=dumps(config).replace("</", "<\\/"),
                            static_base=url_for_path("/map/static/leaflet"))
     response = Response(page, mimetype="text/html")

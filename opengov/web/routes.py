@@ -14,7 +14,7 @@ from opengov.api import Blueprint
 from opengov.context import current
 from opengov.docschemas import Link
 from opengov.geo.geojson import dumps
-from opengov.links import url_for_path
+from opengov.links import collection_url, url_for_path
 
 blp = Blueprint("service", __name__, template_folder="templates",
                 description="Landing page, health and API documentation")
@@ -63,7 +63,7 @@ def landing():
     for collection in ctx.registry:
         links.append({"rel": "data", "type": "application/geo+json" if collection.spatial
                       else "application/json", "title": collection.title["en"],
-                      "href": url_for_path("/" + collection.id)})
+                      "href": collection_url(collection)})
     return {"title": "opengov", "version": __version__,
             "description": "Public data API: procedures, cameras, administrative units, service "
                            "centres, environmental monitoring, citizen reports, OGC API – "
