@@ -13,6 +13,7 @@ from opengov import __version__
 from opengov.api import Blueprint
 from opengov.context import current
 from opengov.docschemas import Link
+from opengov.first_start import sample_status
 from opengov.geo.geojson import dumps
 from opengov.links import collection_url, url_for_path
 
@@ -37,6 +38,9 @@ class HealthSchema(ma.Schema):
                                            "collection"})
     stale_sources = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "Upstream sources whose data is stale (still served; see /sources)"})
+    sample = ma.fields.Dict(metadata={
+        "description": "Only while the first start loads the bundled sample in the background: "
+                       "`{\"state\": \"loading\"}` (or `failed` with an `error`)"})
 
 
 @blp.route("/")
@@ -86,10 +90,14 @@ def health():
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         body = {"status": "unavailable", "database": store.dialect, "collections": {}}
         return Response(dumps(body), status=503, mimetype="application/json")
-    return {"status": "ok", "database": store.dialect, "collections": {
+    body = {"status": "ok", "database": store.dialect, "collections": {
         cid: {"version": s.version, "records": s.record_count,
               "modified": s.modified.isoformat() if s.modified else None}
         for cid, s in sorted(states.items())}, "stale_sources": _stale_sources()}
+    sample = sample_status(current().settings)
+    if sample is not None:
+        body["sample"] = sample
+    return body
 
 
 def _stale_sources() -> list[dict]:
