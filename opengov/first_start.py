@@ -45,7 +45,8 @@ def start_sample_load(config: dict, settings) -> subprocess.Popen:
     """
     _write(marker_path(settings), {"state": "loading",
                                    "started": datetime.now(UTC).isoformat(timespec="seconds")})
-    return subprocess.Popen([sys.executable, "-m", "opengov.first_start", json.dumps(config, default=str)])
+    argv = [sys.executable, "-m", "opengov.first_start", json.dumps(config, default=str)]
+    return subprocess.Popen(argv)
 
 
 def _write(path: Path, state: dict) -> None:
