@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -60,7 +59,7 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -
     root = path or settings.datasets_path
     try:
         results = load_all(store, Path(root), profile=profile or settings.sample_profile,
-                           only=only, progress=sys.stderr.isatty())
+                           only=only, progress=True)
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from tqdm import tqdm
 
 from opengov.collections import Collection
+from opengov.progress import tracked
 from opengov.store.records import RecordError, row_values
 from opengov.store.repository import LoadResult, Store
 
@@ -72,9 +72,8 @@ def prepare_rows(collection: Collection, records: Iterable[tuple[dict, dict | No
                  *, source: str, progress: bool = False, total: int | None = None) -> list[dict]:
     """Validate and serialise every record; raise on the first bad one, writing nothing."""
     rows = []
-    bar = tqdm(records, total=total, desc=collection.id, unit=" rec", disable=not progress,
-               leave=False)
-    for index, (record, geometry) in enumerate(bar):
+    for index, (record, geometry) in enumerate(tracked(records, collection.id, total,
+                                                       enabled=progress)):
         try:
             rows.append(row_values(collection, record, geometry))
         except (RecordError, ValueError, TypeError) as exc:
