@@ -21,7 +21,7 @@ def _invoke(gateway, *args):
 def test_harvest_prints_a_summary_per_source(cameras):
     result = _invoke(cameras, "dn-cameras")
     assert result.exit_code == 0, result.output
-    line = result.output.splitlines()[0].split()
+    line = result.stdout.splitlines()[0].split()  # stderr names the database
     assert line[:2] == ["dn-cameras", "ok"]
     assert " ".join(line[2:]).startswith("fetched 4 new 4 changed 0 removed 0 rejected 0 "
                                          "from cache 0/1 version 1")
