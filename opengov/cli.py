@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 import time
 from pathlib import Path
 
@@ -13,19 +12,22 @@ from click.core import ParameterSource
 from opengov import __version__
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import store_for as _store
+from opengov.cli_errors import OpengovGroup, SetupError
 
 WORKER_CLASSES = ("gthread", "sync")  # gunicorn worker types `opengov serve` offers
 
 
-@click.group()
+@click.group(cls=OpengovGroup)
 @click.version_option(__version__, prog_name="opengov")
 @click.option("--database-url", envvar="OPENGOV_DATABASE_URL", default=None,
               help="SQLAlchemy URL (default: SQLite file in the instance folder).")
+@click.option("--debug", is_flag=True, help="Show the full traceback of a setup error.")
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None) -> None:
+def main(ctx: click.Context, database_url: str | None, debug: bool) -> None:
     """opengov: a public, documented API over a local government's data."""
     ctx.ensure_object(dict)
     ctx.obj["config"] = {"database_url": database_url} if database_url else {}
+    ctx.obj["debug"] = debug
 
 
 @main.command()
@@ -34,7 +36,7 @@ def init(ctx: click.Context) -> None:
     """Create the database or upgrade it to the newest schema."""
     from opengov.store.migrate import current_revisions, upgrade
 
-    store = _store(ctx)
+    store = _store(ctx, database="create")
     upgrade(store.engine)
     click.echo(f"database ready at revision {', '.join(current_revisions(store.engine))} "
                f"({store.dialect})")
@@ -50,16 +52,16 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -
     from opengov.loader import LoadError, load_all
     from opengov.store.migrate import upgrade
 
-    app = _app(ctx)
+    app = _app(ctx, database="create")
     settings = app.extensions["opengov"].settings
     store = _store(ctx)
     upgrade(store.engine)
     root = path or settings.datasets_path
     try:
         results = load_all(store, Path(root), profile=profile or settings.sample_profile,
-                           only=only, progress=sys.stderr.isatty())
+                           only=only, progress=True)
     except LoadError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise SetupError(str(exc)) from exc
     _print_results(results)
 
 
@@ -91,13 +93,15 @@ def load(ctx: click.Context, path: Path | None, profile: str | None, only) -> No
 def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int,
           worker_class: str) -> None:
     """Serve the API (gunicorn); a fresh default database gets the bundled sample first."""
+    from opengov.preflight import check_port
     from opengov.serve import prepare_database, run
 
     threads_given = ctx.get_parameter_source("threads") is not ParameterSource.DEFAULT
     if worker_class == "sync" and threads > 1 and threads_given:
         raise click.UsageError("--threads applies to gthread workers; sync workers have one.")
+    check_port(host, port)
     started = time.monotonic()
-    prepare_database(_app(ctx), echo=click.echo)
+    prepare_database(_app(ctx, database="create"), ctx.obj["config"], echo=click.echo)
     click.echo(f"database ready in {time.monotonic() - started:.1f} s; serving on "
                f"http://{host}:{port}/ (docs at /docs)")
     run(ctx.obj["config"], host=host, port=port, workers=workers, threads=threads,
@@ -113,7 +117,7 @@ def openapi(ctx: click.Context, output: Path) -> None:
     from opengov.openapi_doc import render_openapi
 
     output.parent.mkdir(parents=True, exist_ok=True)
-    output.write_text(render_openapi(_app(ctx)), encoding="utf-8")
+    output.write_text(render_openapi(_app(ctx, database="none")), encoding="utf-8")
     click.echo(f"wrote {output}")
 
 
@@ -126,7 +130,7 @@ def dictionary(ctx: click.Context, check: bool, doc: Path) -> None:
     """Write the data dictionary into each dataset's metadata.yaml and into docs/data.md."""
     from opengov.dictionary import sync
 
-    app_ctx = _app(ctx).extensions["opengov"]
+    app_ctx = _app(ctx, database="none").extensions["opengov"]
     stale = sync(app_ctx.registry, Path(app_ctx.settings.datasets_path), doc, check=check)
     for path in stale:
         click.echo(f"{'stale' if check else 'wrote'} {path}")
@@ -149,8 +153,8 @@ def synth_cameras(ctx: click.Context, count: int, seed: int, output: Path | None
     """COUNT synthetic cameras, into the database (replacing cameras) or a file."""
     from opengov.synth_load import synth_collection
 
-    synth_collection(_store(ctx) if output is None else None, "cameras", count, seed, output,
-                     echo=click.echo)
+    store = _store(ctx, database="create") if output is None else None
+    synth_collection(store, "cameras", count, seed, output, echo=click.echo)
 
 
 @synth.command("readings")
@@ -167,7 +171,7 @@ def synth_readings(ctx: click.Context, stations: int, hours: int, seed: int) -> 
     from opengov.monitoring.sample import synth_readings as generate
     from opengov.store.migrate import upgrade
 
-    app = _app(ctx)
+    app = _app(ctx, database="create")
     upgrade(_store(ctx).engine)
     generate(_store(ctx), app.extensions["opengov"].settings.datasets_path, stations, hours,
              seed, echo=click.echo)

@@ -1,29 +1,55 @@
 """What every ``opengov`` command needs from its click context: the app and its store.
 
 Capabilities contribute their own commands (``commands()`` / ``synth_commands()`` in
-:mod:`opengov.modules`) and reach the application through these two functions.
+:mod:`opengov.modules`) and reach the application through these two functions. A command that
+uses the database first says which one (on stderr, password masked); only ``init``, ``load``,
+``serve`` and ``synth`` may create it, every other command refuses a database that does not exist.
 """
 
 from __future__ import annotations
 
+from typing import Literal
+
 import click
 
+from opengov.cli_errors import SetupError, masked_url, missing_sqlite_file
 
-def app_for(ctx: click.Context):
-    """The application configured by the root command's options, built once per invocation."""
+Database = Literal["none", "existing", "create"]
+
+
+def app_for(ctx: click.Context, *, database: Database = "existing"):
+    """The application configured by the root command's options, built once per invocation.
+
+    ``database``: ``"none"`` for commands that never touch it (``openapi``), ``"existing"``
+    (the default) to refuse a database that does not exist, ``"create"`` to allow making one.
+    """
     root = ctx.find_root()
     if "app" not in root.obj:
         from opengov.app import create_app
+        from opengov.settings import load_settings
 
+        config = root.obj["config"]
+        if database != "none":
+            _announce(load_settings(config).resolved_database_url, create=database == "create")
         try:
-            app = create_app(root.obj["config"])
+            app = create_app(config)
         except ValueError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise SetupError(str(exc)) from exc
         root.obj["app"] = app
         root.call_on_close(app.extensions["opengov"].store.engine.dispose)
     return root.obj["app"]
 
 
-def store_for(ctx: click.Context):
+def store_for(ctx: click.Context, *, database: Database = "existing"):
     """The application's store (engine, tables, repository)."""
-    return app_for(ctx).extensions["opengov"].store
+    return app_for(ctx, database=database).extensions["opengov"].store
+
+
+def _announce(url: str, *, create: bool) -> None:
+    """Say which database the command works on; refuse a missing one unless ``create``."""
+    click.echo(f"database: {masked_url(url)}", err=True)
+    missing = missing_sqlite_file(url)
+    if missing is not None and not create:
+        raise SetupError(f"no database at {missing}; run `opengov init` there first, or point "
+                         "--database-url / OPENGOV_DATABASE_URL (or OPENGOV_INSTANCE_PATH) at "
+                         "the existing one")

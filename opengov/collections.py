@@ -68,6 +68,9 @@ class Collection:
     keywords: tuple[str, ...] = ()
     #: Lowest zoom level at which vector tiles carry this collection (parcels: 13).
     min_zoom: int = 0
+    #: Flask endpoint of the collection's own list view (e.g. ``land.list_parcels``); links to
+    #: the collection are built from it. None: the collection has no list endpoint of its own.
+    endpoint: str | None = None
 
     @property
     def table_name(self) -> str:

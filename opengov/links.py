@@ -96,3 +96,18 @@ def paging_links(next_cursor: Cursor | None, prev_cursor: Cursor | None,
 def link_header(links: list[dict]) -> str:
     return ", ".join(f'<{link["href"]}>; rel="{link["rel"]}"' for link in links
                      if link["rel"] in ("next", "prev", "self"))
+
+
+def collection_path(collection) -> str:
+    """The path of a collection's own list endpoint, built from its declared Flask endpoint;
+    its catalogue record ``/datasets/{id}`` when it has none."""
+    if collection.endpoint is None:
+        return f"/datasets/{collection.id}"
+    from flask import url_for
+
+    return url_for(collection.endpoint).removeprefix(request.script_root)
+
+
+def collection_url(collection) -> str:
+    """The absolute URL of :func:`collection_path`."""
+    return url_for_path(collection_path(collection))

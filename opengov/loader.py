@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
-from tqdm import tqdm
 
 from opengov.collections import Collection
+from opengov.progress import tracked
 from opengov.store.records import RecordError, row_values
 from opengov.store.repository import LoadResult, Store
 
@@ -72,9 +72,8 @@ def prepare_rows(collection: Collection, records: Iterable[tuple[dict, dict | No
                  *, source: str, progress: bool = False, total: int | None = None) -> list[dict]:
     """Validate and serialise every record; raise on the first bad one, writing nothing."""
     rows = []
-    bar = tqdm(records, total=total, desc=collection.id, unit=" rec", disable=not progress,
-               leave=False)
-    for index, (record, geometry) in enumerate(bar):
+    for index, (record, geometry) in enumerate(tracked(records, collection.id, total,
+                                                       enabled=progress)):
         try:
             rows.append(row_values(collection, record, geometry))
         except (RecordError, ValueError, TypeError) as exc:
@@ -97,10 +96,33 @@ def load_collection(store: Store, collection: Collection, files: DatasetFiles, *
     return result
 
 
+def check_datasets_folder(root: Path, collections: Iterable[Collection]) -> None:
+    """Raise :class:`LoadError` unless ``root`` is a folder holding at least one dataset folder."""
+    if not root.is_dir():
+        raise LoadError(f"datasets folder {root} does not exist (set OPENGOV_DATASETS_PATH, or "
+                        "give the folder to `opengov load PATH`)")
+    ids = [c.id for c in collections]
+    if not any((root / cid).is_dir() for cid in ids):
+        raise LoadError(f"datasets folder {root} holds no dataset folders (expected sub-folders "
+                        f"named after collections, e.g. {', '.join(ids[:3])})")
+
+
+def is_bundled_sample(root: Path) -> bool:
+    """Whether ``root`` is the sample shipped in the package (the only folder whose load also
+    generates sample data: land parcels, monitoring readings)."""
+    from opengov.sample import sample_datasets
+
+    return root.resolve() == sample_datasets().resolve()
+
+
 def load_all(store: Store, root: Path, *, profile: str = "full", only: Iterable[str] = (),
              progress: bool = False) -> list[LoadResult]:
-    """Load every collection that has a folder under ``root`` (or just ``only``)."""
+    """Load every collection that has a folder under ``root`` (or just ``only``).
+
+    Generated sample data is written only when ``root`` is the bundled sample.
+    """
     wanted = set(only)
+    check_datasets_folder(root, store.registry)
     results = []
     for collection in store.registry:
         if wanted and collection.id not in wanted:
@@ -114,7 +136,8 @@ def load_all(store: Store, root: Path, *, profile: str = "full", only: Iterable[
             continue
         results.append(load_collection(store, collection, files, profile=profile,
                                        progress=progress))
-    results.extend(load_generated(store, profile, wanted))
+    if is_bundled_sample(root):
+        results.extend(load_generated(store, profile, wanted))
     return results
 
 

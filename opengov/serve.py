@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from flask import Flask
 from gunicorn.app.base import BaseApplication
 
-from opengov.loader import load_all
+from opengov.first_start import needs_sample, start_sample_load
+from opengov.loader import check_datasets_folder
 from opengov.store.migrate import upgrade
 
 
-def prepare_database(app: Flask, echo: Callable[[str], None] = print) -> None:
-    """Create/upgrade the schema; load the bundled sample when no collection has data yet."""
+def prepare_database(app: Flask, config: dict, echo: Callable[[str], None] = print) -> None:
+    """Create/upgrade the schema; a fresh database gets the bundled sample, loaded in a
+    background process while the server already answers (see :mod:`opengov.first_start`)."""
     ctx = app.extensions["opengov"]
     upgrade(ctx.store.engine)
-    if ctx.store.states():
+    if not needs_sample(ctx):
         return
-    echo(f"empty database: loading the bundled sample ({ctx.settings.sample_profile} profile) "
-         f"from {ctx.settings.datasets_path}")
-    for result in load_all(ctx.store, ctx.settings.datasets_path,
-                           profile=ctx.settings.sample_profile):
-        echo(f"  {result.collection}: {result.new} records")
+    check_datasets_folder(Path(ctx.settings.datasets_path), ctx.registry)
+    echo(f"empty database: loading the sample ({ctx.settings.sample_profile} profile) from "
+         f"{ctx.settings.datasets_path} in the background; /health says when it is done")
+    ctx.store.engine.dispose()  # the loader process opens its own connections
+    start_sample_load(config, ctx.settings)
 
 
 class GunicornServer(BaseApplication):

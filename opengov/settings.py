@@ -14,9 +14,10 @@ from pathlib import Path
 from opengov.redis_client import DEFAULT_TIMEOUT_MS
 
 
-def _repo_datasets() -> Path:
-    bundled = Path(__file__).resolve().parent.parent / "datasets"
-    return bundled if bundled.is_dir() else Path.cwd() / "datasets"
+def _bundled_datasets() -> Path:
+    from opengov.sample import sample_datasets
+
+    return sample_datasets()
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,10 @@ class Settings:
         },
     )
     datasets_path: Path = field(
-        default_factory=_repo_datasets,
-        metadata={"env": "OPENGOV_DATASETS_PATH", "help": "Folder of bundled datasets to load."},
+        default_factory=_bundled_datasets,
+        metadata={"env": "OPENGOV_DATASETS_PATH",
+                  "help": "Folder of dataset folders to load (default: the sample shipped in "
+                  "the package)."},
     )
     sample_profile: str = field(
         default="full",

@@ -2,7 +2,9 @@
 
 PostgreSQL comes from ``OPENGOV_TEST_POSTGRES_URL`` (default: the local server as user
 postgres). It is required: an unreachable server fails the run instead of skipping it.
-Set ``OPENGOV_TEST_BACKENDS=sqlite`` to run only SQLite on a machine without PostgreSQL.
+Set ``OPENGOV_TEST_BACKENDS=sqlite`` to run only SQLite on a machine without PostgreSQL; there
+(and only there, never under CI) tests that need Redis or Chromium are left out with a reason
+when those are missing (:func:`need`).
 """
 
 from __future__ import annotations
@@ -25,6 +27,37 @@ PG_URL = os.environ.get("OPENGOV_TEST_POSTGRES_URL",
                         "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 BACKENDS = [b.strip() for b in os.environ.get("OPENGOV_TEST_BACKENDS",
                                               "sqlite,postgresql").split(",")]
+
+
+# Redis, Chromium (and PostgreSQL) are required under CI and whenever PostgreSQL is tested.
+SERVICES_REQUIRED = os.environ.get("CI", "").lower() == "true" or "postgresql" in BACKENDS
+REDIS_URL = "redis://127.0.0.1:6379"
+
+
+def need(what: str, available: bool) -> None:
+    """Fail without ``what`` when the full suite runs; leave the test out on a SQLite-only run."""
+    if available:
+        return
+    if SERVICES_REQUIRED:
+        pytest.fail(f"{what} is required for the full test suite (see README)")
+    pytest.skip(f"{what} is not available (left out: OPENGOV_TEST_BACKENDS=sqlite, not CI)")
+
+
+def need_redis() -> None:
+    """Skip/fail (see :func:`need`) unless the local Redis answers."""
+    import redis
+
+    try:
+        available = bool(redis.Redis.from_url(REDIS_URL, socket_timeout=2).ping())
+    except redis.RedisError:
+        available = False
+    need(f"Redis at {REDIS_URL}", available)
+
+
+def need_postgres(postgres) -> None:
+    """PostgreSQL-only tests are left out when OPENGOV_TEST_BACKENDS excludes PostgreSQL."""
+    if postgres is None:
+        pytest.skip("PostgreSQL-only test (OPENGOV_TEST_BACKENDS excludes postgresql)")
 
 
 class PostgresDatabases:

@@ -26,7 +26,7 @@ def free_port() -> int:
 def serving(env: dict, log_path: Path, *, workers: int = 1, threads: int | None = None,
             worker_class: str | None = None, startup_seconds: float = 120) -> Iterator[str]:
     """Start ``opengov serve`` with ``env`` added to the environment (None removes a variable);
-    yield its base URL.
+    yield its base URL once ``/health`` answers and the first start's sample load is done.
 
     The server (its whole process group) is stopped on exit, also when it never became ready.
     """
@@ -47,8 +47,11 @@ def serving(env: dict, log_path: Path, *, workers: int = 1, threads: int | None 
             ready = False
             while not ready and time.monotonic() < deadline and proc.poll() is None:
                 try:
-                    ready = requests.get(base + "/health", timeout=5).status_code == 200
+                    health = requests.get(base + "/health", timeout=5)
+                    ready = health.status_code == 200 and "sample" not in health.json()
                 except (requests.ConnectionError, requests.Timeout):
+                    pass
+                if not ready:
                     time.sleep(0.3)
             if not ready:
                 pytest.fail("server did not start:\n" + log_path.read_text())

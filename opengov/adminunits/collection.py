@@ -8,6 +8,7 @@ from opengov.collections import Collection, Field
 
 ADMIN_UNITS = Collection(
     id="admin-units",
+    endpoint="admin-units.list_view",
     title={"vi": "Đơn vị hành chính cấp xã", "en": "Commune-level administrative units"},
     description={
         "vi": "Phường, xã, đặc khu theo mô hình chính quyền hai cấp (từ 01/7/2025), kèm mã cũ "

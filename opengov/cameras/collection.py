@@ -10,6 +10,7 @@ CAMERA_STATUSES = ("online", "offline", "maintenance")
 
 CAMERAS = Collection(
     id="cameras",
+    endpoint="cameras.list_view",
     title={"vi": "Camera giao thông và công cộng", "en": "Traffic and public cameras"},
     description={
         "vi": "Camera giao thông, cảnh báo ngập, du lịch và an ninh với vị trí, trạng thái và "

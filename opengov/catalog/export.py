@@ -6,11 +6,11 @@ import shutil
 from pathlib import Path
 
 import click
-from tqdm import tqdm
 
 from opengov.catalog import formats
 from opengov.catalog.distributions import EPOCH
 from opengov.catalog.service import distributions
+from opengov.progress import progress as progress_reporter
 
 
 def export_dataset(app, dataset_id: str, fmt: str, output: Path, *,
@@ -32,8 +32,7 @@ def export_dataset(app, dataset_id: str, fmt: str, output: Path, *,
     built = dists.manifest(dataset_id, state.version, fmt)
     if built is None:
         total = state.record_count * formats.FORMATS[fmt].passes
-        with tqdm(total=total, unit=" rec", desc=f"{dataset_id} → {fmt}",
-                  disable=not progress) as bar:
+        with progress_reporter(f"{dataset_id} → {fmt}", total, enabled=progress) as bar:
             built = dists.build(collection, fmt, state.version, state.modified or EPOCH,
                                 progress=bar.update)
     shutil.copyfile(built.path, output)

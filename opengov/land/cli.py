@@ -24,7 +24,7 @@ def synth_parcels(ctx: click.Context, count: int, seed: int) -> None:
     from opengov.land.synth import batches, generate_parcels
     from opengov.store.migrate import upgrade
 
-    store = store_for(ctx)
+    store = store_for(ctx, database="create")
     upgrade(store.engine)
     started = time.perf_counter()
     generated = generate_parcels(count, seed)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from functools import cache
 
-from opengov.land.places import DATASETS
+from opengov.sample import sample_datasets
 
 SEPARATOR = "+"
 
@@ -18,7 +18,7 @@ SEPARATOR = "+"
 @cache
 def code_table() -> tuple[dict, ...]:
     """Every row of the code table (both schemes), in file order."""
-    path = DATASETS / "land-use-codes" / "land-use-codes.ndjson"
+    path = sample_datasets() / "land-use-codes" / "land-use-codes.ndjson"
     with path.open(encoding="utf-8") as fh:
         return tuple(json.loads(line) for line in fh if line.strip())
 

@@ -12,6 +12,7 @@ NATIVE_CRS = "EPSG:5899"
 
 PARCELS = Collection(
     id="parcels",
+    endpoint="land.list_parcels",
     title={"vi": "Thửa đất (dữ liệu mẫu)", "en": "Cadastral parcels (sample)"},
     description={
         "vi": "Thửa đất địa chính: xã cũ, số tờ bản đồ, số thửa, xã/phường hiện nay, diện tích, "
@@ -56,6 +57,7 @@ PARCELS = Collection(
 
 ZONES = Collection(
     id="land-zones",
+    endpoint="land.list_zones",
     title={"vi": "Khu quy hoạch sử dụng đất (dữ liệu mẫu)",
            "en": "Land-use planning zones (sample)"},
     description={
@@ -86,6 +88,7 @@ ZONES = Collection(
 
 PRICES = Collection(
     id="land-prices",
+    endpoint="land.list_prices",
     title={"vi": "Bảng giá đất theo vị trí (dữ liệu mẫu)", "en": "Land price zones (sample)"},
     description={
         "vi": "Giá đất theo bảng giá đất: giá mỗi m² theo tuyến đường/đoạn đường và vị trí, năm "
@@ -122,6 +125,7 @@ PRICES = Collection(
 
 CODES = Collection(
     id="land-use-codes",
+    endpoint="land.codes_view",
     title={"vi": "Mã loại đất (có phiên bản)", "en": "Land-use codes (versioned)"},
     description={
         "vi": "Bảng mã loại đất theo TT 08/2024/TT-BTNMT (hiệu lực 01/8/2024) và các mã đã bỏ "

@@ -18,8 +18,8 @@ import shapely
 from shapely.geometry import shape
 
 from opengov.geo.crs import SUPPORTED, VN2000_TM3_10745, from_crs, to_crs
+from opengov.sample import sample_datasets
 
-DATASETS = Path(__file__).resolve().parents[2] / "datasets"
 VN2000 = SUPPORTED[VN2000_TM3_10745]
 
 
@@ -75,8 +75,9 @@ def town_origin(town: Town) -> tuple[float, float]:
 
 
 @cache
-def communes(root: Path = DATASETS) -> tuple[Commune, ...]:
+def communes(root: Path | None = None) -> tuple[Commune, ...]:
     """The 2025 commune-level units of the admin-units sample, in EPSG:5899."""
+    root = root or sample_datasets()
     doc = json.loads((root / "admin-units" / "admin-units.geojson").read_text(encoding="utf-8"))
     out = []
     for f in doc["features"]:

@@ -14,8 +14,9 @@ import yaml
 
 from opengov.land.collection import PARCELS, PRICES, ZONES
 from opengov.land.native import native_row_values
-from opengov.land.places import DATASETS, TOWNS
+from opengov.land.places import TOWNS
 from opengov.land.tessellation import SEED, generate
+from opengov.sample import sample_datasets
 from opengov.store.repository import LoadResult, Store
 
 SMALL_TOWNS = (replace(TOWNS[1], cols=8, rows=14, urban_m=300, village_m=430),)
@@ -25,8 +26,8 @@ def profile_towns(profile: str):
     return SMALL_TOWNS if profile == "small" else TOWNS
 
 
-def _metadata(collection_id: str, root: Path = DATASETS) -> dict:
-    path = root / collection_id / "metadata.yaml"
+def _metadata(collection_id: str, root: Path | None = None) -> dict:
+    path = (root or sample_datasets()) / collection_id / "metadata.yaml"
     return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 

@@ -10,7 +10,7 @@ from opengov.api import Blueprint
 from opengov.context import current
 from opengov.links import site_path
 from opengov.ogcapi.args import lang_field
-from opengov.ogcapi.html import STRINGS, label, language
+from opengov.ogcapi.html import label, language, strings
 from opengov.script_json import script_json
 
 blp = Blueprint("map", __name__, url_prefix="/map", template_folder="templates",
@@ -67,7 +67,7 @@ def map_page(_args):
     lang = language()
     config = {"layers": layers(lang), "lang": lang, "aqiBands": AQI_BANDS,
               "tiles": current().settings.map_tile_url or None}
-    page = render_template("map/map.html", lang=lang, t=STRINGS[lang],
+    page = render_template("map/map.html", lang=lang, t=strings(lang),
                            config=script_json(config),
                            static_base=site_path("/map/static/leaflet"))
     response = Response(page, mimetype="text/html")

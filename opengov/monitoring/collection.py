@@ -12,6 +12,7 @@ STATION_STATUSES = ("active", "maintenance", "retired")
 
 STATIONS = Collection(
     id="monitoring-stations",
+    endpoint="monitoring.list_stations",
     title={"vi": "Trạm quan trắc môi trường", "en": "Environmental monitoring stations"},
     description={
         "vi": "Trạm quan trắc không khí, nước mặt, nước dưới đất và nước biển ven bờ với vị trí, "
@@ -47,6 +48,7 @@ STATIONS = Collection(
 
 PARAMETERS = Collection(
     id="monitoring-parameters",
+    endpoint="monitoring.list_parameters",
     title={"vi": "Thông số quan trắc", "en": "Monitored parameters"},
     description={
         "vi": "Các thông số đo tại trạm quan trắc: mã, tên, đơn vị, môi trường và khoảng giá trị "

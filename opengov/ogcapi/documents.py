@@ -13,7 +13,7 @@ from opengov.conditional import finish, make_etag, not_modified
 from opengov.context import current
 from opengov.geo.crs import CRS84, SUPPORTED
 from opengov.geo.geojson import dumps
-from opengov.links import url_for_path
+from opengov.links import collection_path, url_for_path
 from opengov.negotiation import negotiate
 from opengov.ogcapi.html import render
 
@@ -113,7 +113,7 @@ def collection_document(collection: Collection) -> dict:
             _link("items", base + "/items", "text/html", "Features (HTML)", f="html"),
             _link(OGC_REL + "queryables", base + "/queryables", "application/schema+json",
                   "Queryables"),
-            _link("describedby", "/" + collection.id, "application/geo+json",
+            _link("describedby", collection_path(collection), "application/geo+json",
                   "The same data through the domain endpoint"),
             _link("related", f"/tiles/{collection.id}.json", "application/json",
                   "Vector tiles (TileJSON 3.0.0, Mapbox Vector Tiles)"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from flask import render_template, request
 
 from opengov.links import page_url, site_path
@@ -31,6 +33,12 @@ STRINGS = {
 }
 
 
+def strings(lang: str) -> SimpleNamespace:
+    """The page strings of ``lang`` as attributes: ``t.items`` is the string, never a dict's
+    ``items`` method."""
+    return SimpleNamespace(**STRINGS[lang])
+
+
 def language() -> str:
     """The page language: ``lang`` when given, else Vietnamese."""
     asked = request.args.get("lang", "vi")
@@ -48,7 +56,7 @@ def render(template: str, **context) -> str:
     """Render ``templates/ogcapi/<template>`` with the language, its strings and useful URLs."""
     lang = language()
     other = "en" if lang == "vi" else "vi"
-    return render_template(f"ogcapi/{template}", lang=lang, t=STRINGS[lang],
+    return render_template(f"ogcapi/{template}", lang=lang, t=strings(lang),
                            label=lambda value: label(value, lang),
                            other_lang_url=page_url(lang=other),
                            json_url=page_url(f="json", lang=None),

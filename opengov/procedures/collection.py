@@ -12,6 +12,7 @@ ONLINE_LEVELS = ("full", "partial", "none")
 
 PROCEDURES = Collection(
     id="procedures",
+    endpoint="procedures.list_procedures",
     title={"vi": "Thủ tục hành chính", "en": "Administrative procedures"},
     description={
         "vi": "Danh mục thủ tục hành chính: lĩnh vực, cấp và cơ quan thực hiện, thời hạn, phí, "

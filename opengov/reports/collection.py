@@ -44,6 +44,7 @@ CATEGORIES = Collection(
 
 REPORTS = Collection(
     id="reports",
+    endpoint="reports.list_reports",
     title={"vi": "Phản ánh của người dân", "en": "Citizen feedback reports"},
     description={
         "vi": "Phản ánh hiện trường (ổ gà, ngập, rác thải, đèn đường…) và tiến độ xử lý. Chỉ có "

@@ -4,6 +4,7 @@ from opengov.collections import Collection, Field
 
 SERVICE_CENTRES = Collection(
     id="service-centres",
+    endpoint="service-centres.list_view",
     title={"vi": "Trung tâm phục vụ hành chính công", "en": "Public administration service "
            "centres"},
     description={

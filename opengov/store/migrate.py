@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from importlib.resources import files
 from pathlib import Path
 
 from alembic import command
@@ -10,7 +11,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, text
 
-MIGRATIONS = Path(__file__).parent / "migrations"
+MIGRATIONS = Path(str(files("opengov.store") / "migrations"))  # package data, wherever installed
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:

@@ -29,10 +29,11 @@ import shapely
 from shapely import STRtree
 from shapely.geometry import MultiPoint, Point
 
+from opengov.sample import sample_datasets
+
 from .geo_sample import (
     GRID,
     QUANG_NAM,
-    REPO_ROOT,
     Region,
     area_km2,
     ascii_fold,
@@ -94,9 +95,9 @@ def read_table(path: Path) -> list[dict[str, str]]:
 
 @functools.lru_cache(maxsize=8)
 def load_units(region: Region = QUANG_NAM) -> tuple[Unit, ...]:
-    seeds = {r["code"]: r for r in read_table(REPO_ROOT / region.seed_table)}
+    seeds = {r["code"]: r for r in read_table(sample_datasets() / region.seed_table)}
     units = []
-    for row in read_table(REPO_ROOT / region.unit_table):
+    for row in read_table(sample_datasets() / region.unit_table):
         seed = seeds[row["code"]]
         legacy = tuple(row["legacy_codes"].split())
         units.append(Unit(row["code"], row["name_vi"], row["unit_type"], legacy,

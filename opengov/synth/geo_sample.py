@@ -7,8 +7,8 @@ GEOS and PROJ versions)::
 
 or call :func:`build_spatial_samples`. It writes ``admin-units/``, ``service-centres/`` and
 ``cameras/`` (GeoJSON + ``metadata.yaml``) under the given folder; the committed inputs it reads
-(``datasets/admin-units/units-2025.csv`` and ``unit-seeds.csv``) are located from the repository,
-not from the output folder.
+(``admin-units/units-2025.csv`` and ``unit-seeds.csv``) are read from the bundled sample
+(:func:`opengov.sample.sample_datasets`), not from the output folder.
 
 Everything tied to one place lives in a :class:`Region` value (:data:`QUANG_NAM`: the former
 Quảng Nam province, part of Thành phố Đà Nẵng since 2025-07-01). The generators take a region as
@@ -36,7 +36,6 @@ from pyproj import Transformer
 from shapely.geometry import LinearRing, MultiPolygon, Polygon, mapping
 from shapely.geometry.polygon import orient
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 GRID = 1e-6  # coordinates are rounded to 6 decimals (about 0.1 m)
 Coords = tuple[tuple[float, float], ...]
 
@@ -102,7 +101,7 @@ class Region:
     roads: tuple[Road, ...]
     rivers: tuple[River, ...]
     sites: tuple[Site, ...]
-    unit_table: str  # repository-relative CSV paths
+    unit_table: str  # CSV paths relative to the bundled sample folder
     seed_table: str
     phone_prefix: str
     city_centre_unit: str  # unit code hosting the city-level service centre (sample)
@@ -250,8 +249,8 @@ QUANG_NAM = Region(
         Site("Biển Bình Minh", "Binh Minh Beach", 108.478, 15.728, "Võ Chí Công"),
         Site("Hồ Phú Ninh", "Phu Ninh Lake", 108.400, 15.505, "ĐT616"),
     ),
-    unit_table="datasets/admin-units/units-2025.csv",
-    seed_table="datasets/admin-units/unit-seeds.csv",
+    unit_table="admin-units/units-2025.csv",
+    seed_table="admin-units/unit-seeds.csv",
     phone_prefix="0235",
     city_centre_unit="20341",
     city_centre_label=("cơ sở Tam Kỳ", "Tam Ky branch"),

@@ -21,8 +21,8 @@ import shapely
 from shapely.geometry import shape
 
 from opengov.monitoring.catalogue import PARAMETERS, parameters_of
+from opengov.sample import sample_datasets
 from opengov.synth.geo_sample import (
-    REPO_ROOT,
     bbox,
     common_metadata,
     feature,
@@ -48,7 +48,7 @@ KIND_NAMES = {
 
 
 def _units() -> list[dict]:
-    path = REPO_ROOT / "datasets" / "admin-units" / "admin-units.geojson"
+    path = sample_datasets() / "admin-units" / "admin-units.geojson"
     doc = json.loads(path.read_text(encoding="utf-8"))
     return sorted(doc["features"], key=lambda f: f["properties"]["code"])
 

@@ -13,8 +13,9 @@ from opengov import __version__
 from opengov.api import Blueprint
 from opengov.context import current
 from opengov.docschemas import Link
+from opengov.first_start import sample_status
 from opengov.geo.geojson import dumps
-from opengov.links import url_for_path
+from opengov.links import collection_url, url_for_path
 from opengov.outages import RETRY_AFTER_UNAVAILABLE_S
 
 blp = Blueprint("service", __name__, template_folder="templates",
@@ -38,6 +39,9 @@ class HealthSchema(ma.Schema):
                                            "collection"})
     stale_sources = ma.fields.List(ma.fields.Dict(), metadata={
         "description": "Upstream sources whose data is stale (still served; see /sources)"})
+    sample = ma.fields.Dict(metadata={
+        "description": "Only while the first start loads the bundled sample in the background: "
+                       "`{\"state\": \"loading\"}` (or `failed` with an `error`)"})
 
 
 @blp.route("/")
@@ -64,7 +68,7 @@ def landing():
     for collection in ctx.registry:
         links.append({"rel": "data", "type": "application/geo+json" if collection.spatial
                       else "application/json", "title": collection.title["en"],
-                      "href": url_for_path("/" + collection.id)})
+                      "href": collection_url(collection)})
     return {"title": "opengov", "version": __version__,
             "description": "Public data API: procedures, cameras, administrative units, service "
                            "centres, environmental monitoring, citizen reports, OGC API – "
@@ -88,10 +92,14 @@ def health():
         body = {"status": "unavailable", "database": store.dialect, "collections": {}}
         return Response(dumps(body), status=503, mimetype="application/json",
                         headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)})
-    return {"status": "ok", "database": store.dialect, "collections": {
+    body = {"status": "ok", "database": store.dialect, "collections": {
         cid: {"version": s.version, "records": s.record_count,
               "modified": s.modified.isoformat() if s.modified else None}
         for cid, s in sorted(states.items())}, "stale_sources": _stale_sources()}
+    sample = sample_status(current().settings)
+    if sample is not None:
+        body["sample"] = sample
+    return body
 
 
 def _stale_sources() -> list[dict]:

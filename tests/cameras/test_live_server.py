@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from tests.cameras.conftest import JPEG, camera
+from tests.conftest import need_redis
 from tests.serving import serving
 
 REDIS_URL = "redis://127.0.0.1:6379/9"
@@ -34,6 +35,7 @@ def test_concurrent_viewers_cause_one_upstream_request(make_camera_app, upstream
            "OPENGOV_CAMERA_SNAPSHOT_HOSTS": settings.camera_snapshot_hosts,
            "OPENGOV_HTTP_CACHE_URL": REDIS_URL if http_cache == "redis" else ""}
     if http_cache == "redis":
+        need_redis()
         _forget_redis_cache()
     try:
         with serving(env, tmp_path / "server.log", workers=2, threads=8) as base, \

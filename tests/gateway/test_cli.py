@@ -21,13 +21,13 @@ def _invoke(gateway, *args):
 def test_harvest_prints_a_summary_per_source(cameras):
     result = _invoke(cameras, "dn-cameras")
     assert result.exit_code == 0, result.output
-    line = result.output.splitlines()[0].split()
+    line = result.stdout.splitlines()[0].split()  # stderr names the database
     assert line[:2] == ["dn-cameras", "ok"]
     assert " ".join(line[2:]).startswith("fetched 4 new 4 changed 0 removed 0 rejected 0 "
                                          "from cache 0/1 version 1")
     again = _invoke(cameras)
     assert "new 0 changed 0 removed 0 rejected 0 from cache 1/1 version 1" in \
-        " ".join(again.output.split())
+        " ".join(again.stdout.split())
 
 
 def test_refresh_revalidates_within_the_expiry(cameras):
@@ -49,8 +49,8 @@ def test_failures_exit_1_and_unknown_sources_are_refused(cameras):
 
 
 def test_due_runs_only_sources_whose_interval_passed(cameras):
-    assert _invoke(cameras, "--due").output.startswith("dn-cameras")
-    assert _invoke(cameras, "--due").output == ""  # interval is 15 minutes
+    assert _invoke(cameras, "--due").stdout.startswith("dn-cameras")
+    assert _invoke(cameras, "--due").stdout == ""  # interval is 15 minutes
     assert cameras.upstream.count("/cameras.geojson") == 1
 
 

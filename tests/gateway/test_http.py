@@ -10,6 +10,7 @@ import requests
 
 from opengov.gateway.http import cached_session
 from opengov.settings import load_settings
+from tests.conftest import need_redis
 
 
 @pytest.fixture
@@ -99,6 +100,7 @@ def test_credentials_stay_out_of_cache_keys_and_storage(settings, upstream):
 
 
 def test_redis_cache_when_configured(tmp_path, upstream):
+    need_redis()
     settings = load_settings({"instance_path": tmp_path, "http_cache_url":
                               "redis://127.0.0.1:6379/0"}, environ={})
     upstream.route("/r.json", '{"r": 1}')

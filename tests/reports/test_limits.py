@@ -8,6 +8,7 @@ import pytest
 import redis
 
 from opengov.keys import create_key
+from tests.conftest import need_redis
 from tests.reports.conftest import bearer, build_app, make_app
 
 PROBLEM = "application/problem+json"
@@ -89,7 +90,7 @@ def test_html_is_kept_as_text_never_interpreted(api):
 
 
 def test_redis_counters_are_shared_by_every_worker(backend, postgres, tmp_path):
-    redis.Redis.from_url(REDIS_URL).ping()
+    need_redis()
     first = build_app(backend, postgres, tmp_path, reports_rate_limit="4/minute",
                       ratelimit_storage_url=REDIS_URL, reports_max_body_bytes=5000)
     url = first.extensions["opengov"].settings.database_url

@@ -17,7 +17,7 @@ import requests
 
 from opengov.keys import create_key
 from opengov.store.migrate import upgrade
-from tests.conftest import DATASETS, make_app, new_database_url
+from tests.conftest import DATASETS, make_app, need_redis, new_database_url
 from tests.serving import serving
 
 SUBMISSIONS, CLIENTS = 1000, 20
@@ -74,6 +74,7 @@ def test_every_submission_is_stored_exactly_once(database_url, tmp_path):
 
 
 def test_redis_rate_limit_holds_across_workers(tmp_path):
+    need_redis()
     url = f"sqlite:///{tmp_path / 'opengov.sqlite3'}"  # the limiter does not use the database
     app = make_app(url, tmp_path)
     upgrade(app.extensions["opengov"].store.engine)

@@ -12,12 +12,12 @@ from opengov.collections import default_registry
 from opengov.store import engine as engine_module
 from opengov.store.engine import make_engine
 from opengov.store.repository import Store
+from tests.conftest import need_postgres
 
 
 @pytest.fixture
 def pg_store(postgres):
-    if postgres is None:
-        pytest.fail("PostgreSQL is required (OPENGOV_TEST_BACKENDS excludes it)")
+    need_postgres(postgres)
     store = Store(make_engine(postgres.create()), default_registry())
     yield store
     store.engine.dispose()

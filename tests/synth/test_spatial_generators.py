@@ -82,7 +82,7 @@ def test_committed_datasets_match_the_generator(built):
 
 def test_admin_units_are_the_extracted_table(built):
     units = _features(built, FILES[0])
-    with (REPO / REGION.unit_table).open(encoding="utf-8") as fh:
+    with (REPO / "datasets" / REGION.unit_table).open(encoding="utf-8") as fh:
         rows = list(csv.DictReader(line for line in fh if not line.startswith("#")))
     assert [f["properties"]["code"] for f in units] == sorted(r["code"] for r in rows)
     assert len(units) == 78
