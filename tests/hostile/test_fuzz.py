@@ -1,9 +1,11 @@
 """Fuzz every operation of the live OpenAPI document: no request may answer 5xx.
 
-schemathesis reads ``/openapi.json`` from the in-process WSGI app and, per operation, sends the
-schema's boundary cases (its coverage phase: too long, too large, wrong type, missing, …) and
-then generated requests, valid and invalid. Each answer must not be a 5xx, and an error answer
-must be a problem+json (or its family's error format) without a trace.
+schemathesis reads the OpenAPI document (the committed file, which the app is checked to serve
+unchanged, so test items exist per operation at collection time), calls the in-process WSGI app
+and, per operation, sends the schema's boundary cases (its coverage phase: too long, too large,
+wrong type, missing, …) and then generated requests, valid and invalid. Each answer must not be
+a 5xx, and an error answer must be a problem+json (or its family's error format) without a
+trace.
 
 - Anonymous reads run against the shared read-only ``loaded_app``.
 - Writes, and operations that take an API key, run against a throwaway app of their own (the
