@@ -60,7 +60,13 @@ class Api(SmorestApi):
 
 class Int64Converter(IntegerConverter):
     """``<int:…>`` path parts up to the 64-bit maximum; a larger number matches no route (404)
-    instead of overflowing the database's integer."""
+    instead of overflowing the database's integer.
+
+    The pattern itself stops at 18 digits (below 2**63): a number refused only by the converter's
+    bound would make werkzeug answer 405 to a method that another rule of the same path allows.
+    """
+
+    regex = r"\d{1,18}"
 
     def __init__(self, map, fixed_digits=0, min=None, max=bounds.INT64_MAX, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
