@@ -12,7 +12,7 @@ from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec import prepare_response
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 from opengov import bounds, errors, jsonbody
 from opengov.lru import LRU
@@ -70,6 +70,25 @@ class Int64Converter(IntegerConverter):
 
     def __init__(self, map, fixed_digits=0, min=None, max=bounds.INT64_MAX, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
+
+
+class TextConverter(UnicodeConverter):
+    """Path parts (``<name>``, ``<string:…>``) without NUL: such a URL matches no route (404)
+    instead of reaching PostgreSQL, which refuses NUL in text."""
+
+    def __init__(self, map, *args, **kwargs):
+        super().__init__(map, *args, **kwargs)
+        self.regex = self.regex.replace("[^/]", "[^/\\x00]")  # werkzeug sets it per instance
+
+
+class TextPathConverter(PathConverter):
+    """``<path:…>`` without NUL, for the same reason as :class:`TextConverter`."""
+
+    regex = "[^/\\x00][^\\x00]*?"
+
+
+PATH_CONVERTERS = {"int": Int64Converter, "default": TextConverter, "string": TextConverter,
+                   "path": TextPathConverter}
 
 
 def _require_json(view):

@@ -7,7 +7,7 @@ import logging
 from flask import Flask
 
 from opengov import __version__, bodylimit, compression, cors, forms, jsonbody, outages, requestid
-from opengov.api import Api, Int64Converter
+from opengov.api import PATH_CONVERTERS, Api
 from opengov.collections import default_registry
 from opengov.context import Context
 from opengov.modules import all_blueprints
@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     settings = load_settings(config)
     app = Flask("opengov", instance_path=str(settings.instance_path.resolve()))
     app.request_class = forms.Request  # form fields with NUL are 422
-    app.url_map.converters["int"] = Int64Converter  # path integers fit in 64 bits
+    app.url_map.converters.update(PATH_CONVERTERS)  # 64-bit integers, no NUL in path parts
     app.json = jsonbody.JSONProvider(app)  # bounded JSON bodies (depth, text, integers)
     logging.getLogger("opengov").setLevel(settings.log_level)
     requestid.install(app)  # X-Request-Id on every response and log line
