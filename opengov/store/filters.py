@@ -13,8 +13,10 @@ from datetime import date, datetime
 import shapely
 from sqlalchemy import (
     ColumnElement,
+    Double,
     and_,
     bindparam,
+    cast,
     false,
     func,
     literal,
@@ -208,7 +210,10 @@ class FilterCompiler:
         if self.dialect == "postgresql":
             # Normalisation 2 divides by document length, as bm25 does on SQLite, so a short
             # exact title outranks a long text that merely contains the words.
-            rank = func.ts_rank(self._tsvector(), self._tsquery(terms or ["_"]), 2)
+            # As float8: a float4 read back as text (shortest digits) is not the value the
+            # server compares, so a cursor holding it would match its own row again.
+            rank = cast(func.ts_rank(self._tsvector(), self._tsquery(terms or ["_"]), 2),
+                        Double)
             return Ranking(rank)
         fts = self._fts()
         if terms:  # bm25() is lower-is-better: negated, higher is better as on PostgreSQL
