@@ -220,10 +220,11 @@ class FilterCompiler:
         if self.dialect == "postgresql":
             # Normalisation 2 divides by document length, as bm25 does on SQLite, so a short
             # exact title outranks a long text that merely contains the words.
-            # As double precision: a real rank read into Python and bound back as a cursor
-            # key no longer equals itself, and keyset pages repeat or skip rows.
-            rank = func.ts_rank(self._tsvector(), self._tsquery(terms or ["_"]), 2)
-            return Ranking(cast(rank, Double))
+            # As float8: a float4 read back as text (shortest digits) is not the value the
+            # server compares, so a cursor holding it would match its own row again.
+            rank = cast(func.ts_rank(self._tsvector(), self._tsquery(terms or ["_"]), 2),
+                        Double)
+            return Ranking(rank)
         fts = self._fts()
         if terms:  # bm25() is lower-is-better: negated, higher is better as on PostgreSQL
             bm25 = func.bm25(literal_column(f'"{self.table.name}_fts"'))
