@@ -8,8 +8,14 @@ from __future__ import annotations
 
 import base64
 import json
+from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from opengov import bounds
+from opengov.cursor import Cursor, CursorError
 
 
 def forged(keys: list, direction: str = "n") -> str:
@@ -89,3 +95,37 @@ def test_issued_cursors_still_walk_every_page(client, path):
     assert len(seen) == len(set(seen))
     if total is not None:
         assert len(seen) == total
+
+
+TYPES = ("string", "integer", "number", "boolean", "date", "datetime")
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10),
+              st.builds(lambda t: {"$t": t}, st.one_of(
+                  st.text(max_size=30), st.integers(),
+                  st.datetimes(timezones=st.timezones()).map(datetime.isoformat),
+                  st.dates().map(date.isoformat)))),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner,
+                                                                max_size=2),
+    max_leaves=6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(JSON_VALUES, max_size=4), st.lists(st.sampled_from(TYPES), min_size=1,
+                                                    max_size=4), st.sampled_from("npx"))
+def test_any_decoded_cursor_is_typed_and_bounded_or_refused(keys, types, direction):
+    try:
+        cursor = Cursor.decode(forged(keys, direction), tuple(types))
+    except CursorError:
+        return
+    assert len(cursor.key) == len(types)
+    for value, kind in zip(cursor.key, types, strict=True):
+        if value is None:
+            continue
+        assert bounds.value_problem(value) is None
+        expected = {"string": str, "integer": int, "number": (int, float), "boolean": bool,
+                    "date": date, "datetime": datetime}[kind]
+        assert isinstance(value, expected)
+        if kind == "integer":
+            assert not isinstance(value, bool)
+        if kind == "date":
+            assert not isinstance(value, datetime)
