@@ -167,3 +167,11 @@ def test_role_that_may_not_create_postgis_is_told_the_sql(tmp_path, postgres):
         with postgres.admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'DROP ROLE IF EXISTS "{name}"'))
+
+
+def test_serve_refuses_a_missing_datasets_folder_on_a_fresh_database(tmp_path):
+    done = opengov("serve", "--port", str(free_port()), cwd=tmp_path,
+                   env={"OPENGOV_DATASETS_PATH": str(tmp_path / "missing")})
+    assert f"{tmp_path / 'missing'} does not exist" in one_line_error(done)
+    assert "serving on" not in done.stdout
+    assert not (tmp_path / "instance" / "sample-loading.json").exists()

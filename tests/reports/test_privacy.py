@@ -180,7 +180,7 @@ def test_erase_contacts_command(reports_app, api, tokens, tmp_path):
         result = CliRunner().invoke(main, ["--database-url", url, "reports", "erase-contacts",
                                            *args], env=env, catch_exceptions=False)
         assert result.exit_code == 0, result.output
-        return result.output
+        return result.stdout  # stderr names the database
 
     def name_of(report_id):
         with store.engine.connect() as conn:
