@@ -22,6 +22,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    true,
 )
 from sqlalchemy import column as sql_column
 
@@ -74,10 +75,13 @@ def _coerce(ftype: str, value: object) -> object:
 class FilterCompiler:
     """Compiles filters for one collection table on one SQL dialect."""
 
-    def __init__(self, collection: Collection, tbl, dialect: str):
+    def __init__(self, collection: Collection, tbl, dialect: str, indexed: bool = True):
         self.collection = collection
         self.table = tbl
         self.dialect = dialect
+        # False: spatial tests are evaluated row by row (the grid-ordered walk of
+        # :mod:`opengov.store.spatial_pages` finds the rows), never through the spatial index.
+        self.indexed = indexed
 
     # -- fields -------------------------------------------------------------------------------
     def columns(self, name: str) -> tuple[list, str]:
@@ -136,12 +140,20 @@ class FilterCompiler:
             raise FilterError(f"collection {self.collection.id!r} has no geometry")
 
     def _rtree_candidates(self, minx, miny, maxx, maxy) -> ColumnElement:
+        if not self.indexed:
+            return true()
         rtree = table(f"{self.table.name}_rtree", sql_column("id"), sql_column("minx"),
                       sql_column("maxx"), sql_column("miny"), sql_column("maxy"))
         sub = select(rtree.c.id).where(
             rtree.c.minx <= maxx, rtree.c.maxx >= minx, rtree.c.miny <= maxy, rtree.c.maxy >= miny
         )
         return self.table.c._rowid.in_(sub)
+
+    def _geom(self):
+        """PostGIS: the geometry column, hidden from the GiST index when rows are tested one by
+        one (so the planner keeps the grid-ordered walk instead of collecting candidates)."""
+        geom = self.table.c.geom
+        return geom if self.indexed else func.ST_Force2D(geom)
 
     def bbox(self, box: q.BBox) -> ColumnElement:
         """Features intersecting ``box``: index candidates, exact test only across the edge."""
@@ -150,7 +162,7 @@ class FilterCompiler:
         t = self.table.c
         if self.dialect == "postgresql":
             env = func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
-            return func.ST_Intersects(t.geom, env)
+            return func.ST_Intersects(self._geom(), env)
         inside = and_(t._minx >= minx, t._maxx <= maxx, t._miny >= miny, t._maxy <= maxy)
         if self.collection.geometry_type == "Point":
             return and_(self._rtree_candidates(minx, miny, maxx, maxy), inside)
@@ -160,7 +172,8 @@ class FilterCompiler:
     def intersects(self, wkb: bytes) -> ColumnElement:
         self._require_spatial()
         if self.dialect == "postgresql":
-            return func.ST_Intersects(self.table.c.geom, func.ST_GeomFromWKB(literal(wkb), 4326))
+            return func.ST_Intersects(self._geom(),
+                                      func.ST_GeomFromWKB(literal(wkb), 4326))
         minx, miny, maxx, maxy = shapely.from_wkb(wkb).bounds
         exact = func.og_intersects(self.table.c.geom, literal(wkb)) == 1
         return and_(self._rtree_candidates(minx, miny, maxx, maxy), exact)

@@ -26,7 +26,7 @@ from werkzeug.http import http_date
 
 from opengov import query as q
 from opengov.collections import Collection, Registry
-from opengov.cursor import Cursor
+from opengov.cursor import Cursor, CursorError
 from opengov.geo.crs import parse_crs
 from opengov.geo.geojson import stored_id
 from opengov.lru import LRU
@@ -34,6 +34,7 @@ from opengov.store.compiled import CompiledStatement, Unparameterisable, paramet
 from opengov.store.engine import write_transaction
 from opengov.store.filters import FilterCompiler, FilterError, bind_value, coerce_value
 from opengov.store.readers import ThreadReaders
+from opengov.store.spatial_pages import GridPages
 from opengov.store.tables import build_metadata, has_native_geometry
 from opengov.store.writes import LoadResult as LoadResult  # re-exported: loaders return it
 from opengov.store.writes import WritePath
@@ -130,6 +131,9 @@ class Repository(WritePath):
         self.collection = collection
         self.table = store.table(collection.table_name)
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
+        self.scan_compiler = FilterCompiler(collection, self.table, store.dialect, indexed=False)
+        self._spatial_stats = LRU(4)  # extent and largest feature per version (grid pages)
+        self.grid = GridPages(self)
         self._state_sql: CompiledStatement | None = None
         self._states = LRU(8)  # converted states by the row as stored (old versions drop out)
         self._shapes = LRU(256)  # compiled page statements by query shape
@@ -163,15 +167,17 @@ class Repository(WritePath):
             raw, lambda: CollectionState(*self._state_sql.process(raw)))
 
     # -- reading --------------------------------------------------------------------------------
-    def where(self, query: q.Query):
-        """The WHERE clause selecting the query's rows (without paging)."""
+    def where(self, query: q.Query, indexed: bool = True):
+        """The WHERE clause selecting the query's rows (without paging); ``indexed=False``
+        tests spatial predicates row by row instead of through the spatial index."""
+        compiler = self.compiler if indexed else self.scan_compiler
         parts = []
         if query.filter is not None:
-            parts.append(self.compiler.compile(query.filter))
+            parts.append(compiler.compile(query.filter))
         if query.bbox is not None:
-            parts.append(self.compiler.bbox(query.bbox))
+            parts.append(compiler.bbox(query.bbox))
         if query.search:
-            parts.append(self.compiler.text_match(query.search))
+            parts.append(compiler.text_match(query.search))
         if query.updated_since is not None:
             parts.append(self.table.c._updated_at >= bind_value(query.updated_since))
         if query.interval is not None:
@@ -211,6 +217,8 @@ class Repository(WritePath):
         cached = self.store._counts.get(key)
         if cached is not None:
             return cached
+        if self._bbox_holds_all(query, version, conn):  # a bbox around everything: no bbox
+            return self.count(replace(query, bbox=None), version, conn)
         stmt = select(func.count()).select_from(self.table)
         where = self.where(query)
         if where is not None:
@@ -227,6 +235,8 @@ class Repository(WritePath):
         cached = self.store._counts.get(key)
         if cached is not None:
             return cached
+        if self._bbox_holds_all(query, version, conn):
+            return self.count_within(replace(query, bbox=None), version, limit, conn)
         if self.where(query) is None and self.collection.kind == "batch":
             state = self.state(conn)  # a batch load records its row count with its version
             if state.version == version:
@@ -234,6 +244,15 @@ class Repository(WritePath):
                 return state.record_count
         total = self.count(q.Query(), version, conn)
         return self.count(query, version, conn) if total <= limit else None
+
+    def _bbox_holds_all(self, query: q.Query, version: int, conn) -> bool:
+        """Whether the query's bbox contains every feature of this version (so is no filter)."""
+        if query.bbox is None or not self.collection.spatial:
+            return False
+        with self._connection(conn) as c:
+            stats = self.grid.stats(version, c)
+            return stats is not None and stats.within(query.bbox.as_tuple()) \
+                and self.state(c).version == version
 
     def page(self, query: q.Query, version: int, *, with_count: bool = True,
              columns: list[str] | None = None, conn=None,
@@ -243,15 +262,20 @@ class Repository(WritePath):
         Items are the stored serialised records, or tuples of ``columns`` when given. With
         ``count_limit`` the count is omitted when it would scan more rows than that.
         """
+        gridded = self.grid.applies(query)
         keys = self._sort_columns(query)
-        cursor = Cursor.decode(query.cursor, len(keys)) if query.cursor else None
+        width_of_key = 2 if gridded else len(keys)  # grid pages: (cell key, id)
+        cursor = Cursor.decode(query.cursor, width_of_key) if query.cursor else None
         forward = cursor is None or cursor.direction == "next"
         width = len(columns) if columns else 1
         # Sorted by id alone, the stored records carry their key: the id column is not read for
         # every row (a tenth of a 1,000-row page), only the first and last records' ids are.
-        by_id = columns is None and not query.sort and not query.search
+        by_id = columns is None and not query.sort and not query.search and not gridded
         with self._connection(conn) as c:
-            rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id)
+            if gridded:
+                rows = self._grid_rows(c, query, version, cursor, forward, columns)
+            else:
+                rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id)
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if not forward:
@@ -272,6 +296,16 @@ class Repository(WritePath):
             prev=Cursor(first_key, "prev") if has_prev and first_key else None,
         )
 
+    def _grid_rows(self, conn, query, version, cursor, forward, columns) -> list:
+        """A grid-ordered page (with ``offset`` rows skipped when there is no cursor)."""
+        key = cursor.key if cursor is not None else None
+        if key is not None and not (isinstance(key[0], int) and isinstance(key[1], str)):
+            raise CursorError("cursor does not belong to this sort order")
+        skip = query.offset if key is None else 0
+        rows = self.grid.rows(conn, query, version, key, forward, columns,
+                              skip + query.limit + 1)
+        return rows[skip:]
+
     def stream(self, query: q.Query, *, columns: list[str] | None = None,
                batch: int = 5000) -> Iterator[list]:
         """Every row matching ``query`` in sort order, ``batch`` rows at a time.
@@ -281,8 +315,11 @@ class Repository(WritePath):
         spatial-index candidates are found and sorted once (re-running a keyset query per batch
         made a 1M-row bbox download quadratic). The page-size limit does not apply.
         """
-        keys = self._sort_columns(query)
         width = len(columns) if columns else 1
+        if self.grid.applies(query):
+            yield from self._grid_stream(query, columns, width, batch)
+            return
+        keys = self._sort_columns(query)
         stmt = self._page_statement(replace(query, offset=0, cursor=None), keys, None, True,
                                     columns).limit(None)
         with self.store.engine.connect() as c:
@@ -293,10 +330,31 @@ class Repository(WritePath):
             finally:
                 result.close()
 
+    def _grid_stream(self, query: q.Query, columns, width: int, batch: int) -> Iterator[list]:
+        """:meth:`stream` for a grid-ordered query: the key ranges in order, one snapshot."""
+        with self.store.engine.connect() as c:
+            c = c.execution_options(stream_results=True, yield_per=batch)
+            if self.store.dialect == "postgresql":
+                c = c.execution_options(isolation_level="REPEATABLE READ")
+            with c.begin():  # every range read from the same snapshot
+                version = self.state(c).version
+                rows: list = []
+                for row in self.grid.stream(c, query, version, columns):
+                    rows.append(row[:width] if columns else row[0])
+                    if len(rows) >= batch:
+                        yield rows
+                        rows = []
+                if rows:
+                    yield rows
+
+    def _wanted(self, columns: list[str] | None) -> list:
+        """The selected columns of a page: stored serialisations as bytes, others as stored."""
+        return ([self._feature_bytes(c) if c in FEATURE_COLUMNS else self.table.c[c]
+                 for c in columns] if columns else [self._feature_bytes()])
+
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
                         columns: list[str] | None, with_keys: bool = True):
-        wanted = ([self._feature_bytes(c) if c in FEATURE_COLUMNS else self.table.c[c]
-                   for c in columns] if columns else [self._feature_bytes()])
+        wanted = self._wanted(columns)
         sort_values = [k for k, _ in keys] if with_keys else []
         stmt = select(*wanted, *sort_values).select_from(self.table)
         where = self.where(query)

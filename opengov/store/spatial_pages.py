@@ -1,0 +1,145 @@
+"""Bbox and ``S_INTERSECTS`` pages walked in grid order (see :mod:`opengov.store.spatial_order`).
+
+A page of a spatial query in the default order reads the ``(cell key, id)`` index range by
+range from its cursor, tests each row exactly, and stops when the page is full: its cost
+follows the page size, not the number of features the box matches. Cursors carry
+``(cell key, id)``. Queries with a sort or a text search keep the ordinary plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+
+import shapely
+from sqlalchemy import BigInteger, Integer, bindparam, func, literal_column, select
+
+from opengov import query as q
+from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
+from opengov.store.spatial_order import KeyRanges, SpatialStats, cell_key_sql
+
+# The statement kinds of a walk: a key range, or the rest of the cursor's own key.
+RANGE, SAME_KEY = "range", "same"
+
+
+def driving_box(query: q.Query) -> tuple[float, float, float, float] | None:
+    """The box every matching feature must intersect: the bbox, the bounds of a top-level
+    ``S_INTERSECTS`` geometry, or their overlap; None when the query has neither."""
+    boxes = [query.bbox.as_tuple()] if query.bbox is not None else []
+    items = (query.filter.items if isinstance(query.filter, q.And)
+             else (query.filter,) if query.filter is not None else ())
+    boxes += [tuple(shapely.from_wkb(i.wkb).bounds) for i in items
+              if isinstance(i, q.Intersects)]
+    if not boxes:
+        return None
+    return (max(b[0] for b in boxes), max(b[1] for b in boxes),
+            min(b[2] for b in boxes), min(b[3] for b in boxes))
+
+
+class GridPages:
+    """The grid-ordered read path of one repository (its table, compilers and caches)."""
+
+    def __init__(self, repo):
+        self.repo = repo
+        self.table = repo.table
+        self.key = literal_column(cell_key_sql(repo.store.dialect), BigInteger)
+        self._shapes: dict = {}
+
+    # -- planning -------------------------------------------------------------------------------
+    def applies(self, query: q.Query) -> bool:
+        """Whether ``query`` pages in grid order: spatial, default order, a box to drive it."""
+        return (self.repo.collection.spatial and not query.sort and not query.search
+                and driving_box(query) is not None)
+
+    def stats(self, version: int, conn) -> SpatialStats | None:
+        """The version's extent and largest feature half-size (one aggregate per version)."""
+        return self.repo._spatial_stats.get_or_compute(version, lambda: self._stats(conn))
+
+    def _stats(self, conn) -> SpatialStats | None:
+        c = self.table.c
+        row = conn.execute(select(
+            func.min(c._minx), func.min(c._miny), func.max(c._maxx), func.max(c._maxy),
+            func.max(c._maxx - c._minx) / 2, func.max(c._maxy - c._miny) / 2)).one()
+        return SpatialStats(*(float(v) for v in row)) if row[0] is not None else None
+
+    def ranges(self, query: q.Query, version: int, conn) -> KeyRanges | None:
+        stats = self.stats(version, conn)
+        return KeyRanges.of(driving_box(query), stats) if stats is not None else None
+
+    # -- pages ----------------------------------------------------------------------------------
+    def rows(self, conn, query: q.Query, version: int, cursor_key, forward: bool,
+             columns, need: int) -> list:
+        """Up to ``need`` rows after (forward) or before ``cursor_key`` = ``(key, id)``, each
+        the wanted columns then the key and the id."""
+        ranges = self.ranges(query, version, conn)
+        if ranges is None:
+            return []
+        out: list = []
+        runner = self._runner(conn, query, columns, forward)
+        if cursor_key is not None:
+            key, rid = cursor_key
+            out += runner(SAME_KEY, {"gk": key, "gid": rid, "n": need})
+            bound = key + 1 if forward else key - 1
+        for lo, hi in (ranges.forward(cursor_key and cursor_key[0]) if forward
+                       else ranges.backward(cursor_key and cursor_key[0])):
+            if len(out) >= need:
+                break
+            if cursor_key is not None:
+                lo, hi = (max(lo, bound), hi) if forward else (lo, min(hi, bound))
+                if lo > hi:
+                    continue
+            out += runner(RANGE, {"glo": lo, "ghi": hi, "n": need - len(out)})
+        return out
+
+    def stream(self, conn, query: q.Query, version: int, columns) -> Iterator:
+        """Every matching row in grid order, range by range (each read as it is streamed)."""
+        ranges = self.ranges(query, version, conn)
+        if ranges is None:
+            return
+        stmt = self._statement(query, RANGE, True, columns, limited=False)
+        for lo, hi in ranges.forward():
+            result = conn.execute(stmt, {"glo": lo, "ghi": hi})
+            try:
+                yield from result
+            finally:
+                result.close()
+
+    def _runner(self, conn, query: q.Query, columns, forward: bool):
+        """A function running one statement kind of this query with extra bound values."""
+        try:
+            shape, values = parameterise(query, self.repo._coerce_field)
+        except Unparameterisable:
+            statements = {kind: self._statement(query, kind, forward, columns)
+                          for kind in (RANGE, SAME_KEY)}
+            return lambda kind, extra: list(conn.execute(statements[kind], extra).all())
+
+        def run(kind, extra):
+            key = (repr(shape), kind, forward, tuple(columns or ()))
+            compiled = self._shapes.get(key)
+            if compiled is None:
+                compiled = CompiledStatement.of(
+                    self._statement(shape, kind, forward, columns),
+                    self.repo.store.engine.dialect)
+                if len(self._shapes) > 256:
+                    self._shapes.clear()
+                self._shapes[key] = compiled
+            return compiled.execute(conn, {**values, **extra})
+        return run
+
+    def _statement(self, query: q.Query, kind: str, forward: bool, columns,
+                   limited: bool = True):
+        repo = self.repo
+        t = self.table
+        stmt = select(*repo._wanted(columns), self.key, t.c.id).select_from(t)
+        where = repo.where(replace(query, cursor=None), indexed=False)
+        if where is not None:
+            stmt = stmt.where(where)
+        if kind == SAME_KEY:
+            after = t.c.id > bindparam("gid") if forward else t.c.id < bindparam("gid")
+            stmt = stmt.where(self.key == bindparam("gk", type_=BigInteger), after)
+        else:
+            stmt = stmt.where(self.key >= bindparam("glo", type_=BigInteger),
+                              self.key <= bindparam("ghi", type_=BigInteger))
+        order = (self.key, t.c.id) if forward else (self.key.desc(), t.c.id.desc())
+        stmt = stmt.order_by(*order)
+        return stmt.limit(bindparam("n", type_=Integer)) if limited else stmt
