@@ -25,6 +25,8 @@ def upgrade():
     for table in TABLES:
         for statement in order_index_ddl(dialect, table):
             op.execute(statement)
+        if dialect == "postgresql":  # expression indexes get statistics from ANALYZE only
+            op.execute(f'ANALYZE "{table}"')
 
 
 def downgrade():
