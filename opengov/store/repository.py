@@ -275,7 +275,9 @@ class Repository(WritePath):
             if gridded:
                 rows = self._grid_rows(c, query, version, cursor, forward, columns)
             else:
-                rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id)
+                indexed = self.grid.selective(query, version, c)
+                rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id,
+                                       indexed)
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if not forward:
@@ -353,11 +355,12 @@ class Repository(WritePath):
                  for c in columns] if columns else [self._feature_bytes()])
 
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
-                        columns: list[str] | None, with_keys: bool = True):
+                        columns: list[str] | None, with_keys: bool = True,
+                        indexed: bool = True):
         wanted = self._wanted(columns)
         sort_values = [k for k, _ in keys] if with_keys else []
         stmt = select(*wanted, *sort_values).select_from(self.table)
-        where = self.where(query)
+        where = self.where(query, indexed)
         if where is not None:
             stmt = stmt.where(where)
         if cursor_key is not None:
@@ -383,23 +386,27 @@ class Repository(WritePath):
     def _coerce_field(self, name: str, value: object) -> object:
         return coerce_value(self.compiler.columns(name)[1], value)
 
-    def _page_rows(self, conn, query, keys, cursor, forward, columns, with_keys=True) -> list:
+    def _page_rows(self, conn, query, keys, cursor, forward, columns, with_keys=True,
+                   indexed=True) -> list:
         """Rows of one page: through a statement compiled once per query shape when possible;
-        each row is the wanted columns, then the sort-key values when ``with_keys``."""
+        each row is the wanted columns, then the sort-key values when ``with_keys``;
+        ``indexed=False`` walks the sort order testing spatial predicates row by row."""
         try:
             shape, values = parameterise(query, self._coerce_field)
         except Unparameterisable:
             stmt = self._page_statement(query, keys, cursor and cursor.key, forward, columns,
-                                        with_keys)
+                                        with_keys, indexed)
             return list(conn.execute(stmt).all())
         cursor_key = None
         if cursor is not None:
             cursor_key = tuple(q.Param(f"k{i}") for i in range(len(cursor.key)))
             values.update({f"k{i}": v for i, v in enumerate(cursor.key)})
-        key = (repr(shape), cursor and cursor.direction, tuple(columns or ()), with_keys)
+        key = (repr(shape), cursor and cursor.direction, tuple(columns or ()), with_keys,
+               indexed)
         compiled = self._shapes.get(key)
         if compiled is None:
-            stmt = self._page_statement(shape, keys, cursor_key, forward, columns, with_keys)
+            stmt = self._page_statement(shape, keys, cursor_key, forward, columns, with_keys,
+                                        indexed)
             compiled = CompiledStatement.of(stmt, self.store.engine.dialect)
             self._shapes.put(key, compiled)
         return compiled.execute(conn, values)

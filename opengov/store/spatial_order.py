@@ -62,6 +62,16 @@ class SpatialStats:
     half_width: float
     half_height: float
 
+    def share_of(self, box: tuple[float, float, float, float]) -> float:
+        """The part of the extent's area that ``box`` covers (1.0 for a degenerate extent
+        inside it, 0.0 outside)."""
+        w = min(box[2], self.maxx) - max(box[0], self.minx)
+        h = min(box[3], self.maxy) - max(box[1], self.miny)
+        if w < 0 or h < 0:
+            return 0.0
+        area = (self.maxx - self.minx) * (self.maxy - self.miny)
+        return 1.0 if area <= 0 else min(1.0, (w * h) / area)
+
     def within(self, box: tuple[float, float, float, float]) -> bool:
         """Whether ``box`` contains every feature's bounding box."""
         return (box[0] <= self.minx and box[1] <= self.miny and box[2] >= self.maxx

@@ -18,6 +18,10 @@ from opengov import query as q
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.spatial_order import KeyRanges, SpatialStats, cell_key_sql
 
+# Spatial queries in another order than the grid's take index candidates (and sort them) when
+# about this many records or fewer are expected to match; beyond, they walk the sort order.
+INDEX_CANDIDATES = 5000
+
 # The statement kinds of a walk: a key range, or the rest of the cursor's own key.
 RANGE, SAME_KEY = "range", "same"
 
@@ -50,6 +54,21 @@ class GridPages:
         """Whether ``query`` pages in grid order: spatial, default order, a box to drive it."""
         return (self.repo.collection.spatial and not query.sort and not query.search
                 and driving_box(query) is not None)
+
+    def selective(self, query: q.Query, version: int, conn) -> bool:
+        """For a spatial query in another order (``sort``, ``q``): whether to take candidates
+        from the spatial index and sort them (few matches expected), rather than walk the
+        sort order testing each row (many). The estimate spreads the version's records evenly
+        over its extent; a wrong guess costs time, never a wrong page."""
+        box = driving_box(query) if self.repo.collection.spatial else None
+        if box is None:
+            return True
+        stats = self.stats(version, conn)
+        if stats is None:
+            return True
+        total = self.repo.state(conn).record_count
+        share = stats.share_of(box)
+        return share * total <= INDEX_CANDIDATES
 
     def stats(self, version: int, conn) -> SpatialStats | None:
         """The version's extent and largest feature half-size (one aggregate per version)."""
