@@ -24,6 +24,9 @@ from dataclasses import dataclass
 CELLS_PER_DEGREE = 1024
 COLUMNS = 360 * CELLS_PER_DEGREE
 ROWS = 180 * CELLS_PER_DEGREE
+# A walk's ranges grow from one grid row to this many: few statements where the rows near a
+# box's edge hold few features, a bounded read of the columns outside the box between rows.
+MAX_BAND_ROWS = 8
 
 
 def cell_key_sql(dialect: str) -> str:
@@ -118,26 +121,29 @@ class KeyRanges:
         return cls(max(r0, 0), min(r1, ROWS - 1), max(c0, 0), min(c1, COLUMNS - 1),
                    all_columns)
 
-    def _range(self, row: int) -> tuple[int, int]:
+    def bands(self, start: int | None = None, forward: bool = True
+              ) -> Iterator[tuple[int, int]]:
+        """Key ranges covering the box's rows in key order (descending when not ``forward``),
+        from the row holding key ``start`` (or the first row): one row, then two, four… (up to
+        ``MAX_BAND_ROWS``), so a page needs few statements where the rows hold few features.
+        A range over several
+        rows also spans the columns outside the box between them; the statements test the
+        column (``key % COLUMNS``) too."""
         if self.merged:
-            return (self.first_row * COLUMNS + self.first_column,
-                    self.last_row * COLUMNS + self.last_column)
-        return row * COLUMNS + self.first_column, row * COLUMNS + self.last_column
-
-    def forward(self, after: int | None = None) -> Iterator[tuple[int, int]]:
-        """Ranges in ascending key order, the first one holding ``after`` (or the first)."""
-        if self.merged:
-            yield self._range(self.first_row)
+            yield (self.first_row * COLUMNS + self.first_column,
+                   self.last_row * COLUMNS + self.last_column)
             return
-        start = self.first_row if after is None else max(after // COLUMNS, self.first_row)
-        for row in range(start, self.last_row + 1):
-            yield self._range(row)
-
-    def backward(self, before: int | None = None) -> Iterator[tuple[int, int]]:
-        """Ranges in descending key order, the first one holding ``before`` (or the last)."""
-        if self.merged:
-            yield self._range(self.first_row)
-            return
-        start = self.last_row if before is None else min(before // COLUMNS, self.last_row)
-        for row in range(start, self.first_row - 1, -1):
-            yield self._range(row)
+        row = (self.first_row if forward else self.last_row) if start is None \
+            else start // COLUMNS
+        row = min(max(row, self.first_row), self.last_row)
+        size = 1
+        while self.first_row <= row <= self.last_row:
+            if forward:
+                end = min(row + size - 1, self.last_row)
+                yield row * COLUMNS + self.first_column, end * COLUMNS + self.last_column
+                row = end + 1
+            else:
+                end = max(row - size + 1, self.first_row)
+                yield end * COLUMNS + self.first_column, row * COLUMNS + self.last_column
+                row = end - 1
+            size = min(2 * size, MAX_BAND_ROWS)

@@ -16,14 +16,15 @@ from sqlalchemy import BigInteger, Integer, bindparam, func, literal_column, sel
 
 from opengov import query as q
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
-from opengov.store.spatial_order import KeyRanges, SpatialStats, cell_key_sql
+from opengov.store.spatial_order import COLUMNS, KeyRanges, SpatialStats, cell_key_sql
 
 # Spatial queries in another order than the grid's take index candidates (and sort them) when
 # about this many records or fewer are expected to match; beyond, they walk the sort order.
 INDEX_CANDIDATES = 5000
 
-# The statement kinds of a walk: a key range, or the rest of the cursor's own key.
-RANGE, SAME_KEY = "range", "same"
+# The statement kinds: a key range, the rest of the cursor's own key (the walk); the index
+# candidates in grid order, from the start or after the cursor (few matches expected).
+RANGE, SAME_KEY, CANDIDATES, CANDIDATES_AFTER = "range", "same", "candidates", "after"
 
 
 def driving_box(query: q.Query) -> tuple[float, float, float, float] | None:
@@ -60,15 +61,16 @@ class GridPages:
         from the spatial index and sort them (few matches expected), rather than walk the
         sort order testing each row (many). The estimate spreads the version's records evenly
         over its extent; a wrong guess costs time, never a wrong page."""
+        return self.expected_matches(query, version, conn) <= INDEX_CANDIDATES
+
+    def expected_matches(self, query: q.Query, version: int, conn) -> float:
+        """The records the query's box would hold if the version's records were spread evenly
+        over its extent (0 without a box or records)."""
         box = driving_box(query) if self.repo.collection.spatial else None
-        if box is None:
-            return True
-        stats = self.stats(version, conn)
+        stats = self.stats(version, conn) if box is not None else None
         if stats is None:
-            return True
-        total = self.repo.state(conn).record_count
-        share = stats.share_of(box)
-        return share * total <= INDEX_CANDIDATES
+            return 0.0
+        return stats.share_of(box) * self.repo.state(conn).record_count
 
     def stats(self, version: int, conn) -> SpatialStats | None:
         """The version's extent and largest feature half-size (one aggregate per version)."""
@@ -89,25 +91,36 @@ class GridPages:
     def rows(self, conn, query: q.Query, version: int, cursor_key, forward: bool,
              columns, need: int) -> list:
         """Up to ``need`` rows after (forward) or before ``cursor_key`` = ``(key, id)``, each
-        the wanted columns then the key and the id."""
+        the wanted columns then the key and the id.
+
+        A box expected to hold few records takes the spatial index's candidates and sorts
+        them by ``(key, id)`` in one statement (one statement per grid row would cost more);
+        any other walks the key ranges. Both give the same order, so a cursor from either
+        continues in the other.
+        """
         ranges = self.ranges(query, version, conn)
         if ranges is None:
             return []
-        out: list = []
         runner = self._runner(conn, query, columns, forward)
+        if self.selective(query, version, conn):
+            if cursor_key is None:
+                return runner(CANDIDATES, {"n": need})
+            return runner(CANDIDATES_AFTER, {"gk": cursor_key[0], "gid": cursor_key[1],
+                                             "n": need})
+        out: list = []
         if cursor_key is not None:
             key, rid = cursor_key
             out += runner(SAME_KEY, {"gk": key, "gid": rid, "n": need})
             bound = key + 1 if forward else key - 1
-        for lo, hi in (ranges.forward(cursor_key and cursor_key[0]) if forward
-                       else ranges.backward(cursor_key and cursor_key[0])):
+        columns_of = {"gc0": ranges.first_column, "gc1": ranges.last_column}
+        for lo, hi in ranges.bands(cursor_key and cursor_key[0], forward):
             if len(out) >= need:
                 break
             if cursor_key is not None:
                 lo, hi = (max(lo, bound), hi) if forward else (lo, min(hi, bound))
                 if lo > hi:
                     continue
-            out += runner(RANGE, {"glo": lo, "ghi": hi, "n": need - len(out)})
+            out += runner(RANGE, {"glo": lo, "ghi": hi, "n": need - len(out), **columns_of})
         return out
 
     def stream(self, conn, query: q.Query, version: int, columns) -> Iterator:
@@ -116,8 +129,9 @@ class GridPages:
         if ranges is None:
             return
         stmt = self._statement(query, RANGE, True, columns, limited=False)
-        for lo, hi in ranges.forward():
-            result = conn.execute(stmt, {"glo": lo, "ghi": hi})
+        for lo, hi in ranges.bands():
+            result = conn.execute(stmt, {"glo": lo, "ghi": hi, "gc0": ranges.first_column,
+                                         "gc1": ranges.last_column})
             try:
                 yield from result
             finally:
@@ -128,9 +142,13 @@ class GridPages:
         try:
             shape, values = parameterise(query, self.repo._coerce_field)
         except Unparameterisable:
-            statements = {kind: self._statement(query, kind, forward, columns)
-                          for kind in (RANGE, SAME_KEY)}
-            return lambda kind, extra: list(conn.execute(statements[kind], extra).all())
+            statements: dict = {}
+
+            def run_plain(kind, extra):
+                if kind not in statements:
+                    statements[kind] = self._statement(query, kind, forward, columns)
+                return list(conn.execute(statements[kind], extra).all())
+            return run_plain
 
         def run(kind, extra):
             key = (repr(shape), kind, forward, tuple(columns or ()))
@@ -150,15 +168,25 @@ class GridPages:
         repo = self.repo
         t = self.table
         stmt = select(*repo._wanted(columns), self.key, t.c.id).select_from(t)
-        where = repo.where(replace(query, cursor=None), indexed=False)
+        where = repo.where(replace(query, cursor=None),
+                           indexed=kind in (CANDIDATES, CANDIDATES_AFTER))
         if where is not None:
             stmt = stmt.where(where)
-        if kind == SAME_KEY:
+        gk = bindparam("gk", type_=BigInteger)
+        if kind == CANDIDATES_AFTER:
+            beyond = ((self.key > gk) | ((self.key == gk) & (t.c.id > bindparam("gid"))))
+            if not forward:
+                beyond = ((self.key < gk) | ((self.key == gk) & (t.c.id < bindparam("gid"))))
+            stmt = stmt.where(beyond)
+        elif kind == SAME_KEY:
             after = t.c.id > bindparam("gid") if forward else t.c.id < bindparam("gid")
-            stmt = stmt.where(self.key == bindparam("gk", type_=BigInteger), after)
-        else:
+            stmt = stmt.where(self.key == gk, after)
+        elif kind == RANGE:
+            column = self.key % COLUMNS
             stmt = stmt.where(self.key >= bindparam("glo", type_=BigInteger),
-                              self.key <= bindparam("ghi", type_=BigInteger))
+                              self.key <= bindparam("ghi", type_=BigInteger),
+                              column >= bindparam("gc0", type_=BigInteger),
+                              column <= bindparam("gc1", type_=BigInteger))
         order = (self.key, t.c.id) if forward else (self.key.desc(), t.c.id.desc())
         stmt = stmt.order_by(*order)
         return stmt.limit(bindparam("n", type_=Integer)) if limited else stmt
