@@ -24,7 +24,8 @@ INDEX_CANDIDATES = 5000
 
 # The statement kinds: a key range, the rest of the cursor's own key (the walk); the index
 # candidates in grid order, from the start or after the cursor (few matches expected).
-RANGE, SAME_KEY, CANDIDATES, CANDIDATES_AFTER = "range", "same", "candidates", "after"
+RANGE, BAND, SAME_KEY = "range", "band", "same"
+CANDIDATES, CANDIDATES_AFTER = "candidates", "after"
 
 
 def driving_box(query: q.Query) -> tuple[float, float, float, float] | None:
@@ -112,7 +113,6 @@ class GridPages:
             key, rid = cursor_key
             out += runner(SAME_KEY, {"gk": key, "gid": rid, "n": need})
             bound = key + 1 if forward else key - 1
-        columns_of = {"gc0": ranges.first_column, "gc1": ranges.last_column}
         for lo, hi in ranges.bands(cursor_key and cursor_key[0], forward):
             if len(out) >= need:
                 break
@@ -120,7 +120,8 @@ class GridPages:
                 lo, hi = (max(lo, bound), hi) if forward else (lo, min(hi, bound))
                 if lo > hi:
                     continue
-            out += runner(RANGE, {"glo": lo, "ghi": hi, "n": need - len(out), **columns_of})
+            kind, extra = self._range_kind(ranges, lo, hi)
+            out += runner(kind, {**extra, "glo": lo, "ghi": hi, "n": need - len(out)})
         return out
 
     def stream(self, conn, query: q.Query, version: int, columns) -> Iterator:
@@ -128,14 +129,23 @@ class GridPages:
         ranges = self.ranges(query, version, conn)
         if ranges is None:
             return
-        stmt = self._statement(query, RANGE, True, columns, limited=False)
+        statements = {kind: self._statement(query, kind, True, columns, limited=False)
+                      for kind in (RANGE, BAND)}
         for lo, hi in ranges.bands():
-            result = conn.execute(stmt, {"glo": lo, "ghi": hi, "gc0": ranges.first_column,
-                                         "gc1": ranges.last_column})
+            kind, extra = self._range_kind(ranges, lo, hi)
+            result = conn.execute(statements[kind], {**extra, "glo": lo, "ghi": hi})
             try:
                 yield from result
             finally:
                 result.close()
+
+    @staticmethod
+    def _range_kind(ranges: KeyRanges, lo: int, hi: int) -> tuple[str, dict]:
+        """A range within one grid row (or over every column) needs no column test; a band
+        of several rows does (the planner is left to estimate the plain range alone)."""
+        if ranges.merged or lo // COLUMNS == hi // COLUMNS:
+            return RANGE, {}
+        return BAND, {"gc0": ranges.first_column, "gc1": ranges.last_column}
 
     def _runner(self, conn, query: q.Query, columns, forward: bool):
         """A function running one statement kind of this query with extra bound values."""
@@ -181,11 +191,12 @@ class GridPages:
         elif kind == SAME_KEY:
             after = t.c.id > bindparam("gid") if forward else t.c.id < bindparam("gid")
             stmt = stmt.where(self.key == gk, after)
-        elif kind == RANGE:
-            column = self.key % COLUMNS
+        elif kind in (RANGE, BAND):
             stmt = stmt.where(self.key >= bindparam("glo", type_=BigInteger),
-                              self.key <= bindparam("ghi", type_=BigInteger),
-                              column >= bindparam("gc0", type_=BigInteger),
+                              self.key <= bindparam("ghi", type_=BigInteger))
+        if kind == BAND:
+            column = self.key % COLUMNS
+            stmt = stmt.where(column >= bindparam("gc0", type_=BigInteger),
                               column <= bindparam("gc1", type_=BigInteger))
         order = (self.key, t.c.id) if forward else (self.key.desc(), t.c.id.desc())
         stmt = stmt.order_by(*order)
