@@ -25,6 +25,7 @@ from sqlalchemy import (
     or_,
     select,
     table,
+    true,
 )
 from sqlalchemy import column as sql_column
 
@@ -87,10 +88,13 @@ def _bounded(value, text: str):
 class FilterCompiler:
     """Compiles filters for one collection table on one SQL dialect."""
 
-    def __init__(self, collection: Collection, tbl, dialect: str):
+    def __init__(self, collection: Collection, tbl, dialect: str, indexed: bool = True):
         self.collection = collection
         self.table = tbl
         self.dialect = dialect
+        # False: spatial tests are evaluated row by row (the grid-ordered walk of
+        # :mod:`opengov.store.spatial_pages` finds the rows), never through the spatial index.
+        self.indexed = indexed
 
     # -- fields -------------------------------------------------------------------------------
     def columns(self, name: str) -> tuple[list, str]:
@@ -149,6 +153,8 @@ class FilterCompiler:
             raise FilterError(f"collection {self.collection.id!r} has no geometry")
 
     def _rtree_candidates(self, minx, miny, maxx, maxy) -> ColumnElement:
+        if not self.indexed:
+            return true()
         rtree = table(f"{self.table.name}_rtree", sql_column("id"), sql_column("minx"),
                       sql_column("maxx"), sql_column("miny"), sql_column("maxy"))
         sub = select(rtree.c.id).where(
@@ -156,15 +162,26 @@ class FilterCompiler:
         )
         return self.table.c._rowid.in_(sub)
 
+    def _row_test(self, exact: ColumnElement) -> ColumnElement:
+        """PostGIS, rows tested one by one: ``exact`` wrapped so the planner neither uses the
+        GiST index for it nor takes it for a very selective filter (PostGIS estimates a test on
+        a geometry it has no statistics for at 0.01 %), which would turn the grid-ordered walk
+        into a sort of every match."""
+        return exact if self.indexed else func.coalesce(exact, false())
+
     def bbox(self, box: q.BBox) -> ColumnElement:
         """Features intersecting ``box``: index candidates, exact test only across the edge."""
         self._require_spatial()
         minx, miny, maxx, maxy = (bind_value(v) for v in box.as_tuple())
         t = self.table.c
+        inside = and_(t._minx >= minx, t._maxx <= maxx, t._miny >= miny, t._maxy <= maxy)
         if self.dialect == "postgresql":
             env = func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
-            return func.ST_Intersects(t.geom, env)
-        inside = and_(t._minx >= minx, t._maxx <= maxx, t._miny >= miny, t._maxy <= maxy)
+            if self.indexed:
+                return func.ST_Intersects(t.geom, env)
+            if self.collection.geometry_type == "Point":
+                return inside
+            return or_(inside, self._row_test(func.ST_Intersects(t.geom, env)))
         if self.collection.geometry_type == "Point":
             return and_(self._rtree_candidates(minx, miny, maxx, maxy), inside)
         exact = func.og_bbox_intersects(t.geom, minx, miny, maxx, maxy) == 1
@@ -173,7 +190,8 @@ class FilterCompiler:
     def intersects(self, wkb: bytes) -> ColumnElement:
         self._require_spatial()
         if self.dialect == "postgresql":
-            return func.ST_Intersects(self.table.c.geom, func.ST_GeomFromWKB(literal(wkb), 4326))
+            return self._row_test(func.ST_Intersects(
+                self.table.c.geom, func.ST_GeomFromWKB(literal(wkb), 4326)))
         minx, miny, maxx, maxy = shapely.from_wkb(wkb).bounds
         exact = func.og_intersects(self.table.c.geom, literal(wkb)) == 1
         return and_(self._rtree_candidates(minx, miny, maxx, maxy), exact)

@@ -19,7 +19,7 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
     if type_ == "table" and name:
         return not ("_rtree" in name or "_fts" in name or name == "spatial_ref_sys")
     if type_ == "index" and name and reflected:
-        return not name.endswith(("_geom", "_search"))
+        return not name.endswith(("_geom", "_search", "_spatial_order"))
     return True
 
 

@@ -41,12 +41,14 @@ from opengov.store.filters import (
     coerce_value,
 )
 from opengov.store.readers import ThreadReaders
+from opengov.store.spatial_pages import GridPages
 from opengov.store.tables import build_metadata, has_native_geometry
 from opengov.store.writes import LoadResult as LoadResult  # re-exported: loaders return it
 from opengov.store.writes import WritePath
 
 # Stored serialisations read as bytes when asked for by name (the native-CRS Feature).
 FEATURE_COLUMNS = ("_feature", "_feature_native")
+GRID_CURSOR_TYPES = ("integer", "string")  # a grid-ordered page's cursor: (cell key, id)
 
 
 @dataclass(frozen=True)
@@ -145,6 +147,9 @@ class Repository(WritePath):
         self.collection = collection
         self.table = store.table(collection.table_name)
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
+        self.scan_compiler = FilterCompiler(collection, self.table, store.dialect, indexed=False)
+        self._spatial_stats = LRU(4)  # extent and largest feature per version (grid pages)
+        self.grid = GridPages(self)
         self._state_sql: CompiledStatement | None = None
         self._states = LRU(8)  # converted states by the row as stored (old versions drop out)
         self._shapes = LRU(256)  # compiled page statements by query shape
@@ -178,15 +183,17 @@ class Repository(WritePath):
             raw, lambda: CollectionState(*self._state_sql.process(raw)))
 
     # -- reading --------------------------------------------------------------------------------
-    def where(self, query: q.Query):
-        """The WHERE clause selecting the query's rows (without paging)."""
+    def where(self, query: q.Query, indexed: bool = True):
+        """The WHERE clause selecting the query's rows (without paging); ``indexed=False``
+        tests spatial predicates row by row instead of through the spatial index."""
+        compiler = self.compiler if indexed else self.scan_compiler
         parts = []
         if query.filter is not None:
-            parts.append(self.compiler.compile(query.filter))
+            parts.append(compiler.compile(query.filter))
         if query.bbox is not None:
-            parts.append(self.compiler.bbox(query.bbox))
+            parts.append(compiler.bbox(query.bbox))
         if query.search:
-            parts.append(self.compiler.text_match(query.search))
+            parts.append(compiler.text_match(query.search))
         if query.updated_since is not None:
             parts.append(self.table.c._updated_at >= bind_value(query.updated_since))
         if query.interval is not None:
@@ -237,6 +244,8 @@ class Repository(WritePath):
         cached = self.store._counts.get(key)
         if cached is not None:
             return cached
+        if self._bbox_holds_all(query, version, conn):  # a bbox around everything: no bbox
+            return self.count(replace(query, bbox=None), version, conn)
         stmt = select(func.count()).select_from(self.table)
         where = self.where(query)
         if where is not None:
@@ -253,6 +262,8 @@ class Repository(WritePath):
         cached = self.store._counts.get(key)
         if cached is not None:
             return cached
+        if self._bbox_holds_all(query, version, conn):
+            return self.count_within(replace(query, bbox=None), version, limit, conn)
         if self.where(query) is None and self.collection.kind == "batch":
             state = self.state(conn)  # a batch load records its row count with its version
             if state.version == version:
@@ -260,6 +271,15 @@ class Repository(WritePath):
                 return state.record_count
         total = self.count(q.Query(), version, conn)
         return self.count(query, version, conn) if total <= limit else None
+
+    def _bbox_holds_all(self, query: q.Query, version: int, conn) -> bool:
+        """Whether the query's bbox contains every feature of this version (so is no filter)."""
+        if query.bbox is None or not self.collection.spatial:
+            return False
+        with self._connection(conn) as c:
+            stats = self.grid.stats(version, c)
+            return stats is not None and stats.within(query.bbox.as_tuple()) \
+                and self.state(c).version == version
 
     def page(self, query: q.Query, version: int, *, with_count: bool = True,
              columns: list[str] | None = None, conn=None,
@@ -269,17 +289,23 @@ class Repository(WritePath):
         Items are the stored serialised records, or tuples of ``columns`` when given. With
         ``count_limit`` the count is omitted when it would scan more rows than that.
         """
+        gridded = self.grid.applies(query)
         ranking = self._ranking(query)
         keys = self._sort_columns(query, ranking)
-        cursor = Cursor.decode(query.cursor, self._sort_types(query)) if query.cursor else None
+        types = GRID_CURSOR_TYPES if gridded else self._sort_types(query)
+        cursor = Cursor.decode(query.cursor, types) if query.cursor else None
         forward = cursor is None or cursor.direction == "next"
         width = len(columns) if columns else 1
         # Sorted by id alone, the stored records carry their key: the id column is not read for
         # every row (a tenth of a 1,000-row page), only the first and last records' ids are.
-        by_id = columns is None and not query.sort and not query.search
+        by_id = columns is None and not query.sort and not query.search and not gridded
         with self._connection(conn) as c:
-            rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id,
-                                   ranking)
+            if gridded:
+                rows = self._grid_rows(c, query, version, cursor, forward, columns)
+            else:
+                indexed = self.grid.selective(query, version, c)
+                rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id,
+                                       ranking, indexed)
         more = len(rows) > query.limit
         rows = rows[: query.limit]
         if not forward:
@@ -300,6 +326,14 @@ class Repository(WritePath):
             prev=Cursor(first_key, "prev") if has_prev and first_key else None,
         )
 
+    def _grid_rows(self, conn, query, version, cursor, forward, columns) -> list:
+        """A grid-ordered page (with ``offset`` rows skipped when there is no cursor)."""
+        key = cursor.key if cursor is not None else None
+        skip = query.offset if key is None else 0
+        rows = self.grid.rows(conn, query, version, key, forward, columns,
+                              skip + query.limit + 1)
+        return rows[skip:]
+
     def stream(self, query: q.Query, *, columns: list[str] | None = None,
                batch: int = 5000) -> Iterator[list]:
         """Every row matching ``query`` in sort order, ``batch`` rows at a time.
@@ -309,9 +343,12 @@ class Repository(WritePath):
         spatial-index candidates are found and sorted once (re-running a keyset query per batch
         made a 1M-row bbox download quadratic). The page-size limit does not apply.
         """
+        width = len(columns) if columns else 1
+        if self.grid.applies(query):
+            yield from self._grid_stream(query, columns, width, batch)
+            return
         ranking = self._ranking(query)
         keys = self._sort_columns(query, ranking)
-        width = len(columns) if columns else 1
         stmt = self._page_statement(replace(query, offset=0, cursor=None), keys, None, True,
                                     columns, ranking=ranking).limit(None)
         with self.store.engine.connect() as c:
@@ -326,18 +363,39 @@ class Repository(WritePath):
             finally:
                 result.close()
 
+    def _grid_stream(self, query: q.Query, columns, width: int, batch: int) -> Iterator[list]:
+        """:meth:`stream` for a grid-ordered query: the key ranges in order, one snapshot."""
+        with self.store.engine.connect() as c:
+            c = c.execution_options(stream_results=True, yield_per=batch)
+            if self.store.dialect == "postgresql":
+                c = c.execution_options(isolation_level="REPEATABLE READ")
+            with c.begin():  # every range read from the same snapshot
+                version = self.state(c).version
+                rows: list = []
+                for row in self.grid.stream(c, query, version, columns):
+                    rows.append(row[:width] if columns else row[0])
+                    if len(rows) >= batch:
+                        yield rows
+                        rows = []
+                if rows:
+                    yield rows
+
+    def _wanted(self, columns: list[str] | None) -> list:
+        """The selected columns of a page: stored serialisations as bytes, others as stored."""
+        return ([self._feature_bytes(c) if c in FEATURE_COLUMNS else self.table.c[c]
+                 for c in columns] if columns else [self._feature_bytes()])
+
     def _page_statement(self, query: q.Query, keys, cursor_key, forward: bool,
                         columns: list[str] | None, with_keys: bool = True,
-                        ranking: Ranking | None = None):
-        wanted = ([self._feature_bytes(c) if c in FEATURE_COLUMNS else self.table.c[c]
-                   for c in columns] if columns else [self._feature_bytes()])
+                        ranking: Ranking | None = None, indexed: bool = True):
+        wanted = self._wanted(columns)
         sort_values = [k for k, _ in keys] if with_keys else []
         source = self.table
         if ranking is not None and ranking.matches is not None:
             source = ranking.source(self.table)
             query = replace(query, search=None)  # joining the ranked matches is the match
         stmt = select(*wanted, *sort_values).select_from(source)
-        where = self.where(query)
+        where = self.where(query, indexed)
         if where is not None:
             stmt = stmt.where(where)
         if cursor_key is not None:
@@ -364,23 +422,26 @@ class Repository(WritePath):
         return coerce_value(self.compiler.columns(name)[1], value)
 
     def _page_rows(self, conn, query, keys, cursor, forward, columns, with_keys=True,
-                   ranking: Ranking | None = None) -> list:
+                   ranking: Ranking | None = None, indexed=True) -> list:
         """Rows of one page: through a statement compiled once per query shape when possible;
-        each row is the wanted columns, then the sort-key values when ``with_keys``."""
+        each row is the wanted columns, then the sort-key values when ``with_keys``;
+        ``indexed=False`` walks the sort order testing spatial predicates row by row."""
         try:
             shape, values = parameterise(query, self._coerce_field)
         except Unparameterisable:
             stmt = self._page_statement(query, keys, cursor and cursor.key, forward, columns,
-                                        with_keys, ranking)
+                                        with_keys, ranking, indexed)
             return list(conn.execute(stmt).all())
         cursor_key = None
         if cursor is not None:
             cursor_key = tuple(q.Param(f"k{i}") for i in range(len(cursor.key)))
             values.update({f"k{i}": v for i, v in enumerate(cursor.key)})
-        key = (repr(shape), cursor and cursor.direction, tuple(columns or ()), with_keys)
+        key = (repr(shape), cursor and cursor.direction, tuple(columns or ()), with_keys,
+               indexed)
         compiled = self._shapes.get(key)
         if compiled is None:
-            stmt = self._page_statement(shape, keys, cursor_key, forward, columns, with_keys)
+            stmt = self._page_statement(shape, keys, cursor_key, forward, columns, with_keys,
+                                        ranking, indexed)
             compiled = CompiledStatement.of(stmt, self.store.engine.dialect)
             self._shapes.put(key, compiled)
         return compiled.execute(conn, values)

@@ -75,7 +75,20 @@ class WritePath:
                 conn.execute(t.delete().where(t.c.id.in_(list(existing))))
             result.new, result.changed, result.removed = len(inserts), len(updates), len(existing)
             result.version = self._bump(conn, source, now, len(rows), result.touched)
+        if result.touched:
+            self.analyze()
         return result
+
+    def analyze(self) -> None:
+        """PostgreSQL: refresh the planner's statistics of the table after a load, including
+        those of expression indexes (the grid order of :mod:`opengov.store.spatial_order`),
+        which only ``ANALYZE`` gathers; without them a fresh table's bbox page may be planned
+        as a sort of every match. SQLite plans these queries from the indexes alone."""
+        if self.store.dialect != "postgresql":
+            return
+        with self.store.engine.connect() as conn:
+            conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql(
+                f'ANALYZE "{self.table.name}"')
 
     def _with_native(self, row: dict) -> dict:
         """Fill the native-CRS geometry columns of a row that came without them (a CRS84 load

@@ -27,3 +27,16 @@ def test_spatial_and_search_indexes_exist(empty_app):
             indexes = {r[0] for r in conn.execute(text(
                 "SELECT indexname FROM pg_indexes WHERE indexdef ILIKE '%gist%'"))}
         assert {"ix_c_cameras_geom", "ix_c_admin_units_geom"} <= indexes
+
+
+def test_every_spatial_table_has_its_grid_order_index(empty_app):
+    store = empty_app.extensions["opengov"].store
+    with store.engine.connect() as conn:
+        if store.dialect == "sqlite":
+            names = {r[0] for r in conn.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'index'"))}
+        else:
+            names = {r[0] for r in conn.execute(text("SELECT indexname FROM pg_indexes"))}
+    spatial = {c.table_name for c in store.registry if c.spatial}
+    assert spatial and {f"ix_{t}_spatial_order" for t in spatial} <= names
+
