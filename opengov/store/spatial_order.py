@@ -56,6 +56,23 @@ def drop_order_index_ddl(table: str) -> list[str]:
     return [f'DROP INDEX IF EXISTS "{index_name(table)}"']
 
 
+def add_order_indexes(op, tables: tuple[str, ...]) -> None:
+    """Migration step: the grid-order index of each of ``tables`` (Alembic ``op``)."""
+    dialect = op.get_bind().dialect.name
+    for table in tables:
+        for statement in order_index_ddl(dialect, table):
+            op.execute(statement)
+        if dialect == "postgresql":  # expression indexes get statistics from ANALYZE only
+            op.execute(f'ANALYZE "{table}"')
+
+
+def drop_order_indexes(op, tables: tuple[str, ...]) -> None:
+    """Migration step undoing :func:`add_order_indexes`."""
+    for table in tables:
+        for statement in drop_order_index_ddl(table):
+            op.execute(statement)
+
+
 @dataclass(frozen=True)
 class SpatialStats:
     """What one collection version's geometries span: their extent and largest half-size."""

@@ -10,7 +10,7 @@ the features near the box in key order instead of sorting every match by id.
 
 from alembic import op
 
-from opengov.store.spatial_order import drop_order_index_ddl, order_index_ddl
+from opengov.store.spatial_order import add_order_indexes, drop_order_indexes
 
 revision = "0018_spatial_order_land"
 down_revision = "0002_land"
@@ -21,15 +21,8 @@ TABLES = ("c_parcels", "c_land_zones", "c_land_prices")
 
 
 def upgrade():
-    dialect = op.get_bind().dialect.name
-    for table in TABLES:
-        for statement in order_index_ddl(dialect, table):
-            op.execute(statement)
-        if dialect == "postgresql":  # expression indexes get statistics from ANALYZE only
-            op.execute(f'ANALYZE "{table}"')
+    add_order_indexes(op, TABLES)
 
 
 def downgrade():
-    for table in TABLES:
-        for statement in drop_order_index_ddl(table):
-            op.execute(statement)
+    drop_order_indexes(op, TABLES)
