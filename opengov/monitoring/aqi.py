@@ -9,7 +9,9 @@ Inputs are hourly means on a regular grid of hours (``NaN`` = missing), the hour
 our 00:00 hour). Everything is vectorised with numpy so a year of every station is cheap.
 
 Rounding: the decision says the index "is rounded to an integer" (§2.2.1 c, §2.2.2 c). We compute
-sub-indices from unrounded concentrations and round half up. This reproduces every printed value
+sub-indices from unrounded concentrations, in exact integer arithmetic, and round half up
+(:func:`sub_index`): PM2.5 at 50.3 µg/m³ is exactly 100 + (50/30)·0.3 = 100.5, hence 101 "Kém",
+where binary floating point gives 100.49999999999999 and the band below. This reproduces every printed value
 of the decision's worked example (§2.3) except NO₂ in the hourly example: (50/100)·(118.7−100)+50
 = 59.35, which rounds to 59 while the decision prints 60 (only rounding up would give 60, and the
 text says rounding). We publish 59.
@@ -60,11 +62,32 @@ def round_index(value: float) -> int | None:
     return int(math.floor(value + 0.5))
 
 
+# Concentrations enter the index as decimals of MICRO µg/m³ (six decimal places): far finer
+# than any instrument reports, and it removes the binary noise of float means (50.3 arriving
+# as 50.29999999999999). From there on the arithmetic is exact.
+MICRO = 1_000_000
+
+
 def sub_index(table: str, concentration):
-    """Formula 1/2 (§2.2.1 b): linear interpolation in Table 2; 500 at or above the top."""
-    bp = BREAKPOINTS[table]
+    """Formula 1/2 (§2.2.1 b), rounded half up: the sub-index of Table 2, exactly.
+
+    Between breakpoints BPᵢ ≤ C < BPᵢ₊₁ the index is Iᵢ + (Iᵢ₊₁ − Iᵢ)·(C − BPᵢ)/(BPᵢ₊₁ − BPᵢ);
+    with C in integer micro-units this is a fraction of integers, and rounding half up is
+    Iᵢ + ⌊(2·ΔI·(C − BPᵢ) + ΔBP) / (2·ΔBP)⌋, computed with integers (no float rounding). At or
+    above the last breakpoint the index is that breakpoint's level (500; 300 for O₃ 8-h, which
+    Table 2 does not continue), below 0 it is 0. NaN (missing) stays NaN. Returns floats
+    holding whole numbers, like the input's shape.
+    """
+    bp = np.array(BREAKPOINTS[table], dtype=np.int64) * MICRO
+    levels = np.array(LEVELS[: len(bp)], dtype=np.int64)
     c = np.asarray(concentration, dtype=float)
-    out = np.interp(c, bp, LEVELS[: len(bp)])
+    missing = np.isnan(c)
+    clipped = np.clip(np.where(missing, 0.0, c), 0.0, float(BREAKPOINTS[table][-1]))
+    micro = np.rint(clipped * MICRO).astype(np.int64)
+    i = np.clip(np.searchsorted(bp, micro, side="right") - 1, 0, len(bp) - 2)
+    span_bp, span_level = bp[i + 1] - bp[i], levels[i + 1] - levels[i]
+    index = levels[i] + (2 * span_level * (micro - bp[i]) + span_bp) // (2 * span_bp)
+    out = np.where(missing, np.nan, index.astype(float))
     return out if out.ndim else float(out)
 
 
@@ -135,7 +158,8 @@ def _combine(subs: dict[str, np.ndarray], length: int) -> tuple[np.ndarray, np.n
 def hourly(grid: dict[str, np.ndarray]) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """Hourly index (§2.2.1) for every hour of ``grid`` (pollutant → hourly means).
 
-    Returns (overall, dominant pollutant, sub-indices per pollutant), unrounded.
+    Returns (overall, dominant pollutant, sub-indices per pollutant); sub-indices are whole
+    numbers (:func:`sub_index`), and of equal ones the first in ``POLLUTANTS`` dominates.
     """
     length = len(next(iter(grid.values()))) if grid else 0
     subs: dict[str, np.ndarray] = {}

@@ -91,6 +91,35 @@ class Buckets:
     count: np.ndarray
 
 
+def page_buckets(series: list[Buckets], after: tuple | None, limit: int
+                 ) -> tuple[list[Buckets], tuple | None]:
+    """At most ``limit`` buckets after the key ``after`` (station, parameter, time), in key
+    order, and the key of the last one when more follow (else None): keyset paging of
+    aggregates, with the same cursor as raw readings."""
+    page: list[Buckets] = []
+    left, last = limit, None
+    for b in series:
+        key = (b.station, b.parameter)
+        if after is None or key > tuple(after[:2]):
+            rows = np.arange(len(b.time))
+        elif key == tuple(after[:2]):
+            rows = np.flatnonzero(b.time > after[2])
+        else:
+            continue
+        if not len(rows):
+            continue
+        if left == 0:  # a full page, and this series has more
+            return page, last
+        taken = rows[:left]
+        page.append(Buckets(b.station, b.parameter, *(getattr(b, f)[taken] for f in (
+            "time", "mean", "low", "high", "count"))))
+        left -= len(taken)
+        last = (b.station, b.parameter, int(b.time[taken[-1]]))
+        if len(taken) < len(rows):
+            return page, last
+    return page, None
+
+
 def _series(sel: Selection) -> list[tuple[str, str]]:
     """The (station, parameter) pairs of a selection, in primary-key order."""
     return [(s, p) for s in sorted(set(sel.stations))

@@ -49,10 +49,12 @@ ReadingsArgs = ma.Schema.from_dict({
         "description": "Aggregate for hour/day/month (valid readings only); daily and monthly "
                        "means are means of hourly means."}),
     "limit": ma.fields.Integer(validate=ma.validate.Range(1, MAX_RAW_PAGE), metadata={
-        "description": f"Raw JSON page size (default 1000, maximum {MAX_RAW_PAGE}). CSV streams "
-                       "the whole range unless a limit is given."}),
+        "description": f"Page size (maximum {MAX_RAW_PAGE}): raw JSON readings (default 1000), "
+                       "or aggregate buckets (default: all of the range); the `next` link "
+                       "and `Link` header give the following page. CSV streams the whole "
+                       "range unless a limit is given."}),
     "cursor": ma.fields.String(metadata={
-        "description": "Opaque position from a `next` link (raw resolution)."}),
+        "description": "Opaque position from a `next` link."}),
     "f": _format(("json", "csv")),
 }, name="ReadingsArgs")
 

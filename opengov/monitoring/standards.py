@@ -7,7 +7,13 @@ limit is 50 µg/Nm³ until 31/12/2025 and 45 µg/Nm³ from 01/01/2026.
 How each averaging period is evaluated (a value *above* the limit exceeds it):
 
 - ``1h``: every hour's mean;
-- ``8h``: each local day's highest 8-hour running mean (≥ 6 of 8 hours present);
+- ``8h``: each local day's highest 8-hour running mean. Each running mean (≥ 6 of 8 hours
+  present) belongs to exactly one day, the day in which its period *ends*: the means of a day
+  are those ending 01:00 … 24:00 local, the first reaching back to 17:00 of the day before, as
+  in QĐ 1459/QĐ-TCMT §2.2.2 a (QCVN 05:2023 §1.3.7 defines the 8-hour mean but no day). A day
+  is evaluated only when at least ``MIN_8H_MEANS`` (18, 75 %) of its 24 means exist — the same
+  75 % completeness as the 24-hour mean; neither text sets one. So the evening before cannot
+  make a day without readings count as evaluated (or exceeded) a second time;
 - ``24h``: each local day's mean of hourly means (≥ 18 of 24 hours), the limit of that day;
 - ``year``: each local calendar year wholly inside the range, mean of hourly means, when at
   least 75 % of its hours are present.
@@ -36,6 +42,7 @@ LIMITS: dict[str, dict[str, float]] = {
 }
 PM25_24H_FROM_2026 = 45.0
 PERIODS = ("1h", "8h", "24h", "year")
+MIN_8H_MEANS = 18  # of the 24 running means ending in a day (75 %), see the module docstring
 MAX_ITEMS = 1000
 
 
@@ -69,7 +76,7 @@ def _periods(parameter: str, period: str, x: np.ndarray, lead: np.ndarray, start
         eight = aqi._rolling_mean(np.concatenate([lead, x]), 8, aqi.MIN_8H)[len(lead):]
         days = eight.reshape(-1, 24)
         with np.errstate(all="ignore"):
-            peak = np.where((~np.isnan(days)).any(axis=1),
+            peak = np.where((~np.isnan(days)).sum(axis=1) >= MIN_8H_MEANS,
                             np.nanmax(np.where(np.isnan(days), -np.inf, days), axis=1), np.nan)
         return day_starts, peak, np.full(len(day_starts), limit_for(parameter, "8h"))
     if period == "24h":

@@ -89,17 +89,9 @@ def get_readings(args):
     sel = _selection(args)
     resolution = args["resolution"]
     headers = {"Cache-Control": "public, max-age=60"}
-    if resolution != "raw":
-        series = _aggregated(store, sel, resolution)  # bounded: one row per bucket
-        if fmt == "csv":
-            return Response(buckets_csv(series, args["agg"]), mimetype="text/csv",
-                            headers=headers)
-        head = {"meta": {"resolution": resolution, "agg": args["agg"],
-                         "returned": sum(len(b.time) for b in series)},
-                "links": [{"rel": "self", "href": page_url(), "type": "application/json"}]}
-        return Response(buckets_json(head, series, args["agg"]), mimetype="application/json",
-                        headers=headers)
     after = _after(args.get("cursor"))
+    if resolution != "raw":
+        return _aggregated_response(store, sel, args, fmt, after, headers)
     if fmt == "csv":
         batches = queries.raw(store, sel, after=after, limit=args.get("limit"))
         return Response(csv_stream(batches), mimetype="text/csv", headers=headers)
@@ -114,9 +106,35 @@ def get_readings(args):
     head = {"meta": {"resolution": "raw", "returned": len(rows)}, "links": links}
     response = Response(json_stream(head, [rows]), mimetype="application/json",
                         headers=headers)
+    return _with_next(response, links)
+
+
+def _with_next(response: Response, links: list[dict]) -> Response:
+    """The ``Link: <…>; rel="next"`` header when ``links`` has a next page."""
     if len(links) > 1:
         response.headers["Link"] = f'<{links[1]["href"]}>; rel="next"'
     return response
+
+
+def _aggregated_response(store, sel: queries.Selection, args: dict, fmt: str,
+                         after: tuple | None, headers: dict) -> Response:
+    """Hourly, daily or monthly buckets; ``limit`` pages them like raw readings (a ``next``
+    link with a cursor), and without it every bucket of the range is answered."""
+    series = _aggregated(store, sel, args["resolution"])  # bounded: one row per bucket
+    following = None
+    if args.get("limit") or after is not None:
+        series, following = queries.page_buckets(series, after,
+                                                 args.get("limit") or DEFAULT_PAGE)
+    if fmt == "csv":
+        return Response(buckets_csv(series, args["agg"]), mimetype="text/csv", headers=headers)
+    links = [{"rel": "self", "href": page_url(), "type": "application/json"}]
+    if following is not None:
+        links.append({"rel": "next", "href": page_url(cursor=Cursor(following, "next").encode()),
+                      "type": "application/json"})
+    head = {"meta": {"resolution": args["resolution"], "agg": args["agg"],
+                     "returned": sum(len(b.time) for b in series)}, "links": links}
+    return _with_next(Response(buckets_json(head, series, args["agg"]),
+                               mimetype="application/json", headers=headers), links)
 
 
 bodylimit.allow_larger("monitoring.post_readings", lambda s: s.ingest_max_body_bytes)

@@ -7,10 +7,12 @@ the first tests replay the decision's own worked example (§2.3).
 from __future__ import annotations
 
 import math
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from opengov.monitoring import aqi
@@ -40,8 +42,7 @@ def test_decision_hourly_example():
     assert aqi.round_index(aqi.sub_index("o3_1h", 136.1)) == 43  # 50/160 · 136.1 = 42.53
     assert aqi.round_index(aqi.sub_index("pm25", 20.3)) == 41  # 50/25 · 20.3 = 40.6
     # 50/100 · (118.7 − 100) + 50 = 59.35: the decision prints 60, rounding gives 59.
-    assert aqi.sub_index("no2", 118.7) == pytest.approx(59.35)
-    assert aqi.round_index(aqi.sub_index("no2", 118.7)) == 59
+    assert aqi.sub_index("no2", 118.7) == 59
 
 
 def test_decision_daily_example():
@@ -61,8 +62,9 @@ def test_decision_eight_hour_means_and_daily_o3():
     assert mismatched == [11] and eight[11] == pytest.approx(44.6375)
     assert eight.max() == pytest.approx(74.4, abs=0.05)
     overall, dominant, subs = aqi.daily({"o3": day, "pm25": np.full(24, 10.0)}, {"o3": lead})
-    # max 1-h 97.7 → 50/160 · 97.7 = 30.53; max 8-h 74.4 → 50/100 · 74.4 = 37.2: the larger.
-    assert subs["o3"][0] == pytest.approx(37.19, abs=0.01)
+    # max 1-h 97.7 → 50/160 · 97.7 = 30.53; max 8-h 74.4 → 50/100 · 74.4 = 37.2: the larger,
+    # rounded (sub-indices are whole numbers).
+    assert subs["o3"][0] == 37
     assert dominant[0] == "o3" and aqi.round_index(overall[0]) == 37
 
 
@@ -144,15 +146,15 @@ def test_daily_gases_use_the_highest_hour_and_o3_8h_is_dropped_above_400():
     overall, dominant, subs = aqi.daily({"pm25": np.full(24, 5.0), "no2": no2, "o3": o3},
                                         {"o3": np.full(7, 450.0)})
     assert aqi.round_index(subs["no2"][0]) == 65
-    assert subs["o3"][0] == pytest.approx(100 / 400 * (450 - 400) + 200)  # 1-h table: 212.5
+    assert subs["o3"][0] == 213  # 1-h table: 100/400 · (450 − 400) + 200 = 212.5, half up
     assert dominant[0] == "o3"
 
 
 def test_dominant_pollutant_and_overall_is_the_maximum():
     grid = {"pm25": np.full(12, 20.0), "no2": np.full(12, 118.7)}
     overall, dominant, subs = aqi.hourly(grid)
-    assert dominant[-1] == "no2" and overall[-1] == pytest.approx(59.35)
-    assert subs["pm25"][-1] == pytest.approx(40.0)
+    assert dominant[-1] == "no2" and overall[-1] == 59  # 59.35
+    assert subs["pm25"][-1] == 40
 
 
 @given(st.lists(st.floats(0, 1000), min_size=2, max_size=40))
@@ -171,3 +173,64 @@ def test_nowcast_lies_between_the_window_extremes(window):
         assert sum(not math.isnan(v) for v in window[-3:]) < 2
     else:
         assert min(present) - 1e-9 <= value <= max(present) + 1e-9
+
+
+# --- Exact arithmetic (issue 17, point 16) -------------------------------------------------
+# An independent reference, typed from DOMAIN.md §3 (QĐ 1459/QĐ-TCMT Table 2) and computed with
+# fractions: Iᵢ + (Iᵢ₊₁ − Iᵢ)/(BPᵢ₊₁ − BPᵢ)·(C − BPᵢ), rounded half up.
+REFERENCE_LEVELS = [0, 50, 100, 150, 200, 300, 400, 500]
+REFERENCE_TABLE = {
+    "o3_1h": [0, 160, 200, 300, 400, 800, 1000, 1200],
+    "o3_8h": [0, 100, 120, 170, 210, 400],
+    "co": [0, 10000, 30000, 45000, 60000, 90000, 120000, 150000],
+    "so2": [0, 125, 350, 550, 800, 1600, 2100, 2630],
+    "no2": [0, 100, 200, 700, 1200, 2350, 3100, 3850],
+    "pm10": [0, 50, 150, 250, 350, 420, 500, 600],
+    "pm25": [0, 25, 50, 80, 150, 250, 350, 500],
+}
+
+
+def reference_index(table: str, concentration: Decimal) -> int:
+    c = Fraction(concentration)
+    points = REFERENCE_TABLE[table]
+    if c >= points[-1]:
+        return REFERENCE_LEVELS[len(points) - 1]
+    for k in range(len(points) - 1):
+        low, high = points[k], points[k + 1]
+        if low <= c < high:
+            exact = (Fraction(REFERENCE_LEVELS[k + 1] - REFERENCE_LEVELS[k], high - low)
+                     * (c - low) + REFERENCE_LEVELS[k])
+            return math.floor(exact + Fraction(1, 2))
+    raise AssertionError("negative concentration")
+
+
+BREAKPOINT_CASES = [(table, bp) for table, points in REFERENCE_TABLE.items() for bp in points]
+
+
+@given(st.sampled_from(BREAKPOINT_CASES),
+       st.decimals(min_value=-2, max_value=2, places=4, allow_nan=False, allow_infinity=False))
+def test_sub_index_is_exact_around_every_breakpoint(case, delta):
+    table, breakpoint = case
+    concentration = Decimal(breakpoint) + delta
+    assume(concentration >= 0)
+    assert aqi.sub_index(table, float(concentration)) == reference_index(table, concentration)
+
+
+@pytest.mark.parametrize(("table", "concentration", "rounded"), [
+    ("pm25", "50.3", 101), ("pm25", "25.25", 51), ("pm10", "51", 51), ("pm25", "80.7", 151),
+    ("so2", "127.25", 51), ("o3_8h", "100.2", 51), ("no2", "101", 51), ("co", "10200", 51),
+])
+def test_half_way_values_round_up(table, concentration, rounded):
+    exact = reference_index(table, Decimal(concentration))  # each is exactly n + ½
+    assert exact == rounded
+    assert aqi.sub_index(table, float(concentration)) == exact
+    assert aqi.sub_index(table, [float(concentration)])[0] == exact
+
+
+def test_pm25_at_50_3_is_101_poor_hourly_and_daily():
+    # 100 + (50/30)·0.3 = 100.5 exactly, rounded half up: 101, "Kém" (float arithmetic: 100.4999…).
+    overall, dominant, _ = aqi.hourly({"pm25": np.full(12, 50.3)})
+    assert aqi.round_index(overall[-1]) == 101 and dominant[-1] == "pm25"
+    assert aqi.category(aqi.round_index(overall[-1]))["name"]["vi"] == "Kém"
+    overall, _, _ = aqi.daily({"pm25": np.full(24, 50.3)})
+    assert aqi.round_index(overall[0]) == 101

@@ -110,6 +110,26 @@ def test_daily_mean_is_the_mean_of_valid_hours(client):
     assert max(h["value"] for h in highest["results"]) == max(float(r["value"]) for r in rows)
 
 
+def test_limit_pages_aggregated_readings_with_next_links(client):
+    query = f"station=aq-001,aq-002&parameter=pm10,pm25&from={FROM}&to={TO}&resolution=day"
+    everything = client.get(f"/monitoring/readings?{query}").get_json()["results"]
+    assert len(everything) > 5
+    first = client.get(f"/monitoring/readings?{query}&limit=5")
+    body = first.get_json()
+    assert body["meta"]["returned"] == 5 and body["results"] == everything[:5]
+    [next_link] = [link for link in body["links"] if link["rel"] == "next"]
+    assert first.headers["Link"] == f'<{next_link["href"]}>; rel="next"'
+    pages, url = [], next_link["href"]
+    while url:  # following every next link gives each bucket once, in order
+        page = client.get(url).get_json()
+        assert 1 <= page["meta"]["returned"] <= 5
+        pages += page["results"]
+        url = next((link["href"] for link in page["links"] if link["rel"] == "next"), None)
+    assert body["results"] + pages == everything
+    in_csv = client.get(f"/monitoring/readings?{query}&limit=5&f=csv").get_data(as_text=True)
+    assert len(in_csv.strip().splitlines()) == 1 + 5
+
+
 def test_latest_is_the_newest_reading(client):
     rows = raw_csv(client, "station=sw-001&parameter=do")
     latest = client.get("/monitoring/latest?station=sw-001&parameter=do").get_json()["results"]
