@@ -10,9 +10,10 @@ def collections():
 def blueprints():
     from opengov.reports import officials  # noqa: F401  (adds the officials' routes)
     from opengov.reports.open311 import blp as open311_blp
+    from opengov.reports.open311_discovery import blp as discovery_blp
     from opengov.reports.routes import blp
 
-    return [blp, open311_blp]
+    return [blp, open311_blp, discovery_blp]
 
 
 def commands():

@@ -20,12 +20,15 @@ from opengov.context import current
 from opengov.errors import ApiError, register_family
 from opengov.geo.geojson import dumps
 from opengov.keys import verify_token
+from opengov.links import page_url
 from opengov.params import AwareDateTime, ListArg
 from opengov.reports import attributes, open311_format, queries, service
 from opengov.reports.categories import all_categories
 from opengov.reports.collection import CLOSED_STATUSES, REPORTS, STATUSES
 from opengov.reports.open311_schemas import (
     EXAMPLE_REQUEST,
+    DiscoverySchema,
+    EmptyIsAbsent,
     Open311CreatedSchema,
     Open311ErrorSchema,
     PostRequestSchema,
@@ -45,17 +48,20 @@ blp = Blueprint("open311", __name__, url_prefix=PREFIX,
 FORMAT = "<any(json, xml):format>"
 
 DEFAULT_WINDOW = timedelta(days=90)  # GeoReport v2: default and maximum date range
+# GeoReport v2, GET Service Requests: by default "a span of 90 days or first 1000 requests,
+# whichever is smallest"; 1,000 is also the largest page.
 MAX_PAGE_SIZE = 1000
+JSON_TYPE = "application/json; charset=utf-8"  # GeoReport v2, "Format Support"
 
 
-def _render(body, format: str, root: str) -> Response:
+def render(body, format: str, root: str) -> Response:
     """``body`` as JSON, or as GeoReport v2 XML under the element ``root``."""
     if format == "xml":
         return xml_response(root, body)
-    return Response(dumps(body), mimetype="application/json")
+    return Response(dumps(body), content_type=JSON_TYPE)
 
 
-def _formats(schema, example, root: str, description: str):
+def _formats(schema, example, root: str, description: str, headers: dict | None = None):
     """Document the 200 answer in JSON and in XML (the same content, ``root`` element)."""
     text = (f"{description}: JSON for `.json`, GeoReport v2 XML (root element `{root}`) for "
             "`.xml`")
@@ -63,7 +69,8 @@ def _formats(schema, example, root: str, description: str):
     def decorate(view):
         view = blp.alt_response(200, schema={"type": "string"}, content_type="text/xml",
                                 example=to_xml(root, example).decode(), description=text)(view)
-        return blp.response(200, schema, example=example, description=text)(view)
+        return blp.response(200, schema, example=example, description=text,
+                            headers=headers)(view)
     return decorate
 
 
@@ -96,7 +103,7 @@ def _errors(*statuses: int):
     "description": "Ổ gà, lún, nứt, bong tróc mặt đường.", "metadata": True, "type": "realtime",
     "keywords": "đường, ổ gà, road, pothole", "group": "roads"}], "services", "Services")
 def services(format):
-    return _render([open311_format.service_entry(c) for c in all_categories(current().store)],
+    return render([open311_format.service_entry(c) for c in all_categories(current().store)],
                    format, "services")
 
 
@@ -111,7 +118,7 @@ def services(format):
     "The service definition")
 @_errors(400, 404)
 def service_definition(service_code, format):
-    return _render(open311_format.service_definition(_service(current().store, service_code)),
+    return render(open311_format.service_definition(_service(current().store, service_code)),
                    format, "service_definition")
 
 
@@ -123,7 +130,7 @@ def _service(store, service_code: str):
     return found
 
 
-RequestsArgs = ma.Schema.from_dict({
+RequestsArgs = EmptyIsAbsent.from_dict({
     "service_request_id": ListArg(ma.fields.String(), metadata={
         "description": "Comma-separated ids; when given, the other filters are ignored"}),
     "service_code": ListArg(ma.fields.String(), metadata={"description": "Service code(s)"}),
@@ -133,9 +140,11 @@ RequestsArgs = ma.Schema.from_dict({
     "end_date": AwareDateTime(metadata={"description": "Requested before (with zone)"}),
     "page": ma.fields.Integer(load_default=1, validate=ma.validate.Range(1, 10_000), metadata={
         "description": "Page number (common extension), from 1"}),
-    "page_size": ma.fields.Integer(load_default=100, validate=ma.validate.Range(
+    "page_size": ma.fields.Integer(load_default=MAX_PAGE_SIZE, validate=ma.validate.Range(
         1, MAX_PAGE_SIZE), metadata={"description": "Requests per page (common extension), "
-                                                    f"at most {MAX_PAGE_SIZE}"}),
+                                                    f"default and at most {MAX_PAGE_SIZE}; a "
+                                                    "`Link: <…>; rel=\"next\"` header points "
+                                                    "to the next page"}),
     "jurisdiction_id": ma.fields.String(metadata={
         "description": "Accepted and ignored: this endpoint serves one jurisdiction"}),
     "extensions": ma.fields.Boolean(metadata={
@@ -167,26 +176,38 @@ def _requests_query(args) -> q.Query:
                    offset=(args["page"] - 1) * size)
 
 
-def _records(query: q.Query) -> list[dict]:
+def _records(query: q.Query) -> tuple[list[dict], bool]:
+    """The Open311 records of one page of ``query``, and whether another page follows."""
     store = current().store
     repo = store.repo(REPORTS.id)
     with store.engine.connect() as conn:
         page = repo.page(query, 0, with_count=False, conn=conn)
         ids = [json.loads(f)["id"] for f in page.items]
         notes = queries.history(store, ids, conn)
-    return [open311_format.request_record(f, notes[i], request.host_url)
-            for f, i in zip(page.items, ids, strict=True)]
+    categories = {c.code: c for c in all_categories(store)}
+    records = [open311_format.request_record(f, notes[i], request.host_url, categories)
+               for f, i in zip(page.items, ids, strict=True)]
+    return records, page.next is not None
 
 
 @blp.route(f"/requests.{FORMAT}", methods=["GET"])
 @blp.doc(summary="Open311: search service requests",
-         description="Newest first. Without dates: the last 90 days. `page`/`page_size` and "
-                     "`notes[]` are the common extensions; contacts are never included.")
+         description="Newest first. Without dates: the last 90 days, at most 1,000 requests "
+                     "per page (the standard's default); when more follow, a `Link: <…>; "
+                     "rel=\"next\"` header gives the next page. `page`/`page_size` and "
+                     "`notes[]` are the common extensions; contacts are never included. An "
+                     "empty parameter is the same as an absent one.")
 @blp.arguments(RequestsArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
-@_formats(RequestSchema(many=True), [EXAMPLE_REQUEST], "service_requests", "Requests")
+@_formats(RequestSchema(many=True), [EXAMPLE_REQUEST], "service_requests", "Requests",
+          headers={"Link": {"description": "`<url>; rel=\"next\"` when another page follows",
+                            "schema": {"type": "string"}}})
 @_errors(400)
 def get_requests(args, format):
-    return _render(_records(_requests_query(args)), format, "service_requests")
+    records, more = _records(_requests_query(args))
+    response = render(records, format, "service_requests")
+    if more:
+        response.headers["Link"] = f'<{page_url(page=args["page"] + 1)}>; rel="next"'
+    return response
 
 
 @blp.route(f"/requests/<service_request_id>.{FORMAT}")
@@ -194,10 +215,10 @@ def get_requests(args, format):
 @_formats(RequestSchema(many=True), [EXAMPLE_REQUEST], "service_requests", "The request")
 @_errors(400, 404)
 def get_request(service_request_id, format):
-    records = _records(q.Query(filter=q.Compare("id", "=", service_request_id), limit=1))
+    records, _ = _records(q.Query(filter=q.Compare("id", "=", service_request_id), limit=1))
     if not records:
         raise ApiError(404, f"Unknown service_request_id {service_request_id!r}.")
-    return _render(records, format, "service_requests")
+    return render(records, format, "service_requests")
 
 
 @blp.route(f"/tokens/<token>.{FORMAT}")
@@ -212,7 +233,7 @@ def get_token(token, format):
         report_id = queries.report_for_token(store, token, conn)
     if report_id is None:
         raise ApiError(404, "Unknown token.")
-    response = _render([{"service_request_id": report_id, "token": token}], format,
+    response = render([{"service_request_id": report_id, "token": token}], format,
                        "service_requests")
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -221,7 +242,8 @@ def get_token(token, format):
 @blp.route(f"/requests.{FORMAT}", methods=["POST"])
 @blp.doc(summary="Open311: create a service request (needs an app's api_key)",
          description="Form-encoded as the standard says. One location is required: `lat`+"
-                     "`long` or `address_string`. Answers to the service definition's "
+                     "`long`, `address_string` or `address_id`; empty fields count as absent. "
+                     "A description with HTML markup is refused (400, code 422). Answers to the service definition's "
                      "attributes go in `attribute[code]=value` (`attribute[code][]=value`, "
                      "repeated, for a multivaluelist); they are checked against the definition "
                      "(required, datatype, allowed values; any error is 400 and nothing is "
@@ -245,11 +267,12 @@ def post_request(form, format):
                "device_id": form.get("device_id"), "account_id": form.get("account_id")}
     sub = service.Submission(category=category.code, description=form.get("description"),
                              lon=form.get("long"), lat=form.get("lat"),
-                             address=form.get("address_string"), contact=contact,
+                             address=form.get("address_string") or form.get("address_id"),
+                             contact=contact,
                              source="open311", attributes=attributes.from_form(request.form),
                              location="form")
     receipt = service.submit(store, sub, idempotency_key=request.headers.get("Idempotency-Key"),
                              idempotency_hours=current().settings.reports_idempotency_hours)
-    return _render([{"service_request_id": receipt.report_id,
-                     "service_notice": f"Expected within {category.target_hours} hours.",
+    return render([{"service_request_id": receipt.report_id,
+                     "service_notice": open311_format.service_notice(category),
                      "account_id": None}], format, "service_requests")

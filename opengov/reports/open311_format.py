@@ -35,7 +35,8 @@ def error_array(problem: Problem) -> Response:
     errors = [{"code": code, "description": description.strip()}]
     if request.path.endswith(".xml"):
         return xml_response("errors", errors, http_status)
-    return Response(dumps(errors), status=http_status, mimetype="application/json")
+    return Response(dumps(errors), status=http_status,
+                    content_type="application/json; charset=utf-8")
 
 
 def service_entry(c: Category) -> dict:
@@ -56,8 +57,17 @@ def service_definition(c: Category) -> dict:
     return {"service_code": c.code, "attributes": attributes}
 
 
-def request_record(feature: str, notes: list[dict], base_url: str) -> dict:
-    """An Open311 service request from a stored public feature, with ``notes[]``."""
+def service_notice(c: Category) -> str:
+    """What to expect: the category's service-level target (POST answers it, GET repeats it)."""
+    return f"Expected within {c.target_hours} hours."
+
+
+def request_record(feature: str, notes: list[dict], base_url: str,
+                   categories: dict[str, Category]) -> dict:
+    """An Open311 service request from a stored public feature, with ``notes[]``.
+
+    ``categories`` (by code) give the ``service_notice``, the same text the POST answered.
+    """
     doc = json.loads(feature)
     p, geometry = doc["properties"], doc.get("geometry")
     lon, lat = geometry["coordinates"] if geometry else (None, None)
@@ -70,7 +80,8 @@ def request_record(feature: str, notes: list[dict], base_url: str) -> dict:
         "service_code": p["category"],
         "description": p.get("description"),
         "agency_responsible": p.get("agency"),
-        "service_notice": None,
+        "service_notice": (service_notice(categories[p["category"]])
+                           if p["category"] in categories else None),
         "requested_datetime": p["requested_at"],
         "updated_datetime": p.get("updated_at"),
         "expected_datetime": p.get("expected_at"),

@@ -4,11 +4,25 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from opengov.reports.schemas import MAX_ADDRESS, MAX_DESCRIPTION
+from opengov.reports.schemas import MAX_ADDRESS, MAX_DESCRIPTION, no_markup
 
 
 def _s(description: str, **kwargs) -> ma.fields.String:
     return ma.fields.String(metadata={"description": description}, **kwargs)
+
+
+class EmptyIsAbsent(ma.Schema):
+    """Arguments where an empty value is the same as no value.
+
+    GeoReport v2, "Optional Arguments": the response should be the same whether an optional
+    parameter is passed empty or not passed at all. Only declared fields are dropped, so an
+    unknown parameter is still refused even when empty.
+    """
+
+    @ma.pre_load
+    def _drop_empty(self, data, **_kwargs):
+        return {key: value for key, value in data.items()
+                if not (key in self.fields and isinstance(value, str) and not value.strip())}
 
 
 class ServiceSchema(ma.Schema):
@@ -65,13 +79,15 @@ class RequestSchema(ma.Schema):
     service_code = _s("Service code")
     description = _s("Description", allow_none=True)
     agency_responsible = _s("Agency handling the request", allow_none=True)
-    service_notice = _s("Notice about the service", allow_none=True)
+    service_notice = _s("What to expect: the same notice as the POST answered",
+                        allow_none=True)
     account_id = _s("Always null (accounts are not published)", allow_none=True)
     requested_datetime = _s("Submitted at (ISO 8601 with zone)")
     updated_datetime = _s("Last change (ISO 8601 with zone)", allow_none=True)
     expected_datetime = _s("Expected resolution (service-level target)", allow_none=True)
     address = _s("Address", allow_none=True)
-    address_id = _s("Address id (unused)", allow_none=True)
+    address_id = _s("Always null: an address_id sent with a POST is read back as `address`",
+                    allow_none=True)
     zipcode = _s("Postal code (unused)", allow_none=True)
     lat = ma.fields.Float(allow_none=True, metadata={"description": "Latitude (WGS 84)"})
     long = ma.fields.Float(allow_none=True, metadata={"description": "Longitude (WGS 84)"})
@@ -100,7 +116,7 @@ class TokenSchema(ma.Schema):
     token = _s("The token asked about")
 
 
-class PostRequestSchema(ma.Schema):
+class PostRequestSchema(EmptyIsAbsent):
     """GeoReport v2 POST fields (``application/x-www-form-urlencoded``)."""
 
     api_key = _s("API key of an `app` key (a missing or wrong one is 403)")
@@ -110,7 +126,9 @@ class PostRequestSchema(ma.Schema):
     long = ma.fields.Float(validate=ma.validate.Range(-180, 180), allow_nan=False,
                            metadata={"description": "Longitude (WGS 84)"})
     address_string = _s("Address", validate=ma.validate.Length(max=MAX_ADDRESS))
-    address_id = _s("Address id (not supported; give lat/long or address_string)")
+    address_id = _s("Id of an address in the city's register: a location on its own. We "
+                    "hold no register, so it is stored (and read back) as the address text "
+                    "when no address_string is given", validate=ma.validate.Length(max=200))
     email = ma.fields.Email(validate=ma.validate.Length(max=254),
                             metadata={"description": "Reporter's e-mail (private)"})
     device_id = _s("Device id (private)", validate=ma.validate.Length(max=200))
@@ -118,8 +136,9 @@ class PostRequestSchema(ma.Schema):
     first_name = _s("First name (private)", validate=ma.validate.Length(max=100))
     last_name = _s("Last name (private)", validate=ma.validate.Length(max=100))
     phone = _s("Phone (private)", validate=ma.validate.Regexp(r"^\+?[0-9 ().-]{6,20}$"))
-    description = _s("Plain text, at most 4,000 characters",
-                     validate=ma.validate.Length(max=MAX_DESCRIPTION))
+    description = _s("Plain text, at most 4,000 characters; HTML markup is refused (the "
+                     "standard: no HTML)",
+                     validate=[ma.validate.Length(max=MAX_DESCRIPTION), no_markup])
     media_url = _s("Ignored: photos are accepted only as uploads on POST /reports, so an "
                    "official can approve them first")
     jurisdiction_id = _s("Accepted and ignored (one jurisdiction)")
@@ -129,8 +148,10 @@ class PostRequestSchema(ma.Schema):
         has_point = "lat" in data or "long" in data
         if has_point and not ("lat" in data and "long" in data):
             raise ma.ValidationError("Give both lat and long.", "long")
-        if not has_point and not (data.get("address_string") or "").strip():
-            raise ma.ValidationError("Give lat and long, or address_string.", "address_string")
+        if not has_point and not any((data.get(k) or "").strip()
+                                     for k in ("address_string", "address_id")):
+            raise ma.ValidationError("Give lat and long, address_string or address_id.",
+                                     "address_string")
 
 
 EXAMPLE_REQUEST = {
@@ -138,7 +159,7 @@ EXAMPLE_REQUEST = {
     "status_notes": "Đã tiếp nhận phản ánh. / Report received.",
     "service_name": "Ổ gà, hư hỏng mặt đường", "service_code": "pothole",
     "description": "Ổ gà lớn trước số 12", "agency_responsible": "so-xay-dung",
-    "service_notice": None, "requested_datetime": "2026-01-15T02:30:00Z",
+    "service_notice": "Expected within 72 hours.", "requested_datetime": "2026-01-15T02:30:00Z",
     "updated_datetime": "2026-01-15T02:30:00Z", "expected_datetime": "2026-01-18T02:30:00Z",
     "address": "12 Phan Chu Trinh, Tam Kỳ", "address_id": None, "zipcode": None,
     "lat": 15.5733, "long": 108.4745, "media_url": None, "detailed_status": "received",
@@ -147,3 +168,18 @@ EXAMPLE_REQUEST = {
                "status": "received", "agency": "so-xay-dung",
                "description": "Đã tiếp nhận phản ánh. / Report received."}],
 }
+
+
+class DiscoveryEndpointSchema(ma.Schema):
+    specification = _s("The specification this endpoint implements")
+    url = _s("Base URL of the endpoint")
+    changeset = _s("When this endpoint last changed (ISO 8601 with zone)")
+    type = _s("production, test or qa")
+    formats = ma.fields.List(ma.fields.String(), metadata={"description": "Media types served"})
+
+
+class DiscoverySchema(ma.Schema):
+    changeset = _s("When this document last changed (ISO 8601 with zone)")
+    contact = _s("Whom to ask for help")
+    key_service = _s("How to get an api_key")
+    endpoints = ma.fields.List(ma.fields.Nested(DiscoveryEndpointSchema))

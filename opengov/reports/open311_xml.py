@@ -3,7 +3,8 @@
 GeoReport v2 defines the JSON output as a mapping of the XML by the Spark convention, so the
 XML is derived back from our JSON bodies: an array is a wrapper element holding one element per
 item (``<services><service>…``, ``<service_requests><request>…``, ``<errors><error>…``,
-``<attributes><attribute>…``, ``<values><value>…``, ``<notes><note>…``), an object's keys are
+``<attributes><attribute>…``, ``<values><value>…``, ``<notes><note>…``, and in service
+discovery ``<endpoints><endpoint>…``, ``<formats><format>…``), an object's keys are
 child elements in order, ``null`` is an empty element (``<account_id/>``) and booleans are
 ``true``/``false``. The XML is schemaless, without a namespace, UTF-8 with the declaration,
 served as ``text/xml; charset=utf-8`` (GeoReport v2, "Format Support"). Element names come only
@@ -22,7 +23,8 @@ MEDIA_TYPE = "text/xml; charset=utf-8"
 DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
 # Item element of each array-valued key (the Spark convention's singular names).
 ITEMS = {"services": "service", "service_requests": "request", "errors": "error",
-         "attributes": "attribute", "values": "value", "notes": "note"}
+         "attributes": "attribute", "values": "value", "notes": "note",
+         "endpoints": "endpoint", "formats": "format"}  # the last two: service discovery
 # Characters XML 1.0 cannot carry (§2.2), dropped from text rather than breaking the document.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 
 from opengov.params import AwareDateTime, ListArg
@@ -10,6 +12,20 @@ from opengov.reports.collection import STATUSES
 MAX_DESCRIPTION = 4000  # Open311 GeoReport v2: description up to 4,000 characters
 MAX_ADDRESS = 500
 MAX_NOTE = 2000
+
+
+# GeoReport v2: descriptions carry no HTML (DOMAIN.md §1). Both APIs refuse what an HTML parser
+# would read as markup: "<" followed by a letter, "/", "!" or "?" (the WHATWG HTML tokenizer's
+# "tag open state" starts a tag, end tag, declaration or comment there). A lone "<" or ">", as in
+# "sâu > 10 cm", is plain text and is kept; JSON and XML answers escape it as their syntax needs.
+MARKUP = re.compile(r"<[A-Za-z/!?]")
+NO_HTML = "Plain text only: HTML markup (such as <b> or <script>) is not accepted."
+
+
+def no_markup(value: str) -> None:
+    """Refuse text containing HTML markup (see ``MARKUP``)."""
+    if MARKUP.search(value):
+        raise ma.ValidationError(NO_HTML)
 
 
 def _text(limit: int, description: str, **kwargs) -> ma.fields.String:
@@ -32,8 +48,10 @@ class SubmitSchema(ma.Schema):
 
     category = ma.fields.String(required=True, validate=ma.validate.Length(1, 100), metadata={
         "description": "Category code (see /open311/v2/services.json)", "example": "pothole"})
-    description = _text(MAX_DESCRIPTION, "What is wrong, as plain text (HTML is shown as typed, "
-                                         "never interpreted)")
+    description = ma.fields.String(
+        validate=[ma.validate.Length(max=MAX_DESCRIPTION), no_markup], metadata={
+            "description": "What is wrong, as plain text (at most 4,000 characters); text "
+                           "with HTML markup such as `<b>` is refused (422)"})
     lon = ma.fields.Float(validate=ma.validate.Range(-180, 180), allow_nan=False, allow_none=True,
                           metadata={"description": "Longitude (WGS 84)", "example": 108.4745})
     lat = ma.fields.Float(validate=ma.validate.Range(-90, 90), allow_nan=False, allow_none=True,

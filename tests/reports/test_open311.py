@@ -141,7 +141,7 @@ def test_xml_services_and_definitions(api):
 def test_xml_requests_round_trip(api, app_token):
     created = api.post(f"{V2}/requests.xml", data={
         "api_key": app_token, "service_code": "pothole", "lat": "15.57", "long": "108.47",
-        "description": "Ổ gà <sâu> & rộng", "attribute[size]": "large"})
+        "description": "Ổ gà sâu > 10 cm & rộng < 2 m", "attribute[size]": "large"})
     assert created.status_code == 200, created.get_data(as_text=True)
     [answer] = xml(created, "service_requests").findall("request")
     assert [c.tag for c in answer] == ["service_request_id", "service_notice", "account_id"]
@@ -150,7 +150,8 @@ def test_xml_requests_round_trip(api, app_token):
     [one] = xml(api.get(f"{V2}/requests/{report_id}.xml"), "service_requests")
     [record] = api.get(f"{V2}/requests/{report_id}.json").get_json()
     assert [c.tag for c in one] == list(record)
-    assert one.findtext("description") == "Ổ gà <sâu> & rộng"  # escaped, read back as typed
+    # "<", ">" and "&" outside markup are text: escaped in XML, read back as typed.
+    assert one.findtext("description") == "Ổ gà sâu > 10 cm & rộng < 2 m"
     assert float(one.findtext("lat")) == 15.57 and one.findtext("status") == "open"
     assert datetime.fromisoformat(one.findtext("requested_datetime")).tzinfo is not None
     assert [(a.findtext("code"), a.findtext("value")) for a in
