@@ -11,10 +11,10 @@ our 00:00 hour). Everything is vectorised with numpy so a year of every station 
 Rounding: the decision says the index "is rounded to an integer" (§2.2.1 c, §2.2.2 c). We compute
 sub-indices from unrounded concentrations, in exact integer arithmetic, and round half up
 (:func:`sub_index`): PM2.5 at 50.3 µg/m³ is exactly 100 + (50/30)·0.3 = 100.5, hence 101 "Kém",
-where binary floating point gives 100.49999999999999 and the band below. This reproduces every printed value
-of the decision's worked example (§2.3) except NO₂ in the hourly example: (50/100)·(118.7−100)+50
-= 59.35, which rounds to 59 while the decision prints 60 (only rounding up would give 60, and the
-text says rounding). We publish 59.
+where binary floating point gives 100.49999999999999 and the band below. This reproduces every
+printed value of the decision's worked example (§2.3) except NO₂ in the hourly example:
+(50/100)·(118.7−100)+50 = 59.35, which rounds to 59 while the decision prints 60 (only rounding
+up would give 60, and the text says rounding). We publish 59.
 """
 
 from __future__ import annotations

@@ -27,7 +27,6 @@ from opengov.reports.categories import all_categories
 from opengov.reports.collection import CLOSED_STATUSES, REPORTS, STATUSES
 from opengov.reports.open311_schemas import (
     EXAMPLE_REQUEST,
-    DiscoverySchema,
     EmptyIsAbsent,
     Open311CreatedSchema,
     Open311ErrorSchema,
@@ -243,9 +242,10 @@ def get_token(token, format):
 @blp.doc(summary="Open311: create a service request (needs an app's api_key)",
          description="Form-encoded as the standard says. One location is required: `lat`+"
                      "`long`, `address_string` or `address_id`; empty fields count as absent. "
-                     "A description with HTML markup is refused (400, code 422). Answers to the service definition's "
-                     "attributes go in `attribute[code]=value` (`attribute[code][]=value`, "
-                     "repeated, for a multivaluelist); they are checked against the definition "
+                     "A description with HTML markup is refused (400, code 422). Answers "
+                     "to the service definition's attributes go in `attribute[code]=value` "
+                     "(`attribute[code][]=value`, repeated, for a multivaluelist); they are "
+                     "checked against the definition "
                      "(required, datatype, allowed values; any error is 400 and nothing is "
                      "stored) and published with the request. The reporter's contact fields "
                      "are stored privately and never published. Answers `service_request_id`; "
