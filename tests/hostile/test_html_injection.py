@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from opengov.reports import service
 from opengov.script_json import script_json
 from tests.reports.conftest import api, reports_app  # noqa: F401  (fixtures)
 
@@ -27,13 +28,18 @@ def test_script_json_round_trips_without_markup(value):
     assert json.loads(text) == {"d": value, "list": [value]}
 
 
-def test_ogc_pages_keep_hostile_descriptions_inside_their_data_block(api):  # noqa: F811
-    ids = []
-    for trap in TRAPS:
-        response = api.post("/reports", json={"category": "pothole", "description": trap,
-                                              "lon": 108.47, "lat": 15.57})
-        assert response.status_code == 201, response.get_data(as_text=True)
-        ids.append(response.get_json()["id"])
+def test_ogc_pages_keep_hostile_descriptions_inside_their_data_block(reports_app,  # noqa: F811
+                                                                      api):  # noqa: F811
+    # The reports API now refuses markup in descriptions (issue 17), so the traps are stored
+    # below the API, as data from before that rule or from another loader would be.
+    store = reports_app.extensions["opengov"].store
+    ids = [service.submit(store, service.Submission(category="pothole", description=trap,
+                                                    lon=108.47, lat=15.57),
+                          idempotency_key=None, idempotency_hours=24).report_id
+           for trap in TRAPS]
+    refused = api.post("/reports", json={"category": "pothole", "description": TRAPS[1],
+                                         "lon": 108.47, "lat": 15.57})
+    assert refused.status_code == 422
     pages = [api.get("/ogc/collections/reports/items?f=html&limit=50")]
     pages += [api.get(f"/ogc/collections/reports/items/{i}?f=html") for i in ids]
     for page, wanted in zip(pages, [TRAPS, *([t] for t in TRAPS)], strict=True):
