@@ -79,14 +79,17 @@ def test_text_length_and_location_are_checked(api):
     assert api.get("/reports/stats").get_json()["total"] == 0
 
 
-def test_html_is_kept_as_text_never_interpreted(api):
+def test_html_markup_is_refused_and_plain_text_kept(api):
+    # Descriptions are plain text (issue 17: GeoReport v2 says no HTML; docs/reports.md).
     script = "<script>alert('x')</script> & <b>ổ gà</b>"
-    report_id = api.post("/reports", json={**BODY, "description": script}).get_json()["id"]
+    refused = api.post("/reports", json={**BODY, "description": script})
+    assert refused.status_code == 422 and refused.mimetype == "application/problem+json"
+    text = "ổ gà sâu > 10 cm & rộng < 2 m"
+    report_id = api.post("/reports", json={**BODY, "description": text}).get_json()["id"]
     item = api.get(f"/reports/{report_id}")
     assert item.mimetype == "application/geo+json"
-    assert item.get_json()["properties"]["description"] == script
-    csv = api.get("/reports?f=csv").get_data(as_text=True)
-    assert "<script>" in csv and api.get("/reports?f=csv").mimetype == "text/csv"
+    assert item.get_json()["properties"]["description"] == text
+    assert text in api.get("/reports?f=csv").get_data(as_text=True)
 
 
 def test_redis_counters_are_shared_by_every_worker(backend, postgres, tmp_path):
