@@ -77,7 +77,8 @@ def test_chunked_open311_request_over_the_cap_is_413_in_its_error_array(server):
     status, content_type, body = _chunked(server, "/open311/v2/requests.json",
                                           ROUTE_CAP + 128 * 1024,
                                           "application/x-www-form-urlencoded")
-    assert (status, content_type) == (413, "application/json")
+    # GeoReport v2 "Format Support": application/json; charset=utf-8
+    assert (status, content_type) == (413, "application/json; charset=utf-8")
     assert json.loads(body)[0]["code"] == 413
 
 
