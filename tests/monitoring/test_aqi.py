@@ -216,6 +216,16 @@ def test_sub_index_is_exact_around_every_breakpoint(case, delta):
     assert aqi.sub_index(table, float(concentration)) == reference_index(table, concentration)
 
 
+def test_every_breakpoint_and_its_neighbours_match_the_reference():
+    # The property test samples; this sweeps every breakpoint of every table deterministically.
+    steps = [Decimal(d) for d in ("0", "0.0001", "0.001", "0.01", "0.1", "0.5", "1")]
+    for table, breakpoint in BREAKPOINT_CASES:
+        values = [Decimal(breakpoint) + sign * step for step in steps for sign in (1, -1)]
+        values = sorted({v for v in values if v >= 0})
+        ours = aqi.sub_index(table, [float(v) for v in values])
+        assert ours.tolist() == [reference_index(table, v) for v in values], table
+
+
 @pytest.mark.parametrize(("table", "concentration", "rounded"), [
     ("pm25", "50.3", 101), ("pm25", "25.25", 51), ("pm10", "51", 51), ("pm25", "80.7", 151),
     ("so2", "127.25", 51), ("o3_8h", "100.2", 51), ("no2", "101", 51), ("co", "10200", 51),
