@@ -264,6 +264,7 @@ def _register_module_commands() -> None:
 
 
 _register_module_commands()
+main.add_command(__import__("opengov.declare.command", fromlist=["add"]).add)  # opengov add
 
 if __name__ == "__main__":
     main()

@@ -66,7 +66,7 @@ def _keywords(declaration: Declaration):
 def render_declaration(declaration: Declaration, notes: Iterable[str] = ()) -> str:
     """``metadata.yaml`` text for ``declaration``; ``notes`` become comment lines on top."""
     c, cat, src = declaration.collection, declaration.catalog, declaration.source
-    head = "".join(f"# {line}\n" for line in notes)
+    head = "".join(f"# {line}".rstrip() + "\n" for line in notes)
     parts = [
         head + _section("The dataset (docs/declare.md). Labels are {vi, en}.", [
             ("id", c.id), ("title", dict(c.title)), ("description", dict(c.description)),
