@@ -201,7 +201,8 @@ def _infer_field(name: str, column: str, series: pd.Series, notes: list[str]) ->
               and longest <= ENUM_VALUE_MAX):
             enum = tuple(sorted(distinct))
             flags["filterable"] = True
-            notes.append(f"{name}: {len(distinct)} distinct values: an enum, filterable")
+            notes.append(f"{name}: {len(distinct)} distinct value{'s' * (len(distinct) > 1)}: "
+                         "an enum, filterable")
     elif kind in ("integer", "number", "date", "datetime"):
         flags["sortable"] = True
     elif kind == "boolean":

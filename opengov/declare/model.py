@@ -215,14 +215,13 @@ def _kind(value) -> str:
             dict: "a mapping"}.get(type(value), type(value).__name__)
 
 
-def _keywords(check: _Checker, value) -> dict[str, tuple[str, ...]] | None:
-    if value is None:
-        return None
-    if isinstance(value, list):
-        words = check.strings(value, "keywords")
-        return {"vi": words, "en": words}
+def _keywords(check: _Checker, value) -> tuple[tuple[str, ...], dict | None]:
+    """The collection's keywords and, when given per language, the catalogue's ``{vi, en}``."""
+    if value is None or isinstance(value, list):
+        return check.strings(value, "keywords"), None
     value = check.mapping(value, "keywords", ("vi", "en"))
-    return {lang: check.strings(value.get(lang), f"keywords.{lang}") for lang in ("vi", "en")}
+    words = {lang: check.strings(value.get(lang), f"keywords.{lang}") for lang in ("vi", "en")}
+    return tuple(dict.fromkeys(words["en"] + words["vi"])), words
 
 
 def _party(check: _Checker, value, key: str) -> dict[str, str] | None:
@@ -341,7 +340,7 @@ def parse_declaration(document, source: str) -> Declaration:
     max_limit = check.integer(doc.get("max_limit"), "max_limit", 1000, 1, MAX_LIMIT)
     if default_limit > max_limit:
         check.fail("default_limit", f"{default_limit} is larger than max_limit ({max_limit})")
-    keywords = _keywords(check, doc.get("keywords"))
+    keywords, bilingual_keywords = _keywords(check, doc.get("keywords"))
     collection = Collection(
         id=collection_id, title=title,
         description=(dict(title) if doc.get("description") is None
@@ -355,8 +354,7 @@ def parse_declaration(document, source: str) -> Declaration:
         default_limit=default_limit, max_limit=max_limit,
         kind=check.string(doc.get("kind"), "kind", choices=KINDS) or "batch",
         cache_seconds=check.integer(doc.get("cache_seconds"), "cache_seconds", 60, 0, 86_400),
-        keywords=tuple(dict.fromkeys((keywords or {}).get("en", ()) +
-                                     (keywords or {}).get("vi", ()))),
+        keywords=keywords,
         min_zoom=check.integer(doc.get("min_zoom"), "min_zoom", 0, 0, 24),
     )
     if collection.native_crs != "OGC:CRS84" and not collection.spatial:
@@ -367,7 +365,7 @@ def parse_declaration(document, source: str) -> Declaration:
         license=_license(check, doc.get("license")),
         update_frequency=check.string(doc.get("update_frequency"), "update_frequency",
                                       choices=UPDATE_FREQUENCIES) or "irregular",
-        keywords=keywords, themes=check.strings(doc.get("themes"), "themes"))
+        keywords=bilingual_keywords, themes=check.strings(doc.get("themes"), "themes"))
     if doc.get("source") is None:
         check.fail("source", "is required (source.file names the data file)")
     src = _source(check, doc["source"], collection.spatial, columns)

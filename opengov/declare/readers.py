@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,9 +112,12 @@ def _read_gdal(path: Path, fmt: str, layer: str | None) -> ReadResult:
         gdal_path = f"/vsizip/{path}"
     chosen = _pick_layer(path, gdal_path, layer, notes) if fmt in ("gpkg", "shp.zip") else None
     try:
-        frame = pyogrio.read_dataframe(gdal_path, layer=chosen, datetime_as_string=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            frame = pyogrio.read_dataframe(gdal_path, layer=chosen, datetime_as_string=True)
     except pyogrio.errors.DataSourceError as exc:
         raise ReadError(f"{path.name}: cannot be read as {fmt}: {exc}") from None
+    notes += sorted({f"GDAL: {str(w.message).splitlines()[0]}" for w in caught})[:5]
     return ReadResult(frame, fmt, layer=chosen if fmt == "gpkg" or layer else None,
                       notes=notes)
 

@@ -58,8 +58,6 @@ def _keywords(declaration: Declaration):
     words = declaration.catalog.keywords
     if words is None:
         return list(declaration.collection.keywords) or None
-    if words["vi"] == words["en"]:
-        return list(words["en"])
     return {lang: list(words[lang]) for lang in ("vi", "en")}
 
 
