@@ -97,6 +97,11 @@ def _pick_layer(path: Path, gdal_path: str, layer: str | None, result_notes: lis
     return layers[0]
 
 
+def _unreadable(path: Path, fmt: str, exc: Exception) -> ReadError:
+    reason = str(exc).replace(str(path), path.name).split(";")[0].strip()
+    return ReadError(f"{path.name}: cannot be read as {fmt} ({reason})")
+
+
 def _read_gdal(path: Path, fmt: str, layer: str | None) -> ReadResult:
     import pyogrio
 
@@ -110,13 +115,14 @@ def _read_gdal(path: Path, fmt: str, layer: str | None) -> ReadResult:
         if not any(n.lower().endswith(".prj") for n in names):
             notes.append(f"{path.name} has no .prj: coordinates taken as CRS84 lon/lat")
         gdal_path = f"/vsizip/{path}"
-    chosen = _pick_layer(path, gdal_path, layer, notes) if fmt in ("gpkg", "shp.zip") else None
     try:
+        chosen = (_pick_layer(path, gdal_path, layer, notes) if fmt in ("gpkg", "shp.zip")
+                  else None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             frame = pyogrio.read_dataframe(gdal_path, layer=chosen, datetime_as_string=True)
     except pyogrio.errors.DataSourceError as exc:
-        raise ReadError(f"{path.name}: cannot be read as {fmt}: {exc}") from None
+        raise _unreadable(path, fmt, exc) from None
     notes += sorted({f"GDAL: {str(w.message).splitlines()[0]}" for w in caught})[:5]
     return ReadResult(frame, fmt, layer=chosen if fmt == "gpkg" or layer else None,
                       notes=notes)
@@ -124,9 +130,13 @@ def _read_gdal(path: Path, fmt: str, layer: str | None) -> ReadResult:
 
 def _read_parquet(path: Path) -> ReadResult:
     import geopandas as gpd
+    import pyarrow
     import pyarrow.parquet as pq
 
-    metadata = pq.read_schema(path).metadata or {}
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except pyarrow.ArrowException as exc:
+        raise _unreadable(path, "parquet", exc) from None
     if b"geo" in metadata:
         return ReadResult(gpd.read_parquet(path), "parquet",
                           notes=["GeoParquet: geometry and CRS from its 'geo' metadata"])
@@ -137,7 +147,7 @@ def _read_xlsx(path: Path, layer: str | None) -> ReadResult:
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
     except (ValueError, zipfile.BadZipFile) as exc:
-        raise ReadError(f"{path.name}: cannot be read as XLSX: {exc}") from None
+        raise _unreadable(path, "xlsx", exc) from None
     names = list(sheets)
     if layer is not None and layer not in sheets:
         raise ReadError(f"{path.name}: no sheet {layer!r} (sheets: {', '.join(names)})")
@@ -220,8 +230,11 @@ def _read_csv(path: Path, default_crs: str) -> ReadResult:
 
     text, encoding = _csv_text(path)
     sep = _separator(path, text)
-    frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
-                        na_values=[""])
+    try:
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
+                            na_values=[""])
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise _unreadable(path, "csv", exc) from None
     result = ReadResult(frame, "csv", separator=sep, encoding=encoding)
     result.notes.append(f"CSV separated by {sep!r}, {encoding}"
                         + (" (with a byte-order mark)" if encoding == "utf-8-sig" else ""))

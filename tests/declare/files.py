@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import geopandas as gpd
@@ -115,7 +115,8 @@ def bridges_fgb(folder: Path) -> Path:
     """Bridges as FlatGeobuf lines in CRS84."""
     path = folder / "bridges.fgb"
     frame = gpd.GeoDataFrame({
-        "code": ["CR-01", "CR-02", "CR-03"], "name": ["Cầu Rồng", "Cầu Sông Hàn", "Cầu Trần Thị Lý"],
+        "code": ["CR-01", "CR-02", "CR-03"],
+        "name": ["Cầu Rồng", "Cầu Sông Hàn", "Cầu Trần Thị Lý"],
         "length_m": [666, 487, 731],
     }, geometry=[LineString([(108.22 + i / 100, 16.06), (108.23 + i / 100, 16.06)])
                  for i in range(3)], crs="OGC:CRS84")
@@ -149,7 +150,3 @@ def budget_parquet(folder: Path) -> Path:
     frame["Ngày phê duyệt"] = [d.date() for d in frame["Ngày phê duyệt"]]
     frame.to_parquet(path)
     return path
-
-
-def opening_day() -> date:
-    return date(2024, 3, 1)
