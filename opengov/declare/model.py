@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import get_args
 
@@ -188,8 +189,16 @@ class _Checker:
         return canonical
 
 
-def canonical_crs(text) -> str | None:
-    """``OGC:CRS84`` for WGS 84 longitude/latitude, else ``EPSG:<code>``; None when unknown."""
+def canonical_crs(crs) -> str | None:
+    """``OGC:CRS84`` for WGS 84 longitude/latitude, else ``EPSG:<code>``; None when unknown.
+
+    ``crs``: text (``EPSG:5899``, a URI, WKT) or a :class:`pyproj.CRS`.
+    """
+    return _canonical_crs(crs if isinstance(crs, str) else crs.to_wkt())
+
+
+@lru_cache(maxsize=64)
+def _canonical_crs(text: str) -> str | None:
     from pyproj import CRS
     from pyproj.exceptions import CRSError
 

@@ -79,7 +79,7 @@ def render_declaration(declaration: Declaration, notes: Iterable[str] = ()) -> s
                  "page sizes.", [
             ("kind", c.kind), ("cache_seconds", c.cache_seconds),
             ("default_limit", c.default_limit), ("max_limit", c.max_limit),
-            ("min_zoom", c.min_zoom if c.spatial else None)]),
+            ("min_zoom", c.min_zoom if c.spatial or c.min_zoom else None)]),
         _section("Records: the id field, the geometry and its native CRS, time and commune.", [
             ("id_field", c.id_field), ("geometry_type", c.geometry_type),
             ("native_crs", c.native_crs if c.spatial else None),
