@@ -225,11 +225,10 @@ def xy_crs(xs: pd.Series, ys: pd.Series, x_name: str, default_crs: str) -> str:
     return default_crs
 
 
-def _read_csv(path: Path, default_crs: str) -> ReadResult:
-    import geopandas as gpd
-
+def _csv_frame(path: Path, separator: str | None = None) -> ReadResult:
+    """All cells as text (empty → missing); the separator sniffed unless given."""
     text, encoding = _csv_text(path)
-    sep = _separator(path, text)
+    sep = separator or _separator(path, text)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             na_values=[""])
@@ -238,31 +237,85 @@ def _read_csv(path: Path, default_crs: str) -> ReadResult:
     result = ReadResult(frame, "csv", separator=sep, encoding=encoding)
     result.notes.append(f"CSV separated by {sep!r}, {encoding}"
                         + (" (with a byte-order mark)" if encoding == "utf-8-sig" else ""))
-    pair = _xy_columns(frame)
-    if pair is not None:
-        xs, ys = (_numbers(path, frame, c) for c in pair)
-        if xs.isna().any() or ys.isna().any():
-            row = int((xs.isna() | ys.isna()).idxmax())
-            raise ReadError(f"{path.name}: record #{row + 1}: no coordinates in "
-                            f"{pair[0]}/{pair[1]}")
-        crs = xy_crs(xs, ys, pair[0], default_crs)
-        result.frame = gpd.GeoDataFrame(frame.drop(columns=list(pair)),
-                                        geometry=gpd.points_from_xy(xs, ys), crs=crs)
-        result.x, result.y, result.crs = pair[0], pair[1], crs
-        result.notes.append(f"points from columns {pair[0]}/{pair[1]} in {crs}"
-                            + ("" if crs == "OGC:CRS84" else " (values are not lon/lat; "
-                               "say another CRS with --crs)"))
-        return result
-    wkt = _wkt_column(frame)
-    if wkt is not None:
-        geometry = gpd.GeoSeries.from_wkt(frame[wkt])
+    return result
+
+
+def _missing(path: Path, frame: pd.DataFrame, *columns: str) -> None:
+    for column in columns:
+        if column not in frame.columns:
+            raise ReadError(f"{path.name}: no column {column!r} (columns: "
+                            f"{', '.join(map(str, frame.columns))})")
+
+
+def _with_points(result: ReadResult, path: Path, pair: tuple[str, str], crs: str | None,
+                 default_crs: str) -> ReadResult:
+    import geopandas as gpd
+
+    frame = result.frame
+    _missing(path, frame, *pair)
+    xs, ys = (_numbers(path, frame, c) for c in pair)
+    if xs.isna().any() or ys.isna().any():
+        row = int((xs.isna() | ys.isna()).idxmax())
+        raise ReadError(f"{path.name}: record #{row + 1}: no coordinates in "
+                        f"{pair[0]}/{pair[1]}")
+    crs = crs or xy_crs(xs, ys, pair[0], default_crs)
+    result.frame = gpd.GeoDataFrame(frame.drop(columns=list(pair)),
+                                    geometry=gpd.points_from_xy(xs, ys), crs=crs)
+    result.x, result.y, result.crs = pair[0], pair[1], crs
+    result.notes.append(f"points from columns {pair[0]}/{pair[1]} in {crs}"
+                        + ("" if crs == "OGC:CRS84" else " (values are not lon/lat; "
+                           "say another CRS with --crs)"))
+    return result
+
+
+def _with_wkt(result: ReadResult, path: Path, column: str, crs: str | None,
+              default_crs: str) -> ReadResult:
+    import geopandas as gpd
+    import shapely
+
+    frame = result.frame
+    _missing(path, frame, column)
+    try:
+        geometry = gpd.GeoSeries.from_wkt(frame[column])
+    except shapely.errors.GEOSException as exc:
+        raise ReadError(f"{path.name}: column {column}: not WKT ({exc})") from None
+    if crs is None:
         bounds = geometry.total_bounds
         crs = ("OGC:CRS84" if abs(bounds[[0, 2]]).max() <= 180 and abs(bounds[[1, 3]]).max()
                <= 90 else default_crs)
-        result.frame = gpd.GeoDataFrame(frame.drop(columns=[wkt]), geometry=geometry.values,
-                                        crs=crs)
-        result.wkt, result.crs = wkt, crs
-        result.notes.append(f"geometry from the WKT column {wkt} in {crs}")
+    result.frame = gpd.GeoDataFrame(frame.drop(columns=[column]), geometry=geometry.values,
+                                    crs=crs)
+    result.wkt, result.crs = column, crs
+    result.notes.append(f"geometry from the WKT column {column} in {crs}")
+    return result
+
+
+def _read_csv(path: Path, default_crs: str) -> ReadResult:
+    result = _csv_frame(path)
+    pair = _xy_columns(result.frame)
+    if pair is not None:
+        return _with_points(result, path, pair, None, default_crs)
+    wkt = _wkt_column(result.frame)
+    if wkt is not None:
+        return _with_wkt(result, path, wkt, None, default_crs)
+    return result
+
+
+def read_source(folder: Path, source) -> ReadResult:
+    """The records of a declared collection's file, read as its ``source`` says
+    (:class:`opengov.declare.model.Source`)."""
+    path = Path(folder) / source.file
+    if not path.is_file():
+        raise ReadError(f"{path}: the declared data file does not exist")
+    fmt = file_format(path)
+    if fmt != "csv":
+        return read_file(path, layer=source.layer)
+    result = _csv_frame(path, source.separator)
+    crs = source.crs or "OGC:CRS84"
+    if source.x and source.y:
+        return _with_points(result, path, (source.x, source.y), crs, crs)
+    if source.wkt:
+        return _with_wkt(result, path, source.wkt, crs, crs)
     return result
 
 
