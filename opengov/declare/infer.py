@@ -49,7 +49,7 @@ class Inferred:
     guesses: tuple[str, ...]
 
 
-def _scalar(value):
+def plain_value(value):
     """A plain Python value (numpy scalars unwrapped, NaN/NaT/None → None)."""
     if value is None or value is pd.NaT:
         return None
@@ -78,7 +78,7 @@ def _text_type(values: list[str], notes: list[str], column: str) -> str:
         return "number"
     if all(DATE.match(v) and _valid(date.fromisoformat, v) for v in stripped):
         return "date"
-    if all(DATETIME.match(v) and _valid(_iso_datetime, v) for v in stripped):
+    if all(DATETIME.match(v) and _valid(iso_datetime, v) for v in stripped):
         with_offset = sum(bool(OFFSET.search(v)) for v in stripped)
         if with_offset == len(stripped):
             notes.append(f"{column}: date-times with UTC offsets")
@@ -89,7 +89,7 @@ def _text_type(values: list[str], notes: list[str], column: str) -> str:
     return "string"
 
 
-def _iso_datetime(text: str) -> datetime:
+def iso_datetime(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("/", "-").replace("Z", "+00:00"))
 
 
@@ -177,7 +177,7 @@ class _Column:
 
 
 def _infer_field(name: str, column: str, series: pd.Series, notes: list[str]) -> _Column:
-    values = [v for v in (_scalar(v) for v in series.tolist()) if v is not None]
+    values = [v for v in (plain_value(v) for v in series.tolist()) if v is not None]
     values = [v.strip() if isinstance(v, str) else v for v in values]
     values = [v for v in values if v != ""]
     kind = value_type(values, notes, name)
@@ -217,8 +217,8 @@ def _i18n_field(name: str, frame: pd.DataFrame, pair: tuple[str, str],
     complete = bool(vi.notna().all())
     notes.append(f"{name}: columns {pair[0]} and {pair[1]} form one bilingual (i18n) field")
     flags = {"searchable": True, "sortable": True} if plain_name(name) in NAME_NAMES else {}
-    example = {"vi": _scalar(vi.dropna().iloc[0]) if vi.notna().any() else None,
-               "en": _scalar(frame[pair[1]].dropna().iloc[0])
+    example = {"vi": plain_value(vi.dropna().iloc[0]) if vi.notna().any() else None,
+               "en": plain_value(frame[pair[1]].dropna().iloc[0])
                if frame[pair[1]].notna().any() else None}
     return _Column(pair[0][:-3], Field(name, "i18n", name, name, required=complete,
                                        example=example, **flags), False, complete)
