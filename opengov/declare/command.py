@@ -29,9 +29,14 @@ def add(ctx: click.Context, source: str, collection_id: str, title: str | None,
     from opengov.declare.add import AddError, add_dataset
     from opengov.declare.model import DeclarationError
     from opengov.declare.readers import ReadError
+    from opengov.loader import is_bundled_sample
     from opengov.settings import load_settings
 
     settings = load_settings((ctx.find_root().obj or {}).get("config"))
+    if is_bundled_sample(Path(settings.datasets_path)):
+        raise click.ClickException(
+            f"the datasets folder is the sample shipped with opengov ({settings.datasets_path});"
+            " set OPENGOV_DATASETS_PATH to your own datasets folder")
     try:
         added = add_dataset(source, collection_id, Path(settings.datasets_path), title=title,
                             layer=layer, crs=crs, settings=settings)

@@ -109,3 +109,14 @@ def test_plain_xy_columns_take_the_default_or_the_given_crs(add):
     declaration = load_declaration(add.datasets / "wells-hcm" / "metadata.yaml")
     assert (declaration.collection.native_crs, declaration.source.crs) == ("EPSG:9210",
                                                                            "EPSG:9210")
+
+
+def test_the_bundled_sample_is_never_written_to(add, monkeypatch):
+    from opengov.sample import sample_datasets
+
+    monkeypatch.delenv("OPENGOV_DATASETS_PATH")
+    result = add(str(files.markets_wkt_csv(add.inputs)), "--id", "markets", ok=False)
+    assert result.output.strip() == (
+        f"Error: the datasets folder is the sample shipped with opengov ({sample_datasets()}); "
+        "set OPENGOV_DATASETS_PATH to your own datasets folder")
+    assert not (sample_datasets() / "markets").exists()
