@@ -23,7 +23,9 @@ from opengov.collections import Registry
 from opengov.declare.model import Declaration, DeclarationError, load_declaration
 from opengov.declare.readers import ReadError, read_source
 from opengov.declare.records import declared_records
-from opengov.loader import LoadError, load_all, prepare_rows
+from opengov.loader import LoadError, load_all
+from opengov.progress import tracked
+from opengov.store.records import RecordError, row_values
 from opengov.store.repository import LoadResult, Store
 
 
@@ -75,6 +77,18 @@ def _ensure_table(store: Store, collection, meta: Path) -> None:
                         f"built ({', '.join(changes)}); rebuilding it is not wired yet")
 
 
+def _rows(collection, records, file: str) -> list[dict]:
+    """Every record checked and serialised (:func:`~opengov.store.records.row_values`), or a
+    :class:`LoadError` naming the file, the record number, the field and the reason."""
+    rows = []
+    for number, (record, geometry) in enumerate(records, 1):
+        try:
+            rows.append(row_values(collection, record, geometry))
+        except (RecordError, ValueError, TypeError) as exc:
+            raise LoadError(f"{file}: record #{number}: {exc}") from None
+    return rows
+
+
 def _check_unique(rows: list[dict], collection, file: str) -> None:
     first: dict[str, int] = {}
     for number, row in enumerate(rows, 1):
@@ -108,17 +122,18 @@ def load_declared(engine, root: Path, *, only: Iterable[str] = (), skip: Iterabl
         collection, meta = declaration.collection, folder / "metadata.yaml"
         if collection.kind == "live":
             continue  # written by its service; a load must never replace it
-        _ensure_table(store, collection, meta)
-        source = f"file:{declaration.source.file}"
+        file = str(folder / declaration.source.file)
         try:
             read = read_source(folder, declaration.source)
-            records = declared_records(declaration, read, str(folder / declaration.source.file))
-            rows = prepare_rows(collection, records, source=str(folder / declaration.source.file),
-                                progress=progress, total=len(read.frame))
+            records = tracked(declared_records(declaration, read, file), collection.id,
+                              len(read.frame), enabled=progress)
+            rows = _rows(collection, records, file)
         except ReadError as exc:
             raise LoadError(str(exc)) from None
-        _check_unique(rows, collection, str(folder / declaration.source.file))
-        result = store.repo(collection.id).replace_all(rows, source=source)
+        _check_unique(rows, collection, file)
+        _ensure_table(store, collection, meta)
+        result = store.repo(collection.id).replace_all(
+            rows, source=f"file:{declaration.source.file}")
         store.save_metadata(collection.id, _metadata(meta))
         results.append(result)
     return results

@@ -118,6 +118,16 @@ def _check_columns(declaration: Declaration, read: ReadResult, file: str) -> Non
                 raise ReadError(f"{file}: field {f.name}: no column {name!r} in the file")
 
 
+def _check_geometry(geometry, file: str, number: int) -> None:
+    import shapely
+
+    if geometry is None or geometry.is_empty:
+        raise ReadError(f"{file}: record #{number}: geometry: missing or empty")
+    if not geometry.is_valid:
+        raise ReadError(f"{file}: record #{number}: geometry: invalid "
+                        f"({shapely.is_valid_reason(geometry)})")
+
+
 def declared_records(declaration: Declaration, read: ReadResult,
                      file: str) -> Iterator[tuple[dict, object]]:
     """(record, CRS84 shapely geometry or None) for every row of ``read``."""
@@ -150,4 +160,6 @@ def declared_records(declaration: Declaration, read: ReadResult,
                     record[f.name] = field_value(f, row[column])
             except ValueMismatch as exc:
                 raise ReadError(f"{file}: record #{number}: {f.name}: {exc}") from None
+        if collection.spatial:
+            _check_geometry(geometry, file, number)
         yield record, geometry

@@ -7,7 +7,7 @@ import re
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, inspect, text
 
 from opengov.cli import main
 from opengov.declare.add import add_dataset
@@ -116,3 +116,24 @@ def test_a_changed_declaration_is_refused_until_rebuilds_are_wired(project):
     result = project("--only", "budget", ok=False)
     assert "the declaration's fields changed since table c_budget was built (+year, -nam)" in (
         result.output)
+
+
+def test_an_invalid_geometry_or_a_missing_value_fails_the_load(project):
+    markets = project.datasets / "markets" / "markets.csv"
+    original = markets.read_text(encoding="utf-8")
+    markets.write_text(original.replace('"POINT (108.33 15.88)"',
+                                        '"POLYGON ((0 0, 1 1, 1 0, 0 1, 0 0))"'),
+                       encoding="utf-8")
+    result = project("--only", "markets", ok=False)
+    assert re.search(r"markets\.csv: record #4: geometry: invalid \(Self-intersection\[0\.5 "
+                     r"0\.5\]\)$", result.output.strip()), result.output
+    markets.write_text(original.replace("Chợ 1,night", ",night"), encoding="utf-8")
+    result = project("--only", "markets", ok=False)
+    assert re.search(r"markets\.csv: record #2: name: required$", result.output.strip())
+    assert query(project.url, "SELECT count(*) FROM collection_state "
+                              "WHERE collection_id = 'markets'") == [(0,)]
+    engine = create_engine(project.url)
+    try:
+        assert not inspect(engine).has_table("c_markets")  # nothing was written
+    finally:
+        engine.dispose()
