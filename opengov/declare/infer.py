@@ -262,14 +262,28 @@ def _id_field(columns: list[_Column], notes: list[str]) -> tuple[list[_Column], 
         chosen = columns[candidates[0][1]]
         notes.append(f"id field: {chosen.field.name} (unique and never empty)")
         chosen.field = replace(chosen.field, required=True, enum=None, filterable=False)
+        _rename_other_id(columns, chosen.field.name, notes)
         return columns, chosen.field.name, False
     name = "id" if all(c.field.name != "id" for c in columns) else "record_id"
+    _rename_other_id(columns, name, notes)
     notes.append(f"id field: none is unique and never empty, so records are numbered 1, 2, … "
                  f"in file order as {name} (source.generated_id); declare an id field if the "
                  "file has one")
     generated = Field(name, "integer", "Số thứ tự bản ghi", "Record number", required=True,
                       example=1)
     return [_Column(name, generated, True, True), *columns], name, True
+
+
+def _rename_other_id(columns: list[_Column], id_field: str, notes: list[str]) -> None:
+    """A column named ``id`` that is not the id becomes the field ``id_value`` (every table's
+    ``id`` column holds the id field)."""
+    if id_field == "id":
+        return
+    for c in columns:
+        if c.field.name == "id":
+            c.field = replace(c.field, name="id_value", vi="id_value", en="id_value")
+            notes.append(f"column {c.column!r} is not unique or has empty values: the field "
+                         "id_value")
 
 
 def _time_field(columns: list[_Column], notes: list[str]) -> str | None:

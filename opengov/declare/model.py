@@ -345,6 +345,9 @@ def parse_declaration(document, source: str) -> Declaration:
                                  choices=GEOMETRY_TYPES)
     id_field = _named_field(check, fields, doc.get("id_field") or "id", "id_field",
                             ("string", "integer"))
+    if id_field != "id" and any(f.name == "id" for f in fields):
+        check.fail("fields.id.name", f"a field named id must be the id field (id_field is "
+                                     f"{id_field}); rename it and keep column: id")
     default_limit = check.integer(doc.get("default_limit"), "default_limit", 100, 1, MAX_LIMIT)
     max_limit = check.integer(doc.get("max_limit"), "max_limit", 1000, 1, MAX_LIMIT)
     if default_limit > max_limit:

@@ -130,3 +130,17 @@ def test_a_csv_with_a_bad_coordinate_names_the_record(tmp_path):
     bad.write_text("code,lon,lat\nA,108.1,16.0\nB,east,16.1\n", encoding="utf-8")
     with pytest.raises(ReadError, match=r"record #2: lon = 'east' is not a number"):
         add_dataset(str(bad), "stops", tmp_path / "datasets")
+
+
+def test_a_non_unique_id_column_is_kept_under_another_name(tmp_path):
+    def reused_ids(folder):
+        path = folder / "kiosks.csv"
+        path.write_text("id,lon,lat\n7,108.1,16.0\n7,108.2,16.1\n8,108.3,16.2\n",
+                        encoding="utf-8")
+        return path
+
+    added, c = declare(tmp_path, reused_ids, "kiosks")
+    assert [f.name for f in c.fields] == ["record_id", "id_value"]
+    assert c.id_field == "record_id"
+    source = load_declaration(added.folder / "metadata.yaml").source
+    assert source.generated_id and source.column("id_value") == "id"

@@ -106,6 +106,8 @@ INVALID = [
                                   "filtered on"),
     ("fields/1/name", "geometry", "fields.geometry.name: 'geometry' is reserved"),
     ("id_field", "ma", "id_field: no field named 'ma'"),
+    ("fields/2", {"name": "id", "type": "string"}, "fields.id.name: a field named id must be "
+                                                   "the id field (id_field is code)"),
     ("time_field", "code", "time_field: field 'code' is string; expected date or datetime"),
     ("geometry_type", "Circle", "geometry_type: 'Circle' is not one of: Point,"),
     ("native_crs", "EPSG:999999", "native_crs: 'EPSG:999999' is not a coordinate reference "
