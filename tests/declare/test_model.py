@@ -148,7 +148,7 @@ def test_the_folder_name_must_be_the_id_and_yaml_must_parse(tmp_path):
 
 
 _names = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda n: n not in ("geom", "geometry"))
+    lambda n: n not in ("geom", "geometry", "id"))  # a field named id is the id field
 _text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1,
                 max_size=20).filter(str.strip)
 
