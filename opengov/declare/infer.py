@@ -71,6 +71,9 @@ def _text_type(values: list[str], notes: list[str], column: str) -> str:
         if zeros:
             notes.append(f"{column}: kept as text: codes with leading zeros (e.g. {zeros[0]!r})")
             return "string"
+        if column in COMMUNE_NAMES or _id_like(column) is not None:
+            notes.append(f"{column}: digits in a code column: kept as text")
+            return "string"
         if all(abs(int(v)) < 2**63 for v in stripped):
             return "integer"
         return "string"
@@ -177,9 +180,10 @@ class _Column:
 
 
 def _infer_field(name: str, column: str, series: pd.Series, notes: list[str]) -> _Column:
-    values = [v for v in (plain_value(v) for v in series.tolist()) if v is not None]
-    values = [v.strip() if isinstance(v, str) else v for v in values]
-    values = [v for v in values if v != ""]
+    values = [v.strip() if type(v) is str else  # noqa: E721 - the fast path for text cells
+              v if isinstance(v, int | float) else plain_value(v)
+              for v in series.dropna().tolist()]
+    values = [v for v in values if v != "" and v is not None]
     kind = value_type(values, notes, name)
     complete = len(values) == len(series)
     hashable = kind not in ("array", "object")
@@ -234,8 +238,8 @@ def _columns(frame: pd.DataFrame, geometry_name: str | None,
     out = []
     for column in columns:
         if column in paired:
-            base = next(b for b, pair in pairs.items() if column == pair[0])
-            if column == pairs[base][0]:
+            base = next((b for b, pair in pairs.items() if column == pair[0]), None)
+            if base is not None:  # the _vi column stands for the pair; its _en twin is skipped
                 out.append(_i18n_field(names[base], frame, pairs[base], notes))
             continue
         if names[column] != column:

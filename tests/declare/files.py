@@ -30,7 +30,8 @@ def bus_stops(folder: Path) -> Path:
         "properties": {"stop_code": f"{i:05d}", "name": f"Trạm {i} – Lê Duẩn",
                        "route_type": ROUTES[i % 3], "opened": f"2024-03-{i + 1:02d}",
                        "updated": f"2025-06-{i + 1:02d}T08:30:00+07:00",
-                       "shelter": i % 2 == 0, "boardings": 100 + 7 * i}}
+                       "shelter": i % 2 == 0, "boardings": 100 + 7 * i,
+                       "commune": f"2034{i % 2}"}}
         for i in range(12)]
     path = folder / "bus-stops.geojson"
     path.write_text(json.dumps({"type": "FeatureCollection", "features": features},

@@ -30,13 +30,14 @@ def test_geojson_bus_stops(tmp_path):
     added, c = declare(tmp_path, files.bus_stops, "bus-stops", title="Điểm dừng xe buýt")
     assert types(c) == {"id": "string", "stop_code": "string", "name": "string",
                         "route_type": "string", "opened": "date", "updated": "datetime",
-                        "shelter": "boolean", "boardings": "integer"}
+                        "shelter": "boolean", "boardings": "integer", "commune": "string"}
     assert c.field("route_type").enum == ("bus", "express", "school")
     assert c.field("route_type").filterable
     assert c.field("name").searchable and c.field("name").sortable
     assert c.field("stop_code").example == "00000"
-    assert (c.id_field, c.geometry_type, c.native_crs, c.time_field) == (
-        "id", "Point", "OGC:CRS84", "updated")
+    assert (c.id_field, c.geometry_type, c.native_crs, c.time_field, c.commune_field) == (
+        "id", "Point", "OGC:CRS84", "updated", "commune")
+    assert "commune: digits in a code column: kept as text" in added.guesses
     assert c.title == {"vi": "Điểm dừng xe buýt", "en": "Điểm dừng xe buýt"}
     assert (c.field("opened").vi, c.field("opened").en) == ("opened", "opened")
     assert "stop_code: kept as text: codes with leading zeros (e.g. '00000')" in added.guesses
