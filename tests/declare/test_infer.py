@@ -145,3 +145,17 @@ def test_a_non_unique_id_column_is_kept_under_another_name(tmp_path):
     assert c.id_field == "record_id"
     source = load_declaration(added.folder / "metadata.yaml").source
     assert source.generated_id and source.column("id_value") == "id"
+
+
+def test_vi_and_en_columns_make_one_bilingual_field(tmp_path):
+    def markets(folder):
+        path = folder / "cho.csv"
+        path.write_text("ma,ten_vi,ten_en,lon,lat\nC1,Chợ Hàn,Han Market,108.22,16.07\n"
+                        "C2,Chợ Cồn,Con Market,108.21,16.07\n", encoding="utf-8")
+        return path
+
+    added, c = declare(tmp_path, markets, "cho")
+    assert [(f.name, f.type) for f in c.fields] == [("ma", "string"), ("ten", "i18n")]
+    assert c.field("ten").searchable and c.field("ten").required
+    assert c.field("ten").example == {"vi": "Chợ Hàn", "en": "Han Market"}
+    assert "ten: columns ten_vi and ten_en form one bilingual (i18n) field" in added.guesses
