@@ -160,11 +160,17 @@ def _i18n_pairs(columns: list[str]) -> dict[str, tuple[str, str]]:
     return pairs
 
 
+EXAMPLE_MAX = 80  # characters of a long text kept as the field's example
+
+
 def _example(values: list):
+    """The first value, as YAML writes it plainly (long text cut, times as ISO 8601)."""
     value = values[0] if values else None
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if isinstance(value, float | int | bool | str) or value is None:
+    if isinstance(value, str):
+        return value[:EXAMPLE_MAX]
+    if isinstance(value, float | int | bool) or value is None:
         return value
     return None
 
