@@ -6,8 +6,9 @@ built-in's, and created when missing; records go through the same checks and the
 idempotent write (:meth:`~opengov.store.writes.WritePath.replace_all`) as built-in loads, so a
 bad record changes nothing and an unchanged reload keeps the version.
 
-Not yet: rebuilding the table when a declaration's fields change (it is refused, naming the
-columns), and serving declared collections (the application's registry does not list them).
+When a declaration's shape changes (fields, types, flags), the table is rebuilt beside the
+serving one and swapped in one transaction (:mod:`.rebuild`). Not yet: serving declared
+collections (the application's registry does not list them).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sqlalchemy import inspect
 from opengov.collections import Registry
 from opengov.declare.model import Declaration, DeclarationError, load_declaration
 from opengov.declare.readers import ReadError, read_source
+from opengov.declare.rebuild import needs_rebuild, rebuild
 from opengov.declare.records import declared_records
 from opengov.loader import LoadError, load_all
 from opengov.progress import tracked
@@ -53,8 +55,7 @@ def find_declarations(root: Path, skip: Iterable[str] = ()) -> list[tuple[Path, 
     return found
 
 
-def _ensure_table(store: Store, collection, meta: Path) -> None:
-    """Create the collection's table, or check that the existing one has its columns."""
+def _check_crs(collection, meta: Path) -> None:
     from opengov.geo.crs import CrsError, parse_crs
 
     if collection.spatial and collection.native_crs != "OGC:CRS84":
@@ -63,18 +64,17 @@ def _ensure_table(store: Store, collection, meta: Path) -> None:
         except CrsError:
             raise LoadError(f"{meta}: native_crs: {collection.native_crs} is not yet offered "
                             "by the API (opengov/geo/crs.py); reproject the data") from None
+
+
+def _write(store: Store, collection, rows: list[dict], source: str) -> LoadResult:
+    """Create the table and load it; reload it in place; or rebuild it and swap it in when
+    the declaration's shape changed (:mod:`opengov.declare.rebuild`)."""
     table = store.table(collection.table_name)
-    inspector = inspect(store.engine)
-    if not inspector.has_table(table.name):
+    if not inspect(store.engine).has_table(table.name):
         table.create(store.engine)
-        return
-    existing = {c["name"] for c in inspector.get_columns(table.name)}
-    declared = set(table.c.keys())
-    if existing != declared:
-        changes = [f"+{c}" for c in sorted(declared - existing)] + [
-            f"-{c}" for c in sorted(existing - declared)]
-        raise LoadError(f"{meta}: the declaration's fields changed since table {table.name} was "
-                        f"built ({', '.join(changes)}); rebuilding it is not wired yet")
+    elif needs_rebuild(store, collection):
+        return rebuild(store, collection, rows, source)
+    return store.repo(collection.id).replace_all(rows, source=source)
 
 
 def _rows(collection, records, file: str) -> list[dict]:
@@ -131,9 +131,8 @@ def load_declared(engine, root: Path, *, only: Iterable[str] = (), skip: Iterabl
         except ReadError as exc:
             raise LoadError(str(exc)) from None
         _check_unique(rows, collection, file)
-        _ensure_table(store, collection, meta)
-        result = store.repo(collection.id).replace_all(
-            rows, source=f"file:{declaration.source.file}")
+        _check_crs(collection, meta)
+        result = _write(store, collection, rows, f"file:{declaration.source.file}")
         store.save_metadata(collection.id, _metadata(meta))
         results.append(result)
     return results

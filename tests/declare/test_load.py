@@ -107,15 +107,36 @@ def test_a_duplicate_id_fails_the_load(project):
                      r"\(also record #1\)$", result.output.strip())
 
 
-def test_a_changed_declaration_is_refused_until_rebuilds_are_wired(project):
+def test_a_changed_declaration_rebuilds_the_table_and_swaps_it_in(project):
     project("--only", "budget")
     meta = project.datasets / "budget" / "metadata.yaml"
-    meta.write_text(meta.read_text(encoding="utf-8").replace("- name: nam\n", "- name: year\n"
-                                                             "  column: Năm\n"),
+    declared = meta.read_text(encoding="utf-8")
+    meta.write_text(declared.replace("    vi: nam\n    en: nam\n", "    vi: Năm\n    en: Year\n"),
                     encoding="utf-8")
-    result = project("--only", "budget", ok=False)
-    assert "the declaration's fields changed since table c_budget was built (+year, -nam)" in (
-        result.output)
+    assert counts(project("--only", "budget").stdout) == {"budget": (0, 0, 6)}  # labels only
+    renamed = declared.replace("- name: nam\n", "- name: year\n  column: Năm\n").replace(
+        "  type: boolean\n", "  type: boolean\n  sortable: true\n")
+    meta.write_text(renamed, encoding="utf-8")
+    result = project("--only", "budget")
+    assert counts(result.stdout) == {"budget": (6, 0, 0)}
+    assert query(project.url, "SELECT year, da_giai_ngan FROM c_budget ORDER BY id")[0] == (
+        2024, True)
+    assert query(project.url, "SELECT version, record_count FROM collection_state "
+                              "WHERE collection_id = 'budget'") == [(2, 6)]
+    engine = create_engine(project.url)
+    try:
+        columns = {c["name"] for c in inspect(engine).get_columns("c_budget")}
+        indexes = {ix["name"] for ix in inspect(engine).get_indexes("c_budget")}
+        tables = set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+    assert "year" in columns and "nam" not in columns
+    assert {"ix_c_budget_year", "ix_c_budget_da_giai_ngan"} <= indexes
+    assert "c_budget__next" not in tables
+    meta.write_text(declared, encoding="utf-8")  # and back: a second rebuild reuses the names
+    assert counts(project("--only", "budget").stdout) == {"budget": (6, 0, 0)}
+    assert query(project.url, "SELECT nam FROM c_budget ORDER BY id")[0] == (2024,)
+    assert counts(project("--only", "budget").stdout) == {"budget": (0, 0, 6)}
 
 
 def test_an_invalid_geometry_or_a_missing_value_fails_the_load(project):
