@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete, inspect, select, text, update
+from sqlalchemy import delete, insert, inspect, select, text, update
 
 from opengov.collections import Collection, Registry
 from opengov.declare.model import DeclarationError, parse_declaration
@@ -89,11 +89,15 @@ def _swap(store: Store, collection: Collection, built: Collection, count: int,
         conn.execute(text(f'ALTER TABLE "{new}" RENAME TO "{old}"'))
         _rename_indexes(conn, old, new)
         conn.execute(delete(st).where(st.c.collection_id == built.id))
-        version = (conn.execute(select(st.c.version).where(
-            st.c.collection_id == collection.id)).scalar() or 0) + 1
-        conn.execute(update(st).where(st.c.collection_id == collection.id).values(
-            version=version, modified=now, record_count=count, source=source, loaded_at=now))
-    return version
+        current = conn.execute(select(st.c.version).where(
+            st.c.collection_id == collection.id)).scalar()
+        values = {"version": (current or 0) + 1, "modified": now, "record_count": count,
+                  "source": source, "loaded_at": now}
+        if current is None:  # a table left without its state by an interrupted first load
+            conn.execute(insert(st).values(collection_id=collection.id, **values))
+        else:
+            conn.execute(update(st).where(st.c.collection_id == collection.id).values(**values))
+    return values["version"]
 
 
 def rebuild(store: Store, collection: Collection, rows: list[dict], source: str) -> LoadResult:
