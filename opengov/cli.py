@@ -13,6 +13,7 @@ from opengov import __version__
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import store_for as _store
 from opengov.cli_errors import OpengovGroup, SetupError
+from opengov.declare.command import add as add_command
 
 WORKER_CLASSES = ("gthread", "sync")  # gunicorn worker types `opengov serve` offers
 
@@ -49,7 +50,8 @@ def _print_results(results) -> None:
 
 
 def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -> None:
-    from opengov.loader import LoadError, load_all
+    from opengov.declare.load import load_project
+    from opengov.loader import LoadError
     from opengov.store.migrate import upgrade
 
     app = _app(ctx, database="create")
@@ -58,8 +60,8 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -
     upgrade(store.engine)
     root = path or settings.datasets_path
     try:
-        results = load_all(store, Path(root), profile=profile or settings.sample_profile,
-                           only=only, progress=True)
+        results = load_project(store, Path(root), profile=profile or settings.sample_profile,
+                               only=only, progress=True)
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)
@@ -264,6 +266,7 @@ def _register_module_commands() -> None:
 
 
 _register_module_commands()
+main.add_command(add_command)
 
 if __name__ == "__main__":
     main()
