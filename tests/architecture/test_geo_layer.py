@@ -8,6 +8,7 @@ Read from the source with :mod:`ast`, so imports inside functions count too.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 import pytest
@@ -95,7 +96,17 @@ def test_the_geo_layer_imports_no_capability_and_no_storage():
     assert not offenders, sorted(offenders)
 
 
-def test_the_import_reader_sees_imports_inside_functions():
-    """A check that cannot see a function-local import would miss the easiest way around it."""
-    module = PACKAGE / "land" / "args.py"
-    assert "opengov.params.format_field" in _imports(module)  # imported inside a function
+def test_the_import_reader_sees_every_way_to_import(tmp_path, monkeypatch):
+    """A check that missed function-local, relative or ``from opengov import`` imports would
+    miss the easiest ways around it."""
+    package = tmp_path / "opengov"
+    (package / "land").mkdir(parents=True)
+    module = package / "land" / "sneaky.py"
+    module.write_text("from opengov import ogcapi\n"
+                      "from ..ogcapi.items import COUNT_LIMIT\n"
+                      "def view():\n"
+                      "    import opengov.ogcapi.args as a\n"
+                      "    return a\n", encoding="utf-8")
+    monkeypatch.setattr(sys.modules[__name__], "PACKAGE", package)
+    found = _imports(module)
+    assert {"opengov.ogcapi", "opengov.ogcapi.items", "opengov.ogcapi.args"} <= found
