@@ -3,6 +3,8 @@
 The schema extends the shared one of :func:`opengov.params.list_args_schema` (limit, offset,
 cursor, property equality filters, ``sortby``) with the OGC parameters: ``bbox``/``bbox-crs``,
 ``crs``, ``datetime``, ``filter``/``filter-lang``/``filter-crs``, ``properties``, ``simplify``.
+The geo ones (``bbox``/``bbox-crs``, ``crs``, ``properties``) are the shared fields and parsing
+of :mod:`opengov.geo.args`.
 """
 
 from __future__ import annotations
