@@ -21,12 +21,13 @@ from opengov.docschemas import example_feature, feature_schema, page_schema
 from opengov.encoders import ENCODERS, PageBody, joined
 from opengov.encoders import csv as csv_encoder
 from opengov.errors import ApiError
+from opengov.geo.crs import CRS84 as CRS84_URI
+from opengov.geo.crs import content_crs
 from opengov.links import link_header, paging_links
 from opengov.negotiation import MEDIA_TYPES, negotiate
 from opengov.params import item_args_schema, list_args_schema, to_query
 from opengov.store.filters import FilterError
 
-CRS84_URI = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
 SPATIAL_FORMATS = ("geojson", "csv")
 RECORD_FORMATS = ("json", "csv")
 
@@ -90,7 +91,7 @@ def _finish(response: Response, collection: Collection, state, etag: str,
     if state.modified is not None:
         response.headers["Last-Modified"] = state.http_modified
     if collection.spatial and response.mimetype not in ("text/csv", "text/html"):
-        response.headers["Content-Crs"] = f"<{crs_uri}>"
+        response.headers["Content-Crs"] = content_crs(crs_uri)
     return finish(response, etag, collection.cache_seconds)
 
 

@@ -55,6 +55,12 @@ class ApiError(HTTPException):
         self.problem = Problem(status, title or _title(status), detail, errors, kind, headers)
 
 
+def arg_error(field: str, message: str) -> ApiError:
+    """A 400 problem about one query argument found wrong after schema validation."""
+    return ApiError(400, f"{field}: {message}",
+                    errors=[{"location": "query", "field": field, "messages": [message]}])
+
+
 def _title(status: int) -> str:
     from http import HTTPStatus
 

@@ -83,9 +83,15 @@ def parse_crs(text: str | None) -> Crs:
     return SUPPORTED[uri]
 
 
-def content_crs(crs: Crs) -> str:
-    """The ``Content-Crs`` header value (OGC 18-058r1 §7.3: the URI in angle brackets)."""
-    return f"<{crs.uri}>"
+def content_crs(crs: Crs | str) -> str:
+    """The ``Content-Crs`` header value of a CRS or CRS URI (OGC 18-058r1 §7.3: the URI in
+    angle brackets)."""
+    return f"<{crs if isinstance(crs, str) else crs.uri}>"
+
+
+# The OpenAPI description of that header, for the responses that carry it.
+CONTENT_CRS_HEADER = {"Content-Crs": {"description": "CRS of the geometries, as <URI>",
+                                      "schema": {"type": "string"}}}
 
 
 @cache

@@ -15,10 +15,12 @@ import marshmallow as ma
 from opengov import query as q
 from opengov.collection_views import SPATIAL_FORMATS
 from opengov.collections import Collection
+from opengov.errors import arg_error
+from opengov.geo.args import crs_arg, properties_arg, properties_field
 from opengov.geo.crs import SUPPORTED
+from opengov.geo.stored_features import Reading, reading
+from opengov.geo.tolerance import zoom_tolerance_m
 from opengov.land.codes import known_codes
-from opengov.land.encoding import zoom_tolerance_m
-from opengov.ogcapi.args import bad, crs_arg, properties_arg
 from opengov.params import ListArg, list_args_schema, to_query
 
 DISPLAY_ARGS = ("crs", "properties", "simplify", "zoom")
@@ -33,9 +35,7 @@ def display_fields(collection: Collection) -> dict[str, ma.fields.Field]:
                            f"`EPSG:5899`). Default CRS84; `{collection.native_crs}` returns the "
                            "coordinates exactly as loaded (metres). Stated in `Content-Crs`.",
             "example": "EPSG:5899"}),
-        "properties": ma.fields.String(metadata={
-            "description": "Comma-separated properties to include (others are left out).",
-            "example": "landuse,area_m2"}),
+        "properties": properties_field(example="landuse,area_m2"),
         "simplify": ma.fields.Float(validate=ma.validate.Range(0, 1000), metadata={
             "description": "Simplify geometries with this tolerance in metres (display-grade "
                            "geometry; each feature on its own, topology kept)."}),
@@ -92,7 +92,7 @@ def land_query(collection: Collection, args: dict) -> q.Query:
         extra.append(landuse_filter(args["landuse"]))
     low, high = args.get("area_min"), args.get("area_max")
     if low is not None and high is not None and low > high:
-        raise bad("area_min", "area_min is larger than area_max")
+        raise arg_error("area_min", "area_min is larger than area_max")
     if low is not None:
         extra.append(q.Compare("area_m2", ">=", low))
     if high is not None:
@@ -100,13 +100,14 @@ def land_query(collection: Collection, args: dict) -> q.Query:
     return replace(query, filter=q.all_of(query.filter, *extra))
 
 
-def display(collection: Collection, args: dict):
-    """(crs, properties, simplify tolerance in metres) asked for."""
-    crs = crs_arg(args, "crs", "crs")
+def display(collection: Collection, args: dict) -> Reading:
+    """The stored Features to read and what to change in them, for the ``crs``,
+    ``properties`` and ``simplify`` (metres) or ``zoom`` asked for."""
+    crs = crs_arg(args)
     props = properties_arg(collection, args.get("properties"))
     if args.get("simplify") is not None and args.get("zoom") is not None:
-        raise bad("zoom", "give either simplify or zoom, not both")
+        raise arg_error("zoom", "give either simplify or zoom, not both")
     tolerance = args.get("simplify")
     if args.get("zoom") is not None:
         tolerance = zoom_tolerance_m(args["zoom"])
-    return crs, props, tolerance or None
+    return reading(collection, crs, props, tolerance or None, metres=True)

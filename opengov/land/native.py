@@ -22,6 +22,7 @@ from opengov.collections import Collection
 from opengov.geo.coverage import node_coverage
 from opengov.geo.crs import from_crs, parse_crs
 from opengov.geo.geojson import PRECISION, dumps, normalise
+from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY
 from opengov.store.records import public_record
 from opengov.text import search_document
 
@@ -82,10 +83,10 @@ def native_row_values(collection: Collection, records: Sequence[dict],
             else:
                 row[f.name] = public[f.name]
         properties = {k: v for k, v in public.items() if k != "id"}
-        row["geom"], row["_geom_native"] = wkb[n], native_wkb[n]
+        row["geom"], row[NATIVE_GEOMETRY] = wkb[n], native_wkb[n]
         row["_minx"], row["_miny"], row["_maxx"], row["_maxy"] = bounds[n]
         row["_feature"] = _feature(row["id"], coords[n], properties)
-        row["_feature_native"] = _feature(row["id"], native_coords[n], properties)
+        row[NATIVE_FEATURE] = _feature(row["id"], native_coords[n], properties)
         if collection.searchable:
             row["_search"] = search_document(row["id"], *(
                 str(public[f.name] or "") for f in collection.fields if f.searchable))

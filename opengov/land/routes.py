@@ -19,11 +19,12 @@ from opengov.collections import Collection
 from opengov.conditional import finish, make_etag, not_modified
 from opengov.context import current
 from opengov.docschemas import example_feature, feature_schema, page_schema
+from opengov.encoders.stored import spatial_encoders
 from opengov.errors import ApiError
+from opengov.geo.crs import CONTENT_CRS_HEADER as CRS_HEADER
 from opengov.geo.crs import CRS84, SUPPORTED, content_crs
 from opengov.land import args as land_args
 from opengov.land.collection import CODES, PARCELS, PRICES, ZONES
-from opengov.land.encoding import NATIVE_FEATURE, encoders, reshape_for
 from opengov.land.queries import area_stats, lookup
 from opengov.land.schemas import (
     LandLookupArgs,
@@ -43,8 +44,6 @@ blp = Blueprint("land", __name__, url_prefix="/land",
 EXAMPLE_POLYGON = {"type": "Polygon", "coordinates": [[
     [108.474, 15.573], [108.47405, 15.573], [108.47405, 15.57322], [108.474, 15.57322],
     [108.474, 15.573]]]}
-CRS_HEADER = {"Content-Crs": {"description": "CRS of the geometries, as <URI>",
-                              "schema": {"type": "string"}}}
 
 
 def _register(collection: Collection, path: str, noun: str, parcels: bool = False) -> None:
@@ -62,11 +61,10 @@ def _register(collection: Collection, path: str, noun: str, parcels: bool = Fals
     @blp.arguments(schema, location="query", unknown=ma.RAISE, as_kwargs=False)
     @feature_page_docs(blp, collection, example, noun)
     def list_view(args):
-        crs, props, tolerance = land_args.display(collection, args)
+        read = land_args.display(collection, args)
         query = land_args.land_query(collection, args)
-        return list_response(collection, query, encoders=encoders(collection, crs, props,
-                                                                    tolerance),
-                             crs_uri=crs.uri, count_limit=COUNT_LIMIT)
+        return list_response(collection, query, encoders=spatial_encoders(read),
+                             crs_uri=read.crs.uri, count_limit=COUNT_LIMIT)
 
     @blp.route(f"/{path}/<item_id>", endpoint=f"item_{path}")
     @blp.doc(summary=f"One of the {noun} by id",
@@ -78,15 +76,13 @@ def _register(collection: Collection, path: str, noun: str, parcels: bool = Fals
     @blp.alt_response(304, response="NOT_MODIFIED")
     @blp.alt_response(404, response="NOT_FOUND")
     def item_view(args, item_id):
-        crs, props, tolerance = land_args.display(collection, args)
-        from_native, reshape = reshape_for(collection, crs, props, tolerance)
+        read = land_args.display(collection, args)
 
         def render(_fmt: str, stored: str) -> tuple[str, str]:
-            return (reshape.feature(stored) if reshape.needed else stored), "application/geo+json"
+            return read.feature(stored), "application/geo+json"
 
         return item_response(collection, item_id, formats=SPATIAL_FORMATS, render=render,
-                             crs_uri=crs.uri,
-                             feature_column=NATIVE_FEATURE if from_native else "_feature")
+                             crs_uri=read.crs.uri, feature_column=read.feature_column)
 
 
 _register(PARCELS, "parcels", "parcels", parcels=True)

@@ -9,8 +9,7 @@ from flask import Response, current_app, render_template, send_from_directory
 from opengov.api import Blueprint
 from opengov.context import current
 from opengov.links import site_path
-from opengov.ogcapi.args import lang_field
-from opengov.ogcapi.html import label, language, strings
+from opengov.page_language import label, lang_field, language, strings
 from opengov.script_json import script_json
 
 blp = Blueprint("map", __name__, url_prefix="/map", template_folder="templates",

@@ -3,11 +3,12 @@
 The schema extends the shared one of :func:`opengov.params.list_args_schema` (limit, offset,
 cursor, property equality filters, ``sortby``) with the OGC parameters: ``bbox``/``bbox-crs``,
 ``crs``, ``datetime``, ``filter``/``filter-lang``/``filter-crs``, ``properties``, ``simplify``.
+The geo ones (``bbox``/``bbox-crs``, ``crs``, ``properties``) are the shared fields and parsing
+of :mod:`opengov.geo.args`.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -16,37 +17,22 @@ import marshmallow as ma
 from opengov import bounds
 from opengov import query as q
 from opengov.collections import Collection
-from opengov.errors import ApiError
-from opengov.geo.bbox import BBoxError, parse_bbox
-from opengov.geo.crs import SUPPORTED, Crs, CrsError, bbox_to_crs84, parse_crs
+from opengov.errors import arg_error as bad
+from opengov.geo.args import bbox_arg, bbox_fields, crs_arg, crs_field, properties_field
 from opengov.ogcapi.cql2 import Cql2Error, parse_filter
+from opengov.page_language import lang_field
 from opengov.params import format_field, list_args_schema, to_query
 
 FORMATS = ("geojson", "html", "csv")
 OGC_ARGS = ("bbox_crs", "crs", "datetime", "filter", "filter_lang", "filter_crs",
             "properties", "simplify", "lang")
-CRS_LIST = ", ".join(SUPPORTED)
-
-
-def lang_field() -> ma.fields.Field:
-    return ma.fields.String(validate=ma.validate.OneOf(("vi", "en")), metadata={
-        "description": "Language of HTML pages: vi (default) or en."})
-
-
-def _crs_field(what: str, **kwargs) -> ma.fields.Field:
-    return ma.fields.String(metadata={"description": f"{what} One of: {CRS_LIST}. Default CRS84; "
-                                      "EPSG:4326 uses latitude, longitude axis order."}, **kwargs)
 
 
 def items_args_schema(collection: Collection) -> type[ma.Schema]:
     """The argument schema of ``/ogc/collections/{id}/items``."""
     extra: dict[str, ma.fields.Field] = {
-        "bbox": ma.fields.String(metadata={
-            "description": "minx,miny,maxx,maxy in `bbox-crs` (default CRS84: minLon,minLat,"
-                           "maxLon,maxLat); features intersecting the box.",
-            "example": "108.30,15.85,108.36,15.90"}),
-        "bbox_crs": _crs_field("CRS of `bbox`.", data_key="bbox-crs"),
-        "crs": _crs_field("CRS of the returned geometries (see `Content-Crs`)."),
+        **bbox_fields(),
+        "crs": crs_field("CRS of the returned geometries (see `Content-Crs`)."),
         "filter": ma.fields.String(metadata={
             "description": "CQL2-text filter over the queryables: comparisons, AND/OR/NOT, "
                            "LIKE, IN, BETWEEN, IS NULL, S_INTERSECTS(geometry, BBOX(…) or WKT).",
@@ -54,9 +40,8 @@ def items_args_schema(collection: Collection) -> type[ma.Schema]:
         "filter_lang": ma.fields.String(data_key="filter-lang",
                                         validate=ma.validate.OneOf(("cql2-text",)),
                                         metadata={"description": "Filter language: cql2-text."}),
-        "filter_crs": _crs_field("CRS of geometries in `filter`.", data_key="filter-crs"),
-        "properties": ma.fields.String(metadata={
-            "description": "Comma-separated properties to include (others are left out)."}),
+        "filter_crs": crs_field("CRS of geometries in `filter`.", data_key="filter-crs"),
+        "properties": properties_field(),
         "simplify": ma.fields.Float(validate=ma.validate.Range(0, 1), metadata={
             "description": "Simplify geometries with this tolerance in degrees (for maps at "
                            "low zoom); topology is preserved."}),
@@ -75,21 +60,9 @@ def item_args_schema(collection: Collection) -> type[ma.Schema]:
     name = "".join(p.title() for p in collection.id.split("-")) + "OgcItemArgs"
     return ma.Schema.from_dict({
         "f": format_field(("geojson", "html")),
-        "crs": _crs_field("CRS of the returned geometry (see `Content-Crs`)."),
+        "crs": crs_field("CRS of the returned geometry (see `Content-Crs`)."),
         "lang": lang_field(),
     }, name=name)
-
-
-def bad(field: str, message: str) -> ApiError:
-    return ApiError(400, f"{field}: {message}",
-                    errors=[{"location": "query", "field": field, "messages": [message]}])
-
-
-def crs_arg(args: dict, name: str, field: str) -> Crs:
-    try:
-        return parse_crs(args.get(name))
-    except CrsError as exc:
-        raise bad(field, str(exc)) from exc
 
 
 def _moment(text: str, end: bool) -> datetime | None:
@@ -127,31 +100,6 @@ def parse_datetime(text: str) -> q.Interval:
     return q.Interval(start, end)
 
 
-def properties_arg(collection: Collection, text: str | None) -> tuple[str, ...] | None:
-    if text is None:
-        return None
-    names = tuple(n.strip() for n in text.split(",") if n.strip())
-    unknown = [n for n in names if not collection.has_field(n)]
-    if unknown:
-        raise bad("properties", f"unknown properties: {', '.join(unknown)}")
-    return names
-
-
-def _bbox(args: dict) -> q.BBox | None:
-    if args.get("bbox") is None:
-        return None
-    crs = crs_arg(args, "bbox_crs", "bbox-crs")
-    try:
-        box = parse_bbox(args["bbox"], geographic=crs.is_default)
-    except BBoxError as exc:
-        raise bad("bbox", str(exc)) from exc
-    out = bbox_to_crs84(box.as_tuple(), crs)
-    if not (all(math.isfinite(v) for v in out.as_tuple()) and -180 <= out.minx <= out.maxx <= 180
-            and -90 <= out.miny <= out.maxy <= 90):
-        raise bad("bbox", f"the box lies outside the area of {crs.code}")
-    return out
-
-
 def items_query(collection: Collection, args: dict) -> q.Query:
     """Translate validated items arguments into a Query (400 for bad CRS, bbox, filter…)."""
     query = to_query(collection, args, special=OGC_ARGS)
@@ -163,5 +111,5 @@ def items_query(collection: Collection, args: dict) -> q.Query:
         except Cql2Error as exc:
             raise bad("filter", str(exc)) from exc
     interval = parse_datetime(args["datetime"]) if args.get("datetime") else None
-    return replace(query, filter=q.all_of(query.filter, cql), bbox=_bbox(args),
+    return replace(query, filter=q.all_of(query.filter, cql), bbox=bbox_arg(args),
                    interval=interval)

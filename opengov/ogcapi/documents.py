@@ -5,12 +5,12 @@ Also :func:`document_response`, which answers any of them as JSON or HTML with a
 
 from __future__ import annotations
 
-from flask import Response, current_app, request
+from flask import Response, request
 
 from opengov import __version__
 from opengov.collections import Collection
 from opengov.conditional import finish, make_etag, not_modified
-from opengov.context import current
+from opengov.extents import cached_extent
 from opengov.geo.crs import CRS84, SUPPORTED
 from opengov.geo.geojson import dumps
 from opengov.links import collection_path, url_for_path
@@ -69,19 +69,6 @@ def landing_document() -> dict:
 
 def conformance_document() -> dict:
     return {"conformsTo": list(CONFORMANCE)}
-
-
-def cached_extent(collection: Collection) -> tuple[tuple | None, tuple | None]:
-    """``(bbox, time range)`` of ``collection``, computed once per collection version and app
-    (also used by the TileJSON documents)."""
-    store = current().store
-    repo = store.repo(collection.id)
-    state = repo.state()
-    cache = current_app.extensions.setdefault("ogcapi_extents", {})
-    key = (collection.id, state.version)
-    if key not in cache:
-        cache[key] = repo.extent()
-    return cache[key]
 
 
 def _extent(collection: Collection) -> dict | None:

@@ -16,17 +16,14 @@ from opengov.collections import Collection
 from opengov.context import current
 from opengov.docschemas import example_feature, feature_schema, page_schema
 from opengov.encoders import PageBody
+from opengov.geo.args import crs_arg, properties_arg
+from opengov.geo.crs import CONTENT_CRS_HEADER
 from opengov.geo.geojson import dumps
+from opengov.geo.stored_features import reading
 from opengov.links import page_url, url_for_path
 from opengov.ogcapi import documents as docs
-from opengov.ogcapi.args import (
-    crs_arg,
-    item_args_schema,
-    items_args_schema,
-    items_query,
-    properties_arg,
-)
-from opengov.ogcapi.encoding import NATIVE_FEATURE, Reshape, feature_encoders, native
+from opengov.ogcapi.args import item_args_schema, items_args_schema, items_query
+from opengov.ogcapi.encoding import feature_encoders
 from opengov.ogcapi.html import label, language, render
 from opengov.ogcapi.queryables import queryables_document
 from opengov.ogcapi.routes import HTML_ALT, DocArgs, OgcCollectionSchema
@@ -41,8 +38,7 @@ EXAMPLE_GEOMETRIES = {
     "Polygon": {"type": "Polygon", "coordinates": [[[108.2, 16.05], [108.21, 16.05],
                                                     [108.21, 16.06], [108.2, 16.05]]]},
 }
-OGC_HEADERS = {**PAGE_HEADERS, "Content-Crs": {
-    "description": "CRS of the geometries, as <URI>", "schema": {"type": "string"}}}
+OGC_HEADERS = {**PAGE_HEADERS, **CONTENT_CRS_HEADER}
 
 
 def _columns(collection: Collection) -> list[str]:
@@ -125,10 +121,10 @@ def register_collection(blp, collection: Collection) -> None:
     @blp.alt_response(200, **HTML_ALT)
     @blp.alt_response(304, response="NOT_MODIFIED")
     def items_view(args):
-        crs = crs_arg(args, "crs", "crs")
+        crs = crs_arg(args)
         query = items_query(collection, args)
-        reshape = Reshape(crs, properties_arg(collection, args.get("properties")),
-                          args.get("simplify"))
+        read = reading(collection, crs, properties_arg(collection, args.get("properties")),
+                       args.get("simplify"))
 
         def html(features, body):
             return _items_html(collection, features, body)
@@ -139,7 +135,7 @@ def register_collection(blp, collection: Collection) -> None:
              "href": url_for_path(f"{docs.PREFIX}{base}")},
         )
         return list_response(collection, query,
-                             encoders=feature_encoders(collection, reshape, html),
+                             encoders=feature_encoders(read, html),
                              extra_links=links, crs_uri=crs.uri, count_limit=COUNT_LIMIT)
 
     @blp.route(base + "/items/<feature_id>", endpoint=f"item_{cid}")
@@ -147,17 +143,17 @@ def register_collection(blp, collection: Collection) -> None:
     @blp.arguments(item_args_schema(collection), location="query", unknown=ma.RAISE,
                    as_kwargs=False)
     @blp.response(200, feature_schema(collection), content_type="application/geo+json",
-                  headers={"ETag": PAGE_HEADERS["ETag"], "Content-Crs": OGC_HEADERS[
-                      "Content-Crs"]}, example=example, description="The feature")
+                  headers={"ETag": PAGE_HEADERS["ETag"], **CONTENT_CRS_HEADER}, example=example,
+                  description="The feature")
     @blp.alt_response(200, **HTML_ALT)
     @blp.alt_response(304, response="NOT_MODIFIED")
     @blp.alt_response(404, response="NOT_FOUND")
     def item_view(args, feature_id):
-        crs = crs_arg(args, "crs", "crs")
-        stored_native = native(collection, crs)
+        crs = crs_arg(args)
+        read = reading(collection, crs)
 
         def rendered(fmt: str, stored: str) -> tuple[str, str]:
-            feature = orjson.loads(stored if stored_native else Reshape(crs).feature(stored))
+            feature = orjson.loads(read.feature(stored))
             if fmt == "html":
                 page = render("item.html", title=f"{cid} {feature_id}", features=[feature],
                               features_json=_features_json([orjson.loads(stored)]))
@@ -167,4 +163,4 @@ def register_collection(blp, collection: Collection) -> None:
 
         return item_response(collection, feature_id, formats=("geojson", "html"),
                              render=rendered, crs_uri=crs.uri,
-                             feature_column=NATIVE_FEATURE if stored_native else "_feature")
+                             feature_column=read.feature_column)

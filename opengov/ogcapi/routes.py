@@ -17,8 +17,7 @@ from opengov.api import Blueprint
 from opengov.context import current
 from opengov.docschemas import Link
 from opengov.ogcapi import documents as docs
-from opengov.ogcapi.args import lang_field
-from opengov.ogcapi.html import label, language
+from opengov.page_language import label, lang_field, language
 from opengov.params import format_field
 
 

@@ -29,6 +29,7 @@ from opengov.collections import Collection, Registry
 from opengov.cursor import Cursor
 from opengov.geo.crs import parse_crs
 from opengov.geo.geojson import stored_id
+from opengov.geo.stored_features import FEATURE, NATIVE_FEATURE
 from opengov.lru import LRU
 from opengov.store import timeouts
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
@@ -47,7 +48,7 @@ from opengov.store.writes import LoadResult as LoadResult  # re-exported: loader
 from opengov.store.writes import WritePath
 
 # Stored serialisations read as bytes when asked for by name (the native-CRS Feature).
-FEATURE_COLUMNS = ("_feature", "_feature_native")
+FEATURE_COLUMNS = (FEATURE, NATIVE_FEATURE)
 GRID_CURSOR_TYPES = ("integer", "string")  # a grid-ordered page's cursor: (cell key, id)
 
 

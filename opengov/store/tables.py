@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 
 from opengov.collections import Collection, Field, Registry
+from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY, has_native_geometry
 from opengov.store.types import UTCDateTime, geometry_type
 
 NAMING = {
@@ -56,14 +57,8 @@ def _field_columns(f: Field) -> list[Column]:
 
 
 # Geometry as loaded in the collection's native CRS (e.g. EPSG:5899 metres) when that is not
-# CRS84: the WKB and the Feature serialised with it, so ``crs=<native>`` returns exactly what
-# was loaded (no round trip through CRS84) and is served from stored bytes like the default.
-NATIVE_COLUMNS = ("_geom_native", "_feature_native")
-
-
-def has_native_geometry(collection: Collection) -> bool:
-    """Whether ``collection``'s table keeps its geometry in a native CRS besides CRS84."""
-    return collection.spatial and collection.native_crs not in ("OGC:CRS84", "CRS84")
+# CRS84: the WKB and the Feature serialised with it (opengov.geo.stored_features reads them).
+NATIVE_COLUMNS = (NATIVE_GEOMETRY, NATIVE_FEATURE)
 
 
 def native_columns() -> list[Column]:

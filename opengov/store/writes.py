@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, insert, select, update
 
 from opengov.geo.crs import to_crs
 from opengov.geo.geojson import feature_json
+from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY
 from opengov.store.engine import write_transaction
 from opengov.store.types import utcnow
 
@@ -93,13 +94,13 @@ class WritePath:
     def _with_native(self, row: dict) -> dict:
         """Fill the native-CRS geometry columns of a row that came without them (a CRS84 load
         of a collection whose native CRS differs): transformed from CRS84, so approximate."""
-        if self._native_crs is None or row.get("_feature_native") is not None \
+        if self._native_crs is None or row.get(NATIVE_FEATURE) is not None \
                 or row.get("geom") is None:
             return row
         geom = to_crs(shapely.from_wkb(row["geom"]), self._native_crs)
         properties = orjson.loads(row["_feature"]).get("properties") or {}
-        return {**row, "_geom_native": shapely.to_wkb(geom),
-                "_feature_native": feature_json(row["id"], geom, properties)}
+        return {**row, NATIVE_GEOMETRY: shapely.to_wkb(geom),
+                NATIVE_FEATURE: feature_json(row["id"], geom, properties)}
 
     def bump_version(self, conn, source: str, count: int) -> int:
         """Record a bulk write of ``count`` rows done on ``conn`` (inside its transaction)."""

@@ -7,8 +7,8 @@ import math
 from opengov.catalog.metadata import dataset_states
 from opengov.collections import Collection
 from opengov.context import current
+from opengov.extents import cached_extent
 from opengov.links import url_for_path
-from opengov.ogcapi.documents import cached_extent
 from opengov.tiles.grid import MAX_LAT, MAX_ZOOM
 
 WORLD = (-180.0, -MAX_LAT, 180.0, MAX_LAT)

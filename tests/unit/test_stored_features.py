@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from opengov.geo.crs import CRS84, SUPPORTED, parse_crs
 from opengov.geo.geojson import feature_json, join_feature, split_feature, with_properties
-from opengov.ogcapi.encoding import Reshape
+from opengov.geo.reshape import Reshape
 
 # Property values, including strings that imitate the keys the splitting looks for.
 tricky = st.sampled_from([',"properties":', ',"geometry":', '"}', "\\", "Hội An"])
