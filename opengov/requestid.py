@@ -1,10 +1,13 @@
 """A request id on every response (``X-Request-Id``) and on every log line of its request.
 
 Ids are a random per-process prefix and a counter (``3f9a1c2b-1a``): unique across workers
-and hosts without any coordination, and cheap (no random bytes per request). A client may send
-its own ``X-Request-Id`` when it is a short safe token (letters, digits, ``._:-``, at most 64
-characters); anything else is replaced. The id reaches log records through a logging filter
-as ``record.request_id`` (``-`` outside a request, and while a streamed body is being sent).
+and hosts without any coordination, and cheap (no random bytes per request). A trusted reverse
+proxy (``OPENGOV_TRUSTED_PROXIES``, see :mod:`opengov.proxy`) may send the id it logged as
+``X-Request-Id`` when it is a short safe token (letters, digits, ``._:-``, at most 64
+characters); anything else, and any id sent by another client, is replaced, so a client can
+neither forge nor collide with another request's id in the logs. The id reaches log records
+through a logging filter as ``record.request_id`` (``-`` outside a request, and while a
+streamed body is being sent).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from contextvars import ContextVar
 
 from flask import Flask
 from flask.logging import default_handler
+
+from opengov.proxy import TRUSTED_PEER
 
 HEADER = "X-Request-Id"
 LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s [%(request_id)s]: %(message)s"
@@ -37,7 +42,7 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def install(app: Flask) -> None:
+def install(app: Flask, settings=None) -> None:
     """Give every request of ``app`` an id, answer it in a header and put it in the log."""
     app.wsgi_app = _RequestIds(app.wsgi_app)  # type: ignore[method-assign]
     _log_with_ids(app)
@@ -53,7 +58,7 @@ class _RequestIds:
         self.counter = itertools.count(1)
 
     def __call__(self, environ, start_response):
-        sent = environ.get("HTTP_X_REQUEST_ID")
+        sent = environ.get("HTTP_X_REQUEST_ID") if environ.get(TRUSTED_PEER) else None
         rid = (sent if sent and _SAFE.fullmatch(sent)
                else f"{self.prefix}-{next(self.counter):x}")
         token = _current.set(rid)

@@ -1,9 +1,11 @@
 """Abuse limits on submissions: a body size cap and per-client rate limits (flask-limiter).
 
-Counters live in memory (per worker) by default; with ``OPENGOV_RATELIMIT_STORAGE_URL`` set to
-a Redis URL every worker and server shares them, so the limit holds for the whole service. A
-client is its API key when it sends one (an Open311 app submitting for many residents), else its
-IP address as the server sees it (behind a proxy, configure the proxy to forward it).
+Counters live by default in a SQLite file in the instance folder that every worker of the host
+shares (:mod:`opengov.reports.counters`), so the limit holds with any number of workers; with
+``OPENGOV_RATELIMIT_STORAGE_URL`` set to a Redis URL every server shares them, so the limit holds
+for the whole service. A client is its API key when it sends one (an Open311 app submitting for
+many residents), else its IP address as resolved by :mod:`opengov.proxy` (behind a proxy listed
+in ``OPENGOV_TRUSTED_PROXIES``, the address the proxy forwards).
 
 Redis out: every Redis call has the short timeouts of :mod:`opengov.redis_client`; when the
 counter storage fails, flask-limiter counts in each worker's memory meanwhile (fail soft: the
@@ -20,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from functools import wraps
+from pathlib import Path
 
 from flask import Flask, request
 from flask_limiter import Limiter
@@ -29,6 +32,7 @@ from opengov import bodylimit
 from opengov.context import current
 from opengov.keys import verify_token
 from opengov.redis_client import client_options, is_redis
+from opengov.reports import counters  # noqa: F401 (registers the sqlite:// counter storage)
 
 log = logging.getLogger(__name__)
 # Fail soft: neither open (no limit) nor closed (no submissions) while Redis is out.
@@ -94,13 +98,20 @@ def _report_storage_outages() -> None:
         limiter_log.addHandler(_OutageLine())
 
 
+def storage_url(settings) -> str:
+    """The counter storage: the setting, else the host's shared SQLite file."""
+    if settings.ratelimit_storage_url:
+        return settings.ratelimit_storage_url
+    return f"sqlite:///{Path(settings.instance_path).resolve() / 'ratelimits.sqlite3'}"
+
+
 def install(app: Flask, blueprints, settings) -> Limiter:
     """Cap write bodies of ``blueprints`` and rate-limit their POSTs (submissions) on ``app``."""
     names = [b.name for b in blueprints]
     for name in names:  # set before any hook, so the limiter's form read is capped too
         bodylimit.allow_larger(name, lambda s: s.reports_max_body_bytes)
     shared = is_redis(settings.ratelimit_storage_url)
-    limiter = Limiter(client_key, storage_uri=settings.ratelimit_storage_url,
+    limiter = Limiter(client_key, storage_uri=storage_url(settings),
                       storage_options=client_options(settings.redis_timeout_ms) if shared else {},
                       headers_enabled=True, strategy="fixed-window", default_limits=[],
                       key_prefix="opengov-reports",
