@@ -71,14 +71,16 @@ def _split_list(value: str) -> list[str]:
 
 
 def parse_x_forwarded(for_: str, proto: str = "", host: str = "") -> list[Hop]:
-    """Hops from ``X-Forwarded-For`` / ``-Proto`` / ``-Host`` (lists aligned from the right:
-    the proxy that appended the last address also wrote the last scheme and host)."""
+    """Hops from ``X-Forwarded-For`` / ``-Proto`` / ``-Host``. The lists are aligned from the
+    right (the proxy that appended the last address also wrote the last scheme and host); a hop
+    left of the shorter scheme or host list takes its leftmost value, the one the innermost
+    proxies passed on (a proxy usually sets one scheme and host instead of appending)."""
     addresses = _split_list(for_)
     protos, hosts = _split_list(proto), _split_list(host)
 
     def aligned(values: list[str], i: int) -> str | None:
         j = len(values) - (len(addresses) - i)
-        return values[j] if 0 <= j < len(values) else None
+        return values[max(j, 0)] if values and j < len(values) else None
 
     return [Hop(node_address(a), aligned(protos, i), aligned(hosts, i))
             for i, a in enumerate(addresses)]
