@@ -100,4 +100,8 @@ def _gunicorn(config: dict, *, host: str, port: int, workers: int, threads: int,
         "errorlog": "-",
         "loglevel": "info",
         "child_exit": worker_exit,
+        # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default; opengov.proxy alone
+        # decides whom to believe (OPENGOV_TRUSTED_PROXIES).
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
     }).run()
