@@ -24,7 +24,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import threading
-from functools import cache
 
 from flask import Flask, Response, request
 
@@ -39,9 +38,20 @@ INGEST_ROUTE = ("POST", "/monitoring/readings")
 UNMATCHED = "(unmatched)"
 
 
-@cache
-def instruments():
+_created: dict = {}
+_creating = threading.Lock()
+
+
+def instruments() -> dict:
     """The process's metric objects (created once, on first use, after fork)."""
+    if not _created:
+        with _creating:
+            if not _created:
+                _created.update(_create())
+    return _created
+
+
+def _create() -> dict:
     from prometheus_client import Counter, Gauge, Histogram
 
     return {
@@ -193,9 +203,9 @@ def install(app: Flask, settings) -> None:
 
     def metrics():
         _allowed(mode)
-        from prometheus_client import CONTENT_TYPE_LATEST
+        from prometheus_client import CONTENT_TYPE_PLAIN_0_0_4
 
-        return Response(exposition(ctx), headers={"Content-Type": CONTENT_TYPE_LATEST,
+        return Response(exposition(ctx), headers={"Content-Type": CONTENT_TYPE_PLAIN_0_0_4,
                                                   "Cache-Control": "no-store"})
 
     app.add_url_rule("/metrics", "metrics", metrics, methods=["GET"])

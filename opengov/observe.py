@@ -8,6 +8,7 @@ path) comes from Flask's matched URL rule; requests that match no rule have rout
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -15,6 +16,7 @@ from flask import Flask, request, request_started
 
 from opengov import requestid
 
+log = logging.getLogger(__name__)
 ROUTE = "opengov.route"  # environ key: the matched rule's template
 EXTENSION = "opengov.observed"
 
@@ -45,8 +47,7 @@ class Observed:
 
     def __call__(self, environ, start_response):
         exchange = Exchange(environ, requestid.current())
-        for listener in self.listeners:
-            listener.start(exchange)
+        self._tell("start", exchange)
 
         def start(status, headers, exc_info=None):
             exchange.status = int(status[:3])
@@ -62,8 +63,15 @@ class Observed:
 
     def finish(self, exchange: Exchange) -> None:
         exchange.duration = time.perf_counter() - exchange.started
+        self._tell("finish", exchange)
+
+    def _tell(self, event: str, exchange: Exchange) -> None:
+        """Call every listener; a failing log or metric never fails the request."""
         for listener in self.listeners:
-            listener.finish(exchange)
+            try:
+                getattr(listener, event)(exchange)
+            except Exception:  # noqa: BLE001
+                log.exception("%s of %s failed", event, type(listener).__name__)
 
 
 class _MeasuredBody:
