@@ -8,8 +8,9 @@ many residents), else its IP address as resolved by :mod:`opengov.proxy` (behind
 in ``OPENGOV_TRUSTED_PROXIES``, the address the proxy forwards).
 
 Redis out: every Redis call has the short timeouts of :mod:`opengov.redis_client`; when the
-counter storage fails, flask-limiter counts in each worker's memory meanwhile (fail soft: the
-limit holds per worker) and :data:`OUTAGE_POLICY` is logged once per outage.
+counter storage fails, flask-limiter counts in its fallback storage meanwhile, which here is the
+host's SQLite counter file instead of each worker's memory (fail soft: the limit holds per host)
+and :data:`OUTAGE_POLICY` is logged once per outage.
 
 Only submissions pay for the limiter: flask-limiter registers its request hooks on the whole
 application, so :func:`install` moves the hooks it added onto the submission blueprints and runs
@@ -36,9 +37,9 @@ from opengov.reports import counters  # noqa: F401 (registers the sqlite:// coun
 
 log = logging.getLogger(__name__)
 # Fail soft: neither open (no limit) nor closed (no submissions) while Redis is out.
-OUTAGE_POLICY = ("rate limits: the Redis counter storage is unreachable; each worker now "
-                 "counts submissions alone (the limit holds per worker, not per service) and "
-                 "tries Redis again with backoff")
+OUTAGE_POLICY = ("rate limits: the Redis counter storage is unreachable; this host now counts "
+                 "submissions alone in its counter file (the limit holds per host, not across "
+                 "hosts) and tries Redis again with backoff")
 SUBMISSION_METHOD = "POST"  # the only POSTs of the reports and open311 blueprints are submissions
 _HOOKS = ("before_request_funcs", "after_request_funcs", "teardown_request_funcs")
 
@@ -100,8 +101,25 @@ def _report_storage_outages() -> None:
 
 def storage_url(settings) -> str:
     """The counter storage: the setting, else the host's shared SQLite file."""
-    if settings.ratelimit_storage_url:
-        return settings.ratelimit_storage_url
+    return settings.ratelimit_storage_url or host_counter_url(settings)
+
+
+def _fall_back_to_host_counters(limiter: Limiter, settings) -> None:
+    """While Redis is out, count in the host's shared file rather than in each worker's memory.
+
+    flask-limiter builds its fallback as a ``MemoryStorage`` in ``init_app`` and offers no
+    option for another storage, so its two fallback attributes are replaced here;
+    ``tests/hostile/test_redis_outage.py`` fails if a flask-limiter release renames them.
+    """
+    from limits.strategies import FixedWindowRateLimiter
+
+    host = counters.SqliteCounters(host_counter_url(settings))
+    limiter._fallback_storage = host
+    limiter._fallback_limiter = FixedWindowRateLimiter(host)
+
+
+def host_counter_url(settings) -> str:
+    """The host's shared counter file (the default storage, Redis's fallback)."""
     return f"sqlite:///{Path(settings.instance_path).resolve() / 'ratelimits.sqlite3'}"
 
 
@@ -115,10 +133,12 @@ def install(app: Flask, blueprints, settings) -> Limiter:
                       storage_options=client_options(settings.redis_timeout_ms) if shared else {},
                       headers_enabled=True, strategy="fixed-window", default_limits=[],
                       key_prefix="opengov-reports",
-                      in_memory_fallback_enabled=True)  # Redis down: per-worker limits, no 500
+                      in_memory_fallback_enabled=True)  # Redis down: the host's file, no 500
     if shared:
         _report_storage_outages()
     _scope_hooks(app, limiter.init_app, names)
+    if shared:
+        _fall_back_to_host_counters(limiter, settings)
     for blp in blueprints:
         limiter.limit(settings.reports_rate_limit, methods=[SUBMISSION_METHOD],
                       error_message="Too many reports from this client; try again later.")(blp)
