@@ -82,6 +82,7 @@ class RequestMetrics:
         self.store = store
         self.lock = threading.Lock()
         self.seen = (0, 0)  # count-cache hits and misses already counted
+        self.series: dict = {}  # (route, method, status) → (counter, histogram) children
 
     def start(self, exchange: Exchange) -> None:  # noqa: D102 (listener API)
         instruments()["in_flight"].inc()
@@ -89,9 +90,14 @@ class RequestMetrics:
     def finish(self, exchange: Exchange) -> None:  # noqa: D102 (listener API)
         m = instruments()
         method, route = exchange.environ.get("REQUEST_METHOD", ""), exchange.route or UNMATCHED
-        status = str(exchange.status)
-        m["requests"].labels(route, method, status).inc()
-        m["duration"].labels(route, method, status).observe(exchange.duration)
+        labels = (route, method, exchange.status)
+        series = self.series.get(labels)
+        if series is None:  # labels() costs more than the update: keep the children
+            values = (route, method, str(exchange.status))
+            series = self.series[labels] = (m["requests"].labels(*values),
+                                            m["duration"].labels(*values))
+        series[0].inc()
+        series[1].observe(exchange.duration)
         m["in_flight"].dec()
         m["pool"].set(_checked_out(self.store.engine))
         if (method, route) == INGEST_ROUTE:
