@@ -92,8 +92,8 @@ def _unquote(value: str) -> str:
     return value
 
 
-def _split_elements(value: str) -> list[str]:
-    """Split on commas outside quoted strings."""
+def _split_unquoted(value: str, separator: str) -> list[str]:
+    """Split ``value`` on ``separator`` where it is outside quoted strings (RFC 9110 §5.6.4)."""
     parts, current, quoted, escaped = [], [], False, False
     for ch in value:
         if escaped:
@@ -102,7 +102,7 @@ def _split_elements(value: str) -> list[str]:
             escaped = True
         elif ch == '"':
             quoted = not quoted
-        elif ch == "," and not quoted:
+        elif ch == separator and not quoted:
             parts.append("".join(current))
             current = []
             continue
@@ -115,9 +115,9 @@ def parse_forwarded(value: str) -> list[Hop]:
     """Hops from RFC 7239 ``Forwarded`` elements; a malformed element becomes a hop without an
     address (the walk stops there)."""
     hops = []
-    for element in _split_elements(value) if value.strip() else []:
+    for element in _split_unquoted(value, ",") if value.strip() else []:
         pairs: dict[str, str] = {}
-        for pair in _split_pairs(element):
+        for pair in _split_unquoted(element, ";"):
             if not pair.strip():
                 continue
             match = _PAIR.fullmatch(pair)
@@ -128,12 +128,6 @@ def parse_forwarded(value: str) -> list[Hop]:
         hops.append(Hop(node_address(pairs["for"]) if "for" in pairs else None,
                         pairs.get("proto"), pairs.get("host")))
     return hops
-
-
-def _split_pairs(element: str) -> list[str]:
-    """Split one element on semicolons outside quoted strings."""
-    return [p.replace("\0", ";") for p in
-            re.sub(r'"(?:[^"\\]|\\.)*"', lambda m: m[0].replace(";", "\0"), element).split(";")]
 
 
 class TrustedProxies:
