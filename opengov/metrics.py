@@ -15,7 +15,8 @@ Under ``opengov serve`` the metrics of all gunicorn workers are summed: serve po
 prometheus-client is imported on the first request, in the worker, after the folder is set.
 
 Access (``OPENGOV_METRICS``): ``local`` (default) answers loopback clients only (the address
-resolved by :mod:`opengov.proxy`, so a public client behind a local proxy is not local), ``key``
+resolved by :mod:`opengov.proxy`, so a public client behind a local proxy is not local; a
+request forwarded by a proxy that is not trusted is not local either), ``key``
 asks for an API key with role ``metrics`` or ``admin``, ``off`` answers 404.
 """
 
@@ -30,12 +31,14 @@ from flask import Flask, Response, request
 from opengov import observe
 from opengov.errors import ApiError
 from opengov.observe import Exchange
+from opengov.proxy import TRUSTED_PEER
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 MODES = ("off", "local", "key")
 KEY_ROLES = ("metrics", "admin")
 INGEST_ROUTE = ("POST", "/monitoring/readings")
 UNMATCHED = "(unmatched)"
+FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED")
 
 
 _created: dict = {}
@@ -180,7 +183,11 @@ def _allowed(mode: str) -> None:
             local = ipaddress.ip_address(request.remote_addr or "").is_loopback
         except ValueError:
             local = False
-        if not local:
+        # A proxy on this host that is not listed in OPENGOV_TRUSTED_PROXIES would make every
+        # public client look local: a forwarded request from an untrusted peer is not local.
+        forwarded = not request.environ.get(TRUSTED_PEER) and any(
+            name in request.environ for name in FORWARDING_HEADERS)
+        if not local or forwarded:
             raise ApiError(403, "Metrics are answered to local clients only "
                                 "(OPENGOV_METRICS=local).")
         return

@@ -91,6 +91,12 @@ def test_metrics_access_modes(empty_app_factory):
     assert local.get("/metrics").status_code == 200  # the test client is 127.0.0.1
     remote = local.get("/metrics", environ_base={"REMOTE_ADDR": "203.0.113.5"})
     assert remote.status_code == 403 and remote.mimetype == "application/problem+json"
+    # A local proxy left out of OPENGOV_TRUSTED_PROXIES does not make its clients local.
+    proxied = local.get("/metrics", headers={"X-Forwarded-For": "203.0.113.5"})
+    assert proxied.status_code == 403
+    behind = empty_app_factory(trusted_proxies="127.0.0.1").test_client()
+    assert behind.get("/metrics", headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 403
+    assert behind.get("/metrics", headers={"X-Forwarded-For": "::1"}).status_code == 200
     off = empty_app_factory(metrics="off").test_client().get("/metrics")
     assert off.status_code == 404 and off.mimetype == "application/problem+json"
     keyed = empty_app_factory(metrics="key")
