@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -113,3 +115,24 @@ def test_metrics_access_modes(empty_app_factory):
     assert answer.status_code == 200 and b"opengov_http_requests_total" in answer.data
     with pytest.raises(ValueError, match="OPENGOV_METRICS"):
         empty_app_factory(metrics="public")
+
+
+def test_a_dead_workers_live_gauges_go_and_the_folder_goes_with_the_server(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = environment(tmp_path, TMPDIR=str(scratch), PROMETHEUS_MULTIPROC_DIR=None)
+    with serving(env, tmp_path / "server.log", workers=2) as base:
+        for _ in range(10):
+            assert requests.get(base + "/health/live", timeout=30).status_code == 200
+        [folder] = scratch.glob("opengov-metrics-*")
+        live = sorted(folder.glob("gauge_livesum_*.db"))
+        assert live  # the workers that answered keep their in-flight and pool gauges here
+        pid = int(live[0].stem.rpartition("_")[2])
+        os.kill(pid, signal.SIGKILL)
+        deadline = time.monotonic() + 20
+        while live[0].exists():
+            assert time.monotonic() < deadline, "the dead worker's gauges were never dropped"
+            time.sleep(0.1)
+        assert requests.get(base + "/health/live", timeout=30).status_code == 200
+        assert "opengov_http_requests_total" in requests.get(base + "/metrics", timeout=30).text
+    assert not list(scratch.glob("opengov-metrics-*"))  # removed when the server stopped
