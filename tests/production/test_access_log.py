@@ -1,8 +1,10 @@
 """The access log of a real ``opengov serve`` with default settings: one JSON line per request on
-standard error, next to the error lines, each carrying the request's id."""
+standard error, next to the error lines, each carrying the request's id (also a request that
+gunicorn's parser refuses)."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import re
 import time
@@ -12,6 +14,7 @@ import requests
 
 from opengov.store.migrate import upgrade
 from tests.conftest import DATASETS, make_app
+from tests.hostile.raw import connect
 from tests.serving import serving
 
 pytestmark = pytest.mark.slow
@@ -36,6 +39,12 @@ def test_every_request_is_one_json_line_sharing_its_id_with_the_error_lines(tmp_
         ok = requests.get(base + "/health/live?probe=12345", timeout=30)
         bad = requests.get(base + "/ogc/collections/cameras/items?limit=-1", timeout=30)
         missing = requests.get(base + "/reports/none-such", timeout=30)
+        with connect(base) as sock:  # refused by gunicorn's parser, before the application
+            sock.sendall(f"GET /procedures?q={'a' * 9000} HTTP/1.1\r\nHost: x\r\n"
+                         "Connection: close\r\n\r\n".encode())
+            refusal = http.client.HTTPResponse(sock)
+            refusal.begin()
+            refusal.read()
         wanted = [r.headers["X-Request-Id"] for r in (ok, bad, missing)]
         deadline = time.monotonic() + 15  # a line is written once the response is closed
         while not all(i in _json_lines(log.read_text()) for i in wanted):
@@ -54,3 +63,8 @@ def test_every_request_is_one_json_line_sharing_its_id_with_the_error_lines(tmp_
     # The error line the application logs for the 400 carries the same id.
     error_ids = [m[1] for m in map(APP_LINE.search, text.splitlines()) if m]
     assert bad.headers["X-Request-Id"] in error_ids
+    # A request gunicorn itself refuses still gets an id, answered and on its log line.
+    refused_id = refusal.getheader("X-Request-Id")
+    assert refusal.status == 414 and refused_id
+    assert any("Invalid request" in line and f"[{refused_id}]" in line
+               for line in text.splitlines())
