@@ -147,6 +147,8 @@ class TrustedProxies:
             ip = ipaddress.ip_address(address)
         except ValueError:
             return False
+        if ip.version == 6 and ip.ipv4_mapped:  # ::ffff:10.0.0.1 from a dual-stack socket
+            ip = ip.ipv4_mapped
         return any(ip in network for network in self.networks)
 
     def client(self, peer: str, hops: list[Hop]) -> Hop | None:
@@ -169,8 +171,6 @@ class ProxyFix:
     names the client, for connections from trusted proxies only."""
 
     def __init__(self, wsgi_app, trusted: TrustedProxies, family: str):
-        if family not in HEADER_FAMILIES:
-            raise ValueError(f"OPENGOV_PROXY_HEADERS must be one of {', '.join(HEADER_FAMILIES)}")
         self.wsgi_app, self.trusted, self.family = wsgi_app, trusted, family
 
     def hops(self, environ) -> list[Hop]:
@@ -198,6 +198,9 @@ class ProxyFix:
 
 def install(app, settings) -> None:
     """Read forwarding headers from ``settings.trusted_proxies`` (nothing when empty)."""
+    if settings.proxy_headers not in HEADER_FAMILIES:
+        raise ValueError(f"OPENGOV_PROXY_HEADERS must be one of {', '.join(HEADER_FAMILIES)}, "
+                         f"got {settings.proxy_headers!r}")
     trusted = TrustedProxies(settings.trusted_proxies)
     if trusted:
         app.wsgi_app = ProxyFix(app.wsgi_app, trusted, settings.proxy_headers)

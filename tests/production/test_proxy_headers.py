@@ -103,10 +103,17 @@ def test_the_walk_stops_at_an_unknown_hop():
     assert trusted.client("10.0.0.1", hops) == Hop("10.0.0.2")  # nothing beyond "unknown"
 
 
-def test_a_bad_trusted_proxies_setting_is_refused():
+def test_a_bad_trusted_proxies_setting_is_refused(empty_app_factory):
     with pytest.raises(ValueError, match="not an address"):
         parse_networks("10.0.0.0/8, proxy.example")
     assert len(parse_networks("10.0.0.0/8 ::1,127.0.0.1")) == 3
+    with pytest.raises(ValueError, match="OPENGOV_PROXY_HEADERS"):
+        empty_app_factory(proxy_headers="x-real-ip")
+
+
+def test_an_ipv4_mapped_peer_is_the_ipv4_proxy():
+    assert TrustedProxies("10.0.0.0/8").trusts("::ffff:10.1.2.3")
+    assert not TrustedProxies("10.0.0.0/8").trusts("::ffff:192.0.2.1")
 
 
 # -- through a real application ----------------------------------------------------------------
