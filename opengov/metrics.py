@@ -38,6 +38,7 @@ MODES = ("off", "local", "key")
 KEY_ROLES = ("metrics", "admin")
 INGEST_ROUTE = ("POST", "/monitoring/readings")
 UNMATCHED = "(unmatched)"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED")
 
 
@@ -92,7 +93,9 @@ class RequestMetrics:
 
     def finish(self, exchange: Exchange) -> None:  # noqa: D102 (listener API)
         m = instruments()
-        method, route = exchange.environ.get("REQUEST_METHOD", ""), exchange.route or UNMATCHED
+        method = exchange.environ.get("REQUEST_METHOD", "")
+        method = method if method in METHODS else "other"  # clients may invent methods
+        route = exchange.route or UNMATCHED
         labels = (route, method, exchange.status)
         series = self.series.get(labels)
         if series is None:  # labels() costs more than the update: keep the children

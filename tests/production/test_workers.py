@@ -136,3 +136,13 @@ def test_a_dead_workers_live_gauges_go_and_the_folder_goes_with_the_server(tmp_p
         assert requests.get(base + "/health/live", timeout=30).status_code == 200
         assert "opengov_http_requests_total" in requests.get(base + "/metrics", timeout=30).text
     assert not list(scratch.glob("opengov-metrics-*"))  # removed when the server stopped
+
+
+def test_invented_methods_and_paths_add_no_series(empty_app_factory):
+    api = empty_app_factory().test_client()
+    for n in range(5):
+        api.open(f"/no-such-{n}", method=f"BREW{n}").close()
+    text = api.get("/metrics").get_data(as_text=True)
+    assert _metric(text, "opengov_http_requests_total", method="other",
+                   route="(unmatched)") >= 5
+    assert "BREW" not in text and "no-such" not in text
