@@ -6,7 +6,19 @@ import logging
 
 from flask import Flask
 
-from opengov import __version__, bodylimit, compression, cors, forms, jsonbody, outages, requestid
+from opengov import (
+    __version__,
+    accesslog,
+    bodylimit,
+    compression,
+    cors,
+    forms,
+    jsonbody,
+    metrics,
+    outages,
+    proxy,
+    requestid,
+)
 from opengov.api import PATH_CONVERTERS, Api
 from opengov.collections import default_registry
 from opengov.context import Context
@@ -28,7 +40,6 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters.update(PATH_CONVERTERS)  # 64-bit integers, no NUL in path parts
     app.json = jsonbody.JSONProvider(app)  # bounded JSON bodies (depth, text, integers)
     logging.getLogger("opengov").setLevel(settings.log_level)
-    requestid.install(app)  # X-Request-Id on every response and log line
     app.config.update(
         API_TITLE="opengov",
         API_VERSION=__version__,
@@ -68,4 +79,8 @@ def create_app(config: dict | None = None) -> Flask:
                  expose_headers=EXPOSED_HEADERS, max_age=86400)
     compression.install(app, settings.compress_min_bytes)
     app.wsgi_app = RequestReads(app.wsgi_app, settings.statement_timeout_ms)  # type: ignore[method-assign]
+    metrics.install(app, settings)  # GET /metrics; counts every request
+    accesslog.install(app, settings)  # one JSON line per request
+    requestid.install(app, settings)  # X-Request-Id on every response and log line
+    proxy.install(app, settings)  # outermost: every layer sees the client a trusted proxy names
     return app

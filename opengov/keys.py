@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask import has_request_context, request
 from sqlalchemy import insert, select, update
 
 from opengov.store.engine import write_transaction
@@ -72,4 +73,6 @@ def verify_token(store: Store, token: str) -> ApiKey | None:
                            .where(t.c.token_sha256 == _digest(token))).first()
     if row is None or row.revoked_at is not None:
         return None
+    if has_request_context():  # the access log names the key by its id, never the token
+        request.environ["opengov.api_key_id"] = row.id
     return ApiKey(*row)

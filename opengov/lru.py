@@ -8,16 +8,20 @@ from threading import Lock
 
 
 class LRU:
-    """``get``/``put`` (None means absent) and ``get_or_compute``; at most ``size`` entries."""
+    """``get``/``put`` (None means absent) and ``get_or_compute``; at most ``size`` entries.
+    ``hits`` and ``misses`` count the lookups (for the metrics)."""
 
     def __init__(self, size: int):
         self.size, self.data, self.lock = size, OrderedDict(), Lock()
+        self.hits = self.misses = 0
 
     def get(self, key: Hashable):
         with self.lock:
             if key in self.data:
+                self.hits += 1
                 self.data.move_to_end(key)
                 return self.data[key]
+            self.misses += 1
         return None
 
     def put(self, key: Hashable, value) -> None:

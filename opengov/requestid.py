@@ -1,10 +1,13 @@
 """A request id on every response (``X-Request-Id``) and on every log line of its request.
 
 Ids are a random per-process prefix and a counter (``3f9a1c2b-1a``): unique across workers
-and hosts without any coordination, and cheap (no random bytes per request). A client may send
-its own ``X-Request-Id`` when it is a short safe token (letters, digits, ``._:-``, at most 64
-characters); anything else is replaced. The id reaches log records through a logging filter
-as ``record.request_id`` (``-`` outside a request, and while a streamed body is being sent).
+and hosts without any coordination, and cheap (no random bytes per request). A trusted reverse
+proxy (``OPENGOV_TRUSTED_PROXIES``, see :mod:`opengov.proxy`) may send the id it logged as
+``X-Request-Id`` when it is a short safe token (letters, digits, ``._:-``, at most 64
+characters); anything else, and any id sent by another client, is replaced, so a client can
+neither forge nor collide with another request's id in the logs. The id reaches log records
+through a logging filter as ``record.request_id`` (``-`` outside a request, and while a
+streamed body is being sent).
 """
 
 from __future__ import annotations
@@ -17,6 +20,8 @@ from contextvars import ContextVar
 
 from flask import Flask
 from flask.logging import default_handler
+
+from opengov.proxy import TRUSTED_PEER
 
 HEADER = "X-Request-Id"
 LOG_FORMAT = "[%(asctime)s] %(levelname)s in %(module)s [%(request_id)s]: %(message)s"
@@ -37,10 +42,21 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-def install(app: Flask) -> None:
+def install(app: Flask, settings=None) -> None:
     """Give every request of ``app`` an id, answer it in a header and put it in the log."""
     app.wsgi_app = _RequestIds(app.wsgi_app)  # type: ignore[method-assign]
     _log_with_ids(app)
+
+
+class IdGenerator:
+    """New ids: a random prefix drawn once (create one per process, after fork) and a counter."""
+
+    def __init__(self):
+        self.prefix = os.urandom(4).hex()
+        self.counter = itertools.count(1)
+
+    def new(self) -> str:
+        return f"{self.prefix}-{next(self.counter):x}"
 
 
 class _RequestIds:
@@ -49,13 +65,11 @@ class _RequestIds:
 
     def __init__(self, wsgi_app):
         self.wsgi_app = wsgi_app
-        self.prefix = os.urandom(4).hex()  # after fork: each worker builds its own app
-        self.counter = itertools.count(1)
+        self.ids = IdGenerator()  # after fork: each worker builds its own app
 
     def __call__(self, environ, start_response):
-        sent = environ.get("HTTP_X_REQUEST_ID")
-        rid = (sent if sent and _SAFE.fullmatch(sent)
-               else f"{self.prefix}-{next(self.counter):x}")
+        sent = environ.get("HTTP_X_REQUEST_ID") if environ.get(TRUSTED_PEER) else None
+        rid = sent if sent and _SAFE.fullmatch(sent) else self.ids.new()
         token = _current.set(rid)
 
         def start(status, headers, exc_info=None):

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -10,6 +14,7 @@ from gunicorn.app.base import BaseApplication
 
 from opengov.first_start import needs_sample, start_sample_load
 from opengov.loader import check_datasets_folder
+from opengov.metrics import MULTIPROC_ENV, worker_exit
 from opengov.store.migrate import upgrade
 
 
@@ -54,7 +59,32 @@ def run(config: dict, *, host: str, port: int, workers: int, threads: int,
         worker_class: str = "gthread") -> None:
     """Serve with gunicorn: ``gthread`` workers (``threads`` each, keep-alive, request heads
     read in the event loop so slow clients hold no thread) or ``sync`` workers (one request at
-    a time, for use behind a buffering reverse proxy)."""
+    a time, for use behind a buffering reverse proxy).
+
+    The workers' metrics are kept in a fresh ``PROMETHEUS_MULTIPROC_DIR`` (one set in the
+    environment is used as it is), removed when the server stops (see :mod:`opengov.metrics`)."""
+    with metrics_folder():
+        _gunicorn(config, host=host, port=port, workers=workers, threads=threads,
+                  worker_class=worker_class)
+
+
+@contextmanager
+def metrics_folder():
+    """``PROMETHEUS_MULTIPROC_DIR`` for the workers: a new temporary folder unless one is set."""
+    if os.environ.get(MULTIPROC_ENV):
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="opengov-metrics-")
+    os.environ[MULTIPROC_ENV] = folder
+    try:
+        yield
+    finally:
+        os.environ.pop(MULTIPROC_ENV, None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _gunicorn(config: dict, *, host: str, port: int, workers: int, threads: int,
+              worker_class: str) -> None:
     GunicornServer(config, {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -69,4 +99,9 @@ def run(config: dict, *, host: str, port: int, workers: int, threads: int,
         "accesslog": None,
         "errorlog": "-",
         "loglevel": "info",
+        "child_exit": worker_exit,
+        # gunicorn believes X-Forwarded-Proto from 127.0.0.1 by default; opengov.proxy alone
+        # decides whom to believe (OPENGOV_TRUSTED_PROXIES).
+        "forwarded_allow_ips": "",
+        "secure_scheme_headers": {},
     }).run()

@@ -109,11 +109,45 @@ class Settings:
         },
     )
     ratelimit_storage_url: str = field(
-        default="memory://",
+        default="",
         metadata={
             "env": "OPENGOV_RATELIMIT_STORAGE_URL",
-            "help": "Where rate-limit counters live: `memory://` (per worker) or "
-            "`redis://host:6379/0` (shared by every worker and server).",
+            "help": "Where rate-limit counters live: empty means a SQLite file in the instance "
+            "folder (`<instance>/ratelimits.sqlite3`, shared by every worker of one host); "
+            "`redis://host:6379/0` shares them across hosts; `memory://` counts per worker.",
+        },
+    )
+    trusted_proxies: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_TRUSTED_PROXIES",
+            "help": "Addresses and CIDR ranges of reverse proxies (comma list, e.g. "
+            "`127.0.0.1, 10.0.0.0/8`) whose forwarding headers give the client address, scheme "
+            "and host (see docs/deploy.md); empty trusts no one.",
+        },
+    )
+    proxy_headers: str = field(
+        default="x-forwarded",
+        metadata={
+            "env": "OPENGOV_PROXY_HEADERS",
+            "help": "Which forwarding headers trusted proxies set: `x-forwarded` "
+            "(`X-Forwarded-For`, `-Proto`, `-Host`) or `forwarded` (RFC 7239).",
+        },
+    )
+    access_log: str = field(
+        default="-",
+        metadata={
+            "env": "OPENGOV_ACCESS_LOG",
+            "help": "Where the JSON-lines access log goes: `-` (standard error), a file path, "
+            "or `off`.",
+        },
+    )
+    metrics: str = field(
+        default="local",
+        metadata={
+            "env": "OPENGOV_METRICS",
+            "help": "`GET /metrics` (Prometheus): `local` (loopback clients only), `key` (an API "
+            "key with role `metrics` or `admin`), or `off` (404).",
         },
     )
     redis_timeout_ms: int = field(

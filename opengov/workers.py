@@ -28,6 +28,7 @@ from gunicorn.http import errors as http_errors
 from gunicorn.workers.gthread import ThreadWorker
 from gunicorn.workers.sync import SyncWorker as GunicornSyncWorker
 
+from opengov.requestid import IdGenerator
 from opengov.settings import load_settings
 
 HEAD_END = (b"\r\n\r\n", b"\n\n")
@@ -44,12 +45,13 @@ REFUSALS = (
 )
 
 
-def problem_bytes(status: int, reason: str, detail: str) -> bytes:
+def problem_bytes(status: int, reason: str, detail: str, request_id: str) -> bytes:
     """A complete ``Connection: close`` HTTP/1.1 answer carrying an RFC 9457 problem."""
     body = json.dumps({"type": "about:blank", "title": reason, "status": status,
                        "detail": detail}).encode()
     head = (f"HTTP/1.1 {status} {reason}\r\nConnection: close\r\n"
-            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
+            f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n"
+            f"X-Request-Id: {request_id}\r\n\r\n")
     return head.encode("latin-1") + body
 
 
@@ -69,16 +71,25 @@ def _refusal(exc: BaseException) -> tuple[int, str, str] | None:
 
 
 class ProblemErrors:
-    """Mixin: gunicorn's own refusals answered as ``application/problem+json``."""
+    """Mixin: gunicorn's own refusals answered as ``application/problem+json``, each with an
+    ``X-Request-Id`` that its log line carries too."""
+
+    @property
+    def refusal_ids(self) -> IdGenerator:
+        """Ids for refusals (made in the worker, after fork)."""
+        if getattr(self, "_refusal_ids", None) is None:
+            self._refusal_ids = IdGenerator()
+        return self._refusal_ids
 
     def handle_error(self, req, client, addr, exc):  # noqa: D102 (gunicorn's hook)
         refusal = _refusal(exc)
         if refusal is None:
             return super().handle_error(req, client, addr, exc)  # type: ignore[misc]
         status, reason, detail = refusal
-        self.log.warning("Invalid request from ip=%s: %s", (addr or ("",))[0], reason)
+        rid = self.refusal_ids.new()
+        self.log.warning("Invalid request from ip=%s: %s [%s]", (addr or ("",))[0], reason, rid)
         try:
-            util.write_nonblock(client, problem_bytes(status, reason, detail))
+            util.write_nonblock(client, problem_bytes(status, reason, detail, rid))
         except Exception:  # noqa: BLE001 (the client may be gone; nothing more to say)
             self.log.debug("Failed to send error message.")
 
@@ -197,7 +208,8 @@ class ThreadedWorker(ProblemErrors, ThreadWorker):
                 try:
                     conn.sock.send(problem_bytes(
                         408, "Request Timeout",
-                        f"The request head did not arrive within {self.client_timeout:g} s."))
+                        f"The request head did not arrive within {self.client_timeout:g} s.",
+                        self.refusal_ids.new()))
                 except OSError as exc:
                     if exc.errno not in (errno.EAGAIN, errno.EPIPE, errno.ECONNRESET):
                         self.log.debug("Failed to send 408: %s", exc)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import flask_swagger_ui
@@ -100,6 +101,55 @@ def health():
     if sample is not None:
         body["sample"] = sample
     return body
+
+
+class LiveSchema(ma.Schema):
+    status = ma.fields.String(metadata={"enum": ["ok"]})
+
+
+class ReadySchema(ma.Schema):
+    status = ma.fields.String(metadata={"enum": ["ok", "unavailable"]})
+    checks = ma.fields.Dict(metadata={
+        "description": "`database`: `ok` or `unreachable`; `migrations`: `current`, `behind` "
+                       "(run `opengov init`) or `unknown`"})
+
+
+@blp.route("/health/live")
+@blp.doc(summary="Liveness", description="200 while the process answers requests (it checks "
+         "nothing else: restart the process when this fails).")
+@blp.response(200, LiveSchema, example={"status": "ok"})
+def health_live():
+    return {"status": "ok"}
+
+
+@cache
+def _head_revisions() -> tuple[str, ...]:
+    from opengov.store.migrate import head_revisions
+
+    return head_revisions()
+
+
+@blp.route("/health/ready")
+@blp.doc(summary="Readiness", description="200 when this instance can serve: the database "
+         "answers and its schema is at the newest migration; 503 otherwise (send no traffic).")
+@blp.response(200, ReadySchema, example={"status": "ok", "checks": {
+    "database": "ok", "migrations": "current"}})
+@blp.alt_response(503, schema=ReadySchema, description="Not ready", example={
+    "status": "unavailable", "checks": {"database": "unreachable", "migrations": "unknown"}})
+def health_ready():
+    from opengov.store.migrate import current_revisions
+
+    try:
+        revisions = current_revisions(current().store.engine)
+        checks = {"database": "ok",
+                  "migrations": "current" if revisions == _head_revisions() else "behind"}
+    except Exception:  # noqa: BLE001 - any failure means not ready
+        checks = {"database": "unreachable", "migrations": "unknown"}
+    if checks == {"database": "ok", "migrations": "current"}:
+        return {"status": "ok", "checks": checks}
+    return Response(dumps({"status": "unavailable", "checks": checks}), status=503,
+                    mimetype="application/json",
+                    headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)})
 
 
 def _stale_sources() -> list[dict]:

@@ -33,7 +33,11 @@ def server(backend, postgres, tmp_path_factory):
     url = new_database_url(backend, postgres, tmp_path)
     env = {"OPENGOV_INSTANCE_PATH": str(tmp_path), "OPENGOV_DATABASE_URL": url,
            "OPENGOV_DATASETS_PATH": str(DATASETS), "OPENGOV_SAMPLE_PROFILE": "small",
-           "OPENGOV_REPORTS_RATE_LIMIT": "100000/minute", "OPENGOV_LOG_LEVEL": "INFO"}
+           "OPENGOV_REPORTS_RATE_LIMIT": "100000/minute", "OPENGOV_LOG_LEVEL": "INFO",
+           # The test client plays a trusted proxy (its X-Request-Id is kept); the access log
+           # (one line per request) goes to its own file, checked in tests/production.
+           "OPENGOV_TRUSTED_PROXIES": "127.0.0.1",
+           "OPENGOV_ACCESS_LOG": str(tmp_path / "access.jsonl")}
     log = tmp_path / "server.log"
     with serving(env, log) as base:
         app = make_app(url, tmp_path)
@@ -114,6 +118,8 @@ def test_no_contact_reaches_the_log_and_each_error_is_one_line_with_its_id(serve
     text = log.read_text(encoding="utf-8", errors="replace")
     leaked = [p for p in PROBES if p in text]
     assert not leaked, f"contacts in the server log: {leaked}"
+    access = (log.parent / "access.jsonl").read_text(encoding="utf-8")
+    assert access and not [p for p in PROBES if p in access], "contacts in the access log"
     lines_by_id: dict[str, int] = {}
     for line in text.splitlines():
         match = ID_IN_LINE.search(line)
@@ -152,7 +158,7 @@ def test_bad_filters_log_one_short_line_each_and_no_parser_dump(server):
     assert len(added) < 100 * 300
 
 
-def test_request_ids_are_unique_and_a_safe_client_id_is_kept(server):
+def test_request_ids_are_unique_and_a_trusted_proxys_safe_id_is_kept(server):
     base, _log, _keys = server
     ids = {requests.get(base + "/health", timeout=10).headers["X-Request-Id"] for _ in range(20)}
     assert len(ids) == 20

@@ -1,0 +1,126 @@
+"""A real nginx in front of a test server: a generated configuration in a temporary folder,
+HTTP and HTTPS (a self-signed certificate) on free 127.0.0.1 ports.
+
+nginx connects to the application from ``127.0.0.2`` (``proxy_bind``), so the tests can trust
+that address alone: a test client talking to the application directly comes from 127.0.0.1 and
+is an untrusted sender. The configuration follows the example of docs/deploy.md.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import need
+from tests.serving import free_port
+
+PROXY_ADDRESS = "127.0.0.2"  # nginx's address as the application sees it
+
+CONFIG = """
+{user}
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 256; }}
+http {{
+    log_format combined_id '$remote_addr [$time_local] "$request" $status $request_id';
+    access_log {root}/access.log combined_id;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    client_max_body_size 30m;
+    upstream opengov {{ server {upstream}; keepalive 8; }}
+    server {{
+        listen 127.0.0.1:{http_port};
+        listen 127.0.0.1:{https_port} ssl;
+        ssl_certificate {root}/cert.pem;
+        ssl_certificate_key {root}/key.pem;
+        location / {{
+            proxy_pass http://opengov;
+            proxy_bind {proxy_address};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_set_header X-Request-Id $request_id;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Nginx:
+    http: str  # base URLs
+    https: str
+    root: Path
+
+    def access_log(self) -> str:
+        return (self.root / "access.log").read_text()
+
+
+def need_nginx() -> str:
+    """The nginx binary (required under CI, see :func:`tests.conftest.need`)."""
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists()
+                                       else None)
+    need("nginx (apt-get install nginx)", binary is not None)
+    return binary
+
+
+def _certificate(root: Path) -> None:
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=127.0.0.1", "-keyout", str(root / "key.pem"),
+                    "-out", str(root / "cert.pem")], check=True, capture_output=True)
+
+
+def _wait_for(port: int, proc: subprocess.Popen, root: Path) -> None:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    error_log = root / "error.log"
+    pytest.fail("nginx did not start: " + (error_log.read_text() if error_log.exists() else ""))
+
+
+@contextmanager
+def nginx_in_front(upstream: str, root: Path) -> Iterator[Nginx]:
+    """nginx proxying to ``upstream`` (``127.0.0.1:port``); stopped on exit."""
+    binary = need_nginx()
+    root.mkdir(parents=True, exist_ok=True)
+    _certificate(root)
+    http_port, https_port = free_port(), free_port()
+    config = root / "nginx.conf"
+    config.write_text(CONFIG.format(
+        user="user root;" if os.geteuid() == 0 else "", root=root, upstream=upstream,
+        http_port=http_port, https_port=https_port, proxy_address=PROXY_ADDRESS))
+    proc = subprocess.Popen([binary, "-p", str(root), "-c", str(config), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        _wait_for(http_port, proc, root)
+        _wait_for(https_port, proc, root)
+        yield Nginx(f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}", root)
+    finally:
+        os.killpg(proc.pid, signal.SIGQUIT)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
