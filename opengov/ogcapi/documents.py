@@ -9,7 +9,7 @@ from flask import Response, current_app, request
 
 from opengov import __version__
 from opengov.collections import Collection
-from opengov.conditional import finish, make_etag, not_modified
+from opengov.conditional import version_tag
 from opengov.context import current
 from opengov.geo.crs import CRS84, SUPPORTED
 from opengov.geo.geojson import dumps
@@ -142,17 +142,14 @@ def _format() -> str:
 
 
 def document_response(doc: dict, *, template: str, title: str, version: object,
-                      media_type: str = "application/json", cache_seconds: int = 60,
-                      **html_context) -> Response:
-    """``doc`` as JSON (``media_type``) or as an HTML page, with an ETag from ``version``."""
+                      media_type: str = "application/json", **html_context) -> Response:
+    """``doc`` as JSON (``media_type``) or as an HTML page, with an ETag from ``version``
+    (from a :func:`opengov.conditional.versioned` view)."""
     fmt = _format()
-    etag = make_etag("ogc", request.path, version, fmt, request.query_string.decode())
-    cached = not_modified(etag, cache_seconds)
-    if cached is not None:
-        return cached
+    version_tag("ogc", request.path, version, fmt, request.query_string.decode())
     if fmt == "html":
         response = Response(render(template, doc=doc, title=title, **html_context),
                             content_type="text/html; charset=utf-8")
     else:
         response = Response(dumps(doc), content_type=media_type)
-    return finish(response, etag, cache_seconds)
+    return response
