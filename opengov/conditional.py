@@ -138,6 +138,20 @@ def version_tag(*parts: object, max_age: int | None = None, cache_control: str |
     return etag
 
 
+def if_match_required(blp) -> Callable:
+    """Document a change guarded by :func:`check_if_match` with ``required=True``: 412, 428.
+
+    The check itself runs inside the view's write transaction (against the row version it
+    locked), so this decorator only documents; it stays next to the check it describes.
+    """
+
+    def decorate(view: Callable) -> Callable:
+        view = blp.alt_response(428, response="PRECONDITION_REQUIRED")(view)
+        return blp.alt_response(412, response="PRECONDITION_FAILED")(view)
+
+    return decorate
+
+
 def current_tag() -> str | None:
     """The ETag the running :func:`versioned` view has named so far (None: not yet)."""
     pending: _Tag | None = g.get(_PENDING)

@@ -5,6 +5,8 @@ Also :func:`document_response`, which answers any of them as JSON or HTML with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, current_app, request
 
 from opengov import __version__
@@ -141,12 +143,16 @@ def _format() -> str:
     return "html" if best == "text/html" else "json"
 
 
-def document_response(doc: dict, *, template: str, title: str, version: object,
-                      media_type: str = "application/json", **html_context) -> Response:
+def document_response(doc: dict | Callable[[], dict], *, template: str, title: str,
+                      version: object, media_type: str = "application/json",
+                      **html_context) -> Response:
     """``doc`` as JSON (``media_type``) or as an HTML page, with an ETag from ``version``
-    (from a :func:`opengov.conditional.versioned` view)."""
+    (from a :func:`opengov.conditional.versioned` view). A ``doc`` given as a function is
+    built only when the client does not already have this version (no 304)."""
     fmt = _format()
     version_tag("ogc", request.path, version, fmt, request.query_string.decode())
+    if callable(doc):
+        doc = doc()
     if fmt == "html":
         response = Response(render(template, doc=doc, title=title, **html_context),
                             content_type="text/html; charset=utf-8")

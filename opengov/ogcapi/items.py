@@ -87,7 +87,7 @@ def register_collection(blp, collection: Collection) -> None:
     def collection_view(_args):
         state = current().store.repo(cid).state()
         return docs.document_response(
-            docs.collection_document(collection), template="collection.html",
+            lambda: docs.collection_document(collection), template="collection.html",
             title=label(collection.title, language()), version=state.version,
             description=label(collection.description, language()))
 

@@ -120,7 +120,7 @@ def build() -> Blueprint:
     def collections(_args):
         spatial = _spatial()
         lang = language()
-        return docs.document_response(docs.collections_document(spatial),
+        return docs.document_response(lambda: docs.collections_document(spatial),
                                       template="collections.html", title="Collections",
                                       version=_versions(),
                                       titles={c.id: label(c.title, lang) for c in spatial})
