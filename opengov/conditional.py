@@ -31,14 +31,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import wraps
 
-from flask import Response, g, request
+from flask import Response, request
 
 from opengov.errors import ApiError
-
-_PENDING = "opengov_version_tag"
 
 
 def make_etag(*parts: object) -> str:
@@ -94,7 +93,7 @@ class _NotModified(Exception):
         self.response = response
 
 
-@dataclass
+@dataclass(slots=True)
 class _Tag:
     """The validators of the answer one :func:`versioned` view is building."""
 
@@ -112,6 +111,11 @@ class _Tag:
         return response
 
 
+# The answer the running @versioned view is building (a context variable rather than flask.g:
+# it is read on every versioned request, and a ContextVar costs no proxy lookup).
+_PENDING: ContextVar[_Tag | None] = ContextVar("opengov_version_tag", default=None)
+
+
 def version_tag(*parts: object, max_age: int | None = None, cache_control: str | None = None,
                 headers: Mapping[str, str] | None = None) -> str:
     """Name the version being served: ``make_etag(*parts)``; 304 now if the client has it.
@@ -123,7 +127,7 @@ def version_tag(*parts: object, max_age: int | None = None, cache_control: str |
     ``Last-Modified`` of a camera image does). Calling it again (a view adding to a shared
     view's answer) replaces the tag.
     """
-    pending: _Tag | None = g.get(_PENDING)
+    pending = _PENDING.get()
     if pending is None:
         raise RuntimeError("version_tag() is called only inside a @versioned view")
     etag = make_etag(*parts)
@@ -154,7 +158,7 @@ def if_match_required(blp) -> Callable:
 
 def current_tag() -> str | None:
     """The ETag the running :func:`versioned` view has named so far (None: not yet)."""
-    pending: _Tag | None = g.get(_PENDING)
+    pending = _PENDING.get()
     return None if pending is None else pending.etag
 
 
@@ -172,15 +176,14 @@ def versioned(blp, *, max_age: int = 60, if_match: bool = False) -> Callable:
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def wrapper(*args, **kwargs):
-            outer = g.get(_PENDING)
             pending = _Tag(max_age, if_match)
-            setattr(g, _PENDING, pending)
+            token = _PENDING.set(pending)
             try:
                 response = view(*args, **kwargs)
             except _NotModified as done:
                 return done.response
             finally:
-                setattr(g, _PENDING, outer)
+                _PENDING.reset(token)
             if pending.etag is not None:
                 pending.stamp(response)
             return response
