@@ -55,7 +55,7 @@ def snapshot_response(camera_id: str) -> Response:
                        kind="camera-timeout" if exc.timeout else "camera-unavailable") from exc
     now = datetime.now(UTC)
     # The lifetime is what is left of the shared interval, and these headers describe the image,
-    # so they go on a 304 as on the image itself.
+    # so they go on a 304 as on the image itself (werkzeug leaves Last-Modified off a 304).
     headers = {"Age": str(snap.age(now)), "Last-Modified": http_date(snap.fetched_at),
                "X-Content-Type-Options": "nosniff"}
     if snap.stale:
