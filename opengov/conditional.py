@@ -23,8 +23,9 @@ computed by the decorator beforehand, so that it comes from the same read (the s
 snapshot) as the body: an ETag never names a version other than the one served.
 
 ETags are hashes of version numbers and query text, never of response bytes; the comparison
-ignores the ``-gzip``/``;gzip``/``-br`` suffixes proxies add when they compress (RFC 9110 §8.8.3
-leaves such changes to intermediaries), so transport compression never breaks a revalidation.
+ignores the ``W/`` prefix and the ``-gzip``/``;gzip``/``-br`` suffixes that compressing servers
+and proxies put on a tag (nginx's gzip makes it weak; Apache's mod_deflate appends ``-gzip``,
+its ``DeflateAlterETag``), so transport compression never breaks a revalidation.
 """
 
 from __future__ import annotations
@@ -191,7 +192,6 @@ def versioned(blp, *, max_age: int = 60, if_match: bool = False) -> Callable:
         wrapper = blp.alt_response(304, response="NOT_MODIFIED")(wrapper)
         if if_match:
             wrapper = blp.alt_response(412, response="PRECONDITION_FAILED")(wrapper)
-        wrapper.versioned = {"max_age": max_age, "if_match": if_match}
         return wrapper
 
     return decorate
