@@ -14,7 +14,7 @@ from flask import Response, request
 
 from opengov import query as q
 from opengov.collections import Collection
-from opengov.conditional import finish, make_etag, not_modified
+from opengov.conditional import version_tag, versioned
 from opengov.context import current
 from opengov.cursor import CursorError
 from opengov.docschemas import example_feature, feature_schema, page_schema
@@ -53,6 +53,9 @@ def list_response(collection: Collection, query: q.Query, *,
                   crs_uri: str = CRS84_URI, count_limit: int | None = None) -> Response:
     """A page of ``collection`` in the negotiated format, with links, counts and an ETag.
 
+    Called from a view decorated with :func:`opengov.conditional.versioned` (the ETag is the
+    collection version, format and query text; 304 before the page is read).
+
     Hooks for other API families: ``encoders`` (format name → encoder, the first is the
     default), ``extra_links`` appended to the paging links, ``crs_uri`` for ``Content-Crs``
     and ``count_limit`` (omit ``numberMatched`` rather than count more rows than this).
@@ -67,10 +70,7 @@ def list_response(collection: Collection, query: q.Query, *,
     repo = store.repo(collection.id)
     with store.reading() as conn:  # SQLite: one snapshot, the ETag's version is the data's
         state = repo.state(conn)
-        etag = make_etag(collection.id, state.version, fmt, request.query_string.decode())
-        cached = not_modified(etag, collection.cache_seconds)
-        if cached is not None:
-            return cached
+        version_tag(collection.id, state.version, fmt, request.query_string.decode())
         try:
             page = repo.page(query, state.version, conn=conn, count_limit=count_limit,
                              columns=encoder.columns(collection, summary_columns))
@@ -82,24 +82,26 @@ def list_response(collection: Collection, query: q.Query, *,
     response.headers["Link"] = link_header(links)
     if page.number_matched is not None:
         response.headers["X-Total-Count"] = str(page.number_matched)
-    return _finish(response, collection, state, etag, crs_uri)
+    return _finish(response, collection, state, crs_uri)
 
 
-def _finish(response: Response, collection: Collection, state, etag: str,
+def _finish(response: Response, collection: Collection, state,
             crs_uri: str = CRS84_URI) -> Response:
-    """Caching headers, Last-Modified from the collection version, CRS for spatial bodies."""
+    """Last-Modified from the collection version, CRS for spatial bodies (the ETag and
+    Cache-Control come from :func:`opengov.conditional.versioned`)."""
     if state.modified is not None:
         response.headers["Last-Modified"] = state.http_modified
     if collection.spatial and response.mimetype not in ("text/csv", "text/html"):
         response.headers["Content-Crs"] = content_crs(crs_uri)
-    return finish(response, etag, collection.cache_seconds)
+    return response
 
 
 def item_response(collection: Collection, item_id: str, *,
                   formats: tuple[str, ...] | None = None,
                   render: Callable[[str, str], tuple[str, str]] | None = None,
                   crs_uri: str = CRS84_URI, feature_column: str = "_feature") -> Response:
-    """One record (a Feature when spatial) with an ETag, or a 404 problem.
+    """One record (a Feature when spatial) with an ETag, or a 404 problem (from a
+    :func:`opengov.conditional.versioned` view, as :func:`list_response`).
 
     ``render(fmt, stored_json)`` → ``(body, media type)`` lets another API family offer more
     ``formats`` or rewrite the stored record (CSV is always the shared encoder's);
@@ -112,11 +114,7 @@ def item_response(collection: Collection, item_id: str, *,
     with store.reading() as conn:
         state = repo.state(conn)
         # The query (crs, properties…) selects the representation, so it is part of the tag.
-        etag = make_etag(collection.id, state.version, fmt, item_id,
-                         request.query_string.decode())
-        cached = not_modified(etag, collection.cache_seconds)
-        if cached is not None:
-            return cached
+        version_tag(collection.id, state.version, fmt, item_id, request.query_string.decode())
         if fmt == "csv":
             page = repo.page(q.Query(filter=q.Compare("id", "=", item_id), limit=1),
                              state.version, with_count=False, conn=conn,
@@ -129,16 +127,16 @@ def item_response(collection: Collection, item_id: str, *,
         raise ApiError(404, f"No {collection.id} record with id {item_id!r}.")
     if render is not None and fmt != "csv":
         body, media_type = render(fmt, body)
-    return _finish(Response(body, content_type=media_type), collection, state, etag, crs_uri)
+    return _finish(Response(body, content_type=media_type), collection, state, crs_uri)
 
 
 def feature_page_docs(blp, collection: Collection, example_feature: dict,
                       noun: str = "features"):
-    """Document a FeatureCollection list view: GeoJSON page, CSV alternative, 304."""
+    """A FeatureCollection list view: GeoJSON page, CSV alternative, versioned (ETag, 304)."""
     csv_example = ",".join(csv_encoder.header(collection)[:3]) + ",…"
 
     def decorate(view):
-        view = blp.alt_response(304, response="NOT_MODIFIED")(view)
+        view = versioned(blp, max_age=collection.cache_seconds)(view)
         view = blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
                                 example=csv_example)(view)
         return blp.response(
@@ -175,7 +173,7 @@ def register_feature_endpoints(blp, collection: Collection, *, noun: str,
     @blp.response(200, feature_schema(collection), content_type="application/geo+json",
                   headers={"ETag": PAGE_HEADERS["ETag"]}, example=example,
                   description="The feature")
-    @blp.alt_response(304, response="NOT_MODIFIED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @versioned(blp, max_age=collection.cache_seconds)
     def item_view(_args, item_id):
         return item_response(collection, item_id)

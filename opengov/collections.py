@@ -64,7 +64,12 @@ class Collection:
     default_limit: int = 100
     max_limit: int = 1000
     kind: Literal["batch", "live"] = "batch"
+    #: Lifetime of its answers (``Cache-Control: public, max-age=…``; ETags are revalidated).
     cache_seconds: int = 60
+    #: Pages state an exact ``numberMatched`` while counting the matching records reads at most
+    #: this many; beyond, a count that would scan is omitted rather than estimated (DESIGN.md).
+    #: An unfiltered count is free (the load records it) and always given.
+    count_limit: int = 100_000
     keywords: tuple[str, ...] = ()
     #: Lowest zoom level at which vector tiles carry this collection (parcels: 13).
     min_zoom: int = 0

@@ -11,7 +11,7 @@ from werkzeug.http import http_date
 from opengov.api import PROBLEM_MEDIA_TYPE, ProblemSchema
 from opengov.cameras.hosts import parse_allow_list
 from opengov.cameras.snapshot import NotPublished, Refused, Unavailable, proxy_for
-from opengov.conditional import make_etag, not_modified
+from opengov.conditional import version_tag, versioned
 from opengov.context import current
 from opengov.errors import ApiError
 
@@ -54,17 +54,16 @@ def snapshot_response(camera_id: str) -> Response:
         raise ApiError(504 if exc.timeout else 502, str(exc),
                        kind="camera-timeout" if exc.timeout else "camera-unavailable") from exc
     now = datetime.now(UTC)
-    etag = make_etag("camera-snapshot", camera_id, snap.digest)
-    response = not_modified(etag, 0) or Response(snap.body, content_type=snap.content_type)
-    response.headers["ETag"] = etag
-    response.headers["Cache-Control"] = ("no-cache" if snap.stale
-                                         else f"public, max-age={snap.fresh_for(now)}")
-    response.headers["Age"] = str(snap.age(now))
-    response.headers["Last-Modified"] = http_date(snap.fetched_at)
-    response.headers["X-Content-Type-Options"] = "nosniff"
+    # The lifetime is what is left of the shared interval, and these headers describe the image,
+    # so they go on a 304 as on the image itself (werkzeug leaves Last-Modified off a 304).
+    headers = {"Age": str(snap.age(now)), "Last-Modified": http_date(snap.fetched_at),
+               "X-Content-Type-Options": "nosniff"}
     if snap.stale:
-        response.headers["Warning"] = STALE_WARNING
-    return response
+        headers["Warning"] = STALE_WARNING
+    version_tag("camera-snapshot", camera_id, snap.digest, headers=headers,
+                cache_control="no-cache" if snap.stale
+                else f"public, max-age={snap.fresh_for(now)}")
+    return Response(snap.body, content_type=snap.content_type)
 
 
 def register_snapshot_endpoint(blp) -> None:
@@ -90,12 +89,12 @@ def register_snapshot_endpoint(blp) -> None:
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="image/*",
                   headers=SNAPSHOT_HEADERS,
                   description="The image, in the camera's own `image/*` type (JPEG usually)")
-    @blp.alt_response(304, response="NOT_MODIFIED")
     @problem(403, "A `security` camera, a camera without a snapshot URL, or one whose image "
                   "host is not allowed")
     @problem(404, "No such camera")
     @problem(502, "The camera is unreachable or answered no usable image (not `image/*`, too "
                   "large, an error), and no earlier image is cached")
     @problem(504, "The camera did not answer in time, and no earlier image is cached")
+    @versioned(blp)
     def snapshot_view(item_id):
         return snapshot_response(item_id)

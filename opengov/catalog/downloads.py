@@ -128,7 +128,15 @@ def extract_download(dataset_id: str, key: str, fmt: str) -> Response:
 
 
 def serve(built: Built, media_type: str, etag: str, max_age: int) -> Response:
-    """A built file with its length, validators, range support and RFC 9530 digest."""
+    """A built file with its length, validators, range support and RFC 9530 digest.
+
+    Unlike the other versioned reads this one does not call
+    :func:`opengov.conditional.version_tag` (its view is still ``@versioned``, which documents
+    the 304): werkzeug's ``send_file(conditional=True)`` evaluates ``If-None-Match``,
+    ``If-Modified-Since``, ``Range`` and ``If-Range`` together against the file, and its 304
+    keeps the file's ``Content-Disposition``, ``Expires`` and ``Repr-Digest``. Downloads are
+    never compressed (see :mod:`opengov.compression`), so the ETag needs no suffix folding.
+    """
     response = send_file(built.path, mimetype=media_type, as_attachment=True,
                          download_name=built.filename, conditional=True,
                          etag=etag.strip('"'), last_modified=built.modified, max_age=max_age)

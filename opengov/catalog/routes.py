@@ -26,6 +26,7 @@ from opengov.catalog.service import (
     distributions,
     one_dataset,
 )
+from opengov.conditional import versioned
 from opengov.context import current
 from opengov.errors import ApiError
 from opengov.geo.geojson import dumps
@@ -109,9 +110,9 @@ def list_versions(dataset_id):
               content_type="text/csv", example="station,parameter,time,value,unit,flag")
 @blp.alt_response(206, description="Part of the file (range request)",
                   schema={"type": "string", "format": "binary"})
-@blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(400, response="BAD_REQUEST")
 @blp.alt_response(404, response="NOT_FOUND")
+@versioned(blp)  # the file carries its own validators: see downloads.serve
 def get_extract(dataset_id, period, fmt):
     return extract_download(dataset_id, period, fmt)
 
@@ -154,8 +155,8 @@ def get_datapackage(dataset_id):
               content_type="application/octet-stream", example="(file bytes)")
 @blp.alt_response(206, description="Part of the file (range request)",
                   schema={"type": "string", "format": "binary"})
-@blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(404, response="NOT_FOUND")
+@versioned(blp)  # the file carries its own validators: see downloads.serve
 def get_download(args, dataset_id, fmt):
     return download(dataset_id, fmt, args)
 

@@ -16,7 +16,7 @@ from opengov.collection_views import (
     list_response,
 )
 from opengov.collections import Collection
-from opengov.conditional import finish, make_etag, not_modified
+from opengov.conditional import version_tag, versioned
 from opengov.context import current
 from opengov.docschemas import example_feature, feature_schema, page_schema
 from opengov.encoders.stored import spatial_encoders
@@ -33,10 +33,6 @@ from opengov.land.schemas import (
     LandStatsSchema,
 )
 from opengov.params import list_args_schema, to_query
-
-# numberMatched is exact while the collection has at most this many records (always for the
-# sample); beyond, a count that would scan is omitted rather than estimated (DESIGN.md).
-COUNT_LIMIT = 100_000
 
 blp = Blueprint("land", __name__, url_prefix="/land",
                 description="Cadastral parcels, land-use planning zones and land prices.")
@@ -64,7 +60,7 @@ def _register(collection: Collection, path: str, noun: str, parcels: bool = Fals
         read = land_args.display(collection, args)
         query = land_args.land_query(collection, args)
         return list_response(collection, query, encoders=spatial_encoders(read),
-                             crs_uri=read.crs.uri, count_limit=COUNT_LIMIT)
+                             crs_uri=read.crs.uri, count_limit=collection.count_limit)
 
     @blp.route(f"/{path}/<item_id>", endpoint=f"item_{path}")
     @blp.doc(summary=f"One of the {noun} by id",
@@ -73,8 +69,8 @@ def _register(collection: Collection, path: str, noun: str, parcels: bool = Fals
     @blp.response(200, feature_schema(collection), content_type="application/geo+json",
                   headers={"ETag": PAGE_HEADERS["ETag"], **CRS_HEADER}, example=example,
                   description="The feature")
-    @blp.alt_response(304, response="NOT_MODIFIED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @versioned(blp, max_age=collection.cache_seconds)
     def item_view(args, item_id):
         read = land_args.display(collection, args)
 
@@ -107,7 +103,7 @@ CodeArgs = list_args_schema(CODES, RECORD_FORMATS)
         "valid_to": "2024-07-31", "replaced_by": "HNK"}]})
 @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
                   example="id,code,name_vi,name_en,…")
-@blp.alt_response(304, response="NOT_MODIFIED")
+@versioned(blp, max_age=CODES.cache_seconds)
 def codes_view(args):
     return list_response(CODES, to_query(CODES, args))
 
@@ -122,16 +118,13 @@ def codes_view(args):
                        "parcel": example_feature(PARCELS, EXAMPLE_POLYGON),
                        "zone": example_feature(ZONES, EXAMPLE_POLYGON),
                        "price": example_feature(PRICES, EXAMPLE_POLYGON)})
-@blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(404, response="NOT_FOUND")
+@versioned(blp, max_age=PARCELS.cache_seconds)
 def lookup_view(args):
     store = current().store
     with store.reading() as conn:  # one statement: versions and the three features
         versions, found = lookup(store, args["lon"], args["lat"], conn)
-    etag = make_etag("land-lookup", *versions, args["lon"], args["lat"])
-    cached = not_modified(etag, PARCELS.cache_seconds)
-    if cached is not None:
-        return cached
+    version_tag("land-lookup", *versions, args["lon"], args["lat"])
     if found["parcel"] is None:
         raise ApiError(404, f"No parcel contains the point {args['lon']}, {args['lat']}.")
     parts = [b'{"point":', orjson.dumps({"type": "Point",
@@ -141,7 +134,7 @@ def lookup_view(args):
         parts += [f',"{key}":'.encode(), _bytes(value) if value is not None else b"null"]
     response = Response(b"".join(parts) + b"}", content_type="application/json")
     response.headers["Content-Crs"] = content_crs(SUPPORTED[CRS84])
-    return finish(response, etag, PARCELS.cache_seconds)
+    return response
 
 
 def _bytes(value) -> bytes:
@@ -160,20 +153,17 @@ def _bytes(value) -> bytes:
         "commune": "20341", "area_m2": 1520.5, "parcels": 12, "landuse": [
             {"code": "ODT", "area_m2": 1210.0, "parcels": 10},
             {"code": "ODT+CLN", "area_m2": 310.5, "parcels": 2}]}]})
-@blp.alt_response(304, response="NOT_MODIFIED")
+@versioned(blp, max_age=PARCELS.cache_seconds)
 def stats_view(args):
     store = current().store
     communes = args.get("commune")
     with store.reading() as conn:
         state = store.repo(PARCELS.id).state(conn)
-        etag = make_etag("land-stats", state.version, communes)
-        cached = not_modified(etag, PARCELS.cache_seconds)
-        if cached is not None:
-            return cached
+        version_tag("land-stats", state.version, communes)
         body = area_stats(store, state.version, communes, conn)
     response = Response(orjson.dumps({"version": state.version, **body}),
                         content_type="application/json")
     if state.modified is not None:
         response.last_modified = state.modified
-    return finish(response, etag, PARCELS.cache_seconds)
+    return response
 

@@ -5,11 +5,13 @@ Also :func:`document_response`, which answers any of them as JSON or HTML with a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Response, request
 
 from opengov import __version__
 from opengov.collections import Collection
-from opengov.conditional import finish, make_etag, not_modified
+from opengov.conditional import version_tag
 from opengov.extents import cached_extent
 from opengov.geo.crs import CRS84, SUPPORTED
 from opengov.geo.geojson import dumps
@@ -128,18 +130,19 @@ def _format() -> str:
     return "html" if best == "text/html" else "json"
 
 
-def document_response(doc: dict, *, template: str, title: str, version: object,
-                      media_type: str = "application/json", cache_seconds: int = 60,
+def document_response(doc: dict | Callable[[], dict], *, template: str, title: str,
+                      version: object, media_type: str = "application/json",
                       **html_context) -> Response:
-    """``doc`` as JSON (``media_type``) or as an HTML page, with an ETag from ``version``."""
+    """``doc`` as JSON (``media_type``) or as an HTML page, with an ETag from ``version``
+    (from a :func:`opengov.conditional.versioned` view). A ``doc`` given as a function is
+    built only when the client does not already have this version (no 304)."""
     fmt = _format()
-    etag = make_etag("ogc", request.path, version, fmt, request.query_string.decode())
-    cached = not_modified(etag, cache_seconds)
-    if cached is not None:
-        return cached
+    version_tag("ogc", request.path, version, fmt, request.query_string.decode())
+    if callable(doc):
+        doc = doc()
     if fmt == "html":
         response = Response(render(template, doc=doc, title=title, **html_context),
                             content_type="text/html; charset=utf-8")
     else:
         response = Response(dumps(doc), content_type=media_type)
-    return finish(response, etag, cache_seconds)
+    return response

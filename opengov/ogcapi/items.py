@@ -13,6 +13,7 @@ import orjson
 from opengov import __version__
 from opengov.collection_views import PAGE_HEADERS, item_response, list_response
 from opengov.collections import Collection
+from opengov.conditional import versioned
 from opengov.context import current
 from opengov.docschemas import example_feature, feature_schema, page_schema
 from opengov.encoders import PageBody
@@ -28,9 +29,6 @@ from opengov.ogcapi.html import label, language, render
 from opengov.ogcapi.queryables import queryables_document
 from opengov.ogcapi.routes import HTML_ALT, DocArgs, OgcCollectionSchema
 from opengov.script_json import script_json
-
-# Counting more rows than this per distinct query would scan; numberMatched is then omitted.
-COUNT_LIMIT = 100_000
 
 EXAMPLE_GEOMETRIES = {
     "Point": {"type": "Point", "coordinates": [108.2, 16.05]},
@@ -81,11 +79,11 @@ def register_collection(blp, collection: Collection) -> None:
     @blp.response(200, OgcCollectionSchema, example={"id": cid, "title": title_en,
                                                   "itemType": "feature"})
     @blp.alt_response(200, **HTML_ALT)
-    @blp.alt_response(304, response="NOT_MODIFIED")
+    @versioned(blp)
     def collection_view(_args):
         state = current().store.repo(cid).state()
         return docs.document_response(
-            docs.collection_document(collection), template="collection.html",
+            lambda: docs.collection_document(collection), template="collection.html",
             title=label(collection.title, language()), version=state.version,
             description=label(collection.description, language()))
 
@@ -96,14 +94,13 @@ def register_collection(blp, collection: Collection) -> None:
     @blp.response(200, schema={"type": "object"}, content_type="application/schema+json",
                   example={"type": "object", "properties": {"id": {"type": "string"}}})
     @blp.alt_response(200, **HTML_ALT)
-    @blp.alt_response(304, response="NOT_MODIFIED")
+    @versioned(blp, max_age=collection.cache_seconds)
     def queryables_view(_args):
         url = url_for_path(f"{docs.PREFIX}{base}/queryables")
         return docs.document_response(
             queryables_document(collection, url), template="queryables.html",
             title=f"{cid}: queryables", version=__version__,
-            media_type="application/schema+json",
-            cache_seconds=collection.cache_seconds)
+            media_type="application/schema+json")
 
     @blp.route(base + "/items", endpoint=f"items_{cid}")
     @blp.doc(summary=f"Features of {cid}",
@@ -119,7 +116,7 @@ def register_collection(blp, collection: Collection) -> None:
                   example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
                            "links": [], "features": [example]})
     @blp.alt_response(200, **HTML_ALT)
-    @blp.alt_response(304, response="NOT_MODIFIED")
+    @versioned(blp, max_age=collection.cache_seconds)
     def items_view(args):
         crs = crs_arg(args)
         query = items_query(collection, args)
@@ -136,7 +133,8 @@ def register_collection(blp, collection: Collection) -> None:
         )
         return list_response(collection, query,
                              encoders=feature_encoders(read, html),
-                             extra_links=links, crs_uri=crs.uri, count_limit=COUNT_LIMIT)
+                             extra_links=links, crs_uri=crs.uri,
+                             count_limit=collection.count_limit)
 
     @blp.route(base + "/items/<feature_id>", endpoint=f"item_{cid}")
     @blp.doc(summary=f"One feature of {cid}", description="A GeoJSON Feature or HTML page.")
@@ -146,8 +144,8 @@ def register_collection(blp, collection: Collection) -> None:
                   headers={"ETag": PAGE_HEADERS["ETag"], **CONTENT_CRS_HEADER}, example=example,
                   description="The feature")
     @blp.alt_response(200, **HTML_ALT)
-    @blp.alt_response(304, response="NOT_MODIFIED")
     @blp.alt_response(404, response="NOT_FOUND")
+    @versioned(blp, max_age=collection.cache_seconds)
     def item_view(args, feature_id):
         crs = crs_arg(args)
         read = reading(collection, crs)

@@ -14,6 +14,7 @@ import marshmallow as ma
 
 from opengov import __version__
 from opengov.api import Blueprint
+from opengov.conditional import versioned
 from opengov.context import current
 from opengov.docschemas import Link
 from opengov.ogcapi import documents as docs
@@ -91,7 +92,7 @@ def build() -> Blueprint:
         {"rel": "service-desc", "type": docs.OPENAPI_MEDIA_TYPE,
          "href": "https://example.org/openapi.json"}]})
     @blp.alt_response(200, **HTML_ALT)
-    @blp.alt_response(304, response="NOT_MODIFIED")
+    @versioned(blp)
     def landing(_args):
         return docs.document_response(docs.landing_document(), template="landing.html",
                                       title="opengov – OGC API", version=__version__)
@@ -102,7 +103,7 @@ def build() -> Blueprint:
     @blp.arguments(DocArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
     @blp.response(200, OgcConformanceSchema, example={"conformsTo": list(docs.CONFORMANCE[:2])})
     @blp.alt_response(200, **HTML_ALT)
-    @blp.alt_response(304, response="NOT_MODIFIED")
+    @versioned(blp)
     def conformance(_args):
         return docs.document_response(docs.conformance_document(), template="conformance.html",
                                       title="Conformance", version=__version__)
@@ -114,11 +115,11 @@ def build() -> Blueprint:
     @blp.response(200, OgcCollectionsSchema, example={"links": [EXAMPLE_LINK], "collections": [
         {"id": "cameras", "title": "Traffic and public cameras", "itemType": "feature"}]})
     @blp.alt_response(200, **HTML_ALT)
-    @blp.alt_response(304, response="NOT_MODIFIED")
+    @versioned(blp)
     def collections(_args):
         spatial = _spatial()
         lang = language()
-        return docs.document_response(docs.collections_document(spatial),
+        return docs.document_response(lambda: docs.collections_document(spatial),
                                       template="collections.html", title="Collections",
                                       version=_versions(),
                                       titles={c.id: label(c.title, lang) for c in spatial})

@@ -13,7 +13,7 @@ from opengov.collection_views import (
     item_response,
     list_response,
 )
-from opengov.conditional import finish, make_etag, not_modified
+from opengov.conditional import version_tag, versioned
 from opengov.context import current
 from opengov.docschemas import page_schema, record_schema
 from opengov.geo.geojson import dumps
@@ -52,7 +52,7 @@ def _summary(row: tuple) -> str:
                "online_level": "full", "postal": True, "delegated": False}]})
 @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
                   example="id,code,name_vi,name_en,…")
-@blp.alt_response(304, response="NOT_MODIFIED")
+@versioned(blp, max_age=PROCEDURES.cache_seconds)
 def list_procedures(args):
     return list_response(PROCEDURES, to_query(PROCEDURES, args), summarise=_summary,
                          summary_columns=SUMMARY_COLUMNS)
@@ -77,14 +77,11 @@ StatsSchema = ma.Schema.from_dict({
 @blp.arguments(StatsArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
 @blp.response(200, StatsSchema, example={
     "total": 1600, "facets": {"postal": [{"value": True, "count": 1158}]}})
-@blp.alt_response(304, response="NOT_MODIFIED")
+@versioned(blp, max_age=PROCEDURES.cache_seconds)
 def procedure_stats(args):
     repo = current().store.repo(PROCEDURES.id)
     state = repo.state()
-    etag = make_etag("procedures-stats", state.version, request.query_string.decode())
-    cached = not_modified(etag, PROCEDURES.cache_seconds)
-    if cached is not None:
-        return cached
+    version_tag("procedures-stats", state.version, request.query_string.decode())
     query = to_query(PROCEDURES, {**args, "limit": 0})
     try:
         facets = repo.facets(query, STATS_FACETS)
@@ -93,8 +90,7 @@ def procedure_stats(args):
         raise bad_query(exc) from exc
     body = {"total": total, "facets": {
         name: [{"value": v, "count": c} for v, c in rows] for name, rows in facets.items()}}
-    return finish(Response(dumps(body), mimetype="application/json"), etag,
-                  PROCEDURES.cache_seconds)
+    return Response(dumps(body), mimetype="application/json")
 
 
 @blp.route("/<code>")
@@ -102,9 +98,9 @@ def procedure_stats(args):
          "with documents, steps, legal basis and results.")
 @blp.response(200, record_schema(PROCEDURES), example={"code": "1.001193", "name": {
     "vi": "Đăng ký khai sinh", "en": "Birth registration"}})
-@blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.arguments(item_args_schema(PROCEDURES, RECORD_FORMATS), location="query", unknown=ma.RAISE,
                as_kwargs=False)
+@versioned(blp, max_age=PROCEDURES.cache_seconds)
 def get_procedure(_args, code):
     return item_response(PROCEDURES, code)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Response, g, url_for
 
 from opengov.auth import BEARER_DOC, require_role
-from opengov.conditional import check_if_match
+from opengov.conditional import check_if_match, if_match_required
 from opengov.context import current
 from opengov.docschemas import feature_schema
 from opengov.errors import ApiError
@@ -51,8 +51,7 @@ def _if_match(report_id: str):
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
 @blp.alt_response(409, response="CONFLICT")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(428, response="PRECONDITION_REQUIRED")
+@if_match_required(blp)
 def update_report(data, report_id):
     key = g.api_key
     change = workflow.Change(status=data.get("status"), agency=data.get("agency"),
@@ -74,8 +73,7 @@ def update_report(data, report_id):
 @blp.alt_response(401, response="UNAUTHORIZED")
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(404, response="NOT_FOUND")
-@blp.alt_response(412, response="PRECONDITION_FAILED")
-@blp.alt_response(428, response="PRECONDITION_REQUIRED")
+@if_match_required(blp)
 def approve_photo(data, report_id, photo_id):
     key = g.api_key
     feature, version = service.approve_photo(

@@ -15,7 +15,7 @@ from opengov.collection_views import (
     feature_page_docs,
     list_response,
 )
-from opengov.conditional import finish, make_etag, not_modified
+from opengov.conditional import make_etag, version_tag, versioned
 from opengov.context import current
 from opengov.docschemas import example_feature, feature_schema
 from opengov.errors import ApiError
@@ -63,8 +63,13 @@ def _housekeeping() -> None:
         current_app.extensions["opengov-reports"].maybe_run(ctx.store, ctx.settings)
 
 
+def _report_tag(report_id: str, row_version: int) -> tuple:
+    """What a report's ETag is made of: it changes with every change of the report."""
+    return REPORTS.id, report_id, row_version
+
+
 def report_etag(report_id: str, row_version: int) -> str:
-    return make_etag(REPORTS.id, report_id, row_version)
+    return make_etag(*_report_tag(report_id, row_version))
 
 
 def receipt_response(receipt: service.Receipt) -> Response:
@@ -197,17 +202,16 @@ def track(token):
 @blp.response(200, feature_schema(REPORTS), content_type="application/geo+json",
               headers={"ETag": PAGE_HEADERS["ETag"]}, example=EXAMPLE_FEATURE,
               description="The report")
-@blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(404, response="NOT_FOUND")
+@versioned(blp, max_age=REPORTS.cache_seconds)
 def item(_args, report_id):
     store = current().store
     with store.engine.connect() as conn:
         found = queries.item(store, report_id, conn)
     if found is None:
         raise ApiError(404, f"No report with id {report_id!r}.")
-    etag = report_etag(report_id, found[1])
-    return not_modified(etag, REPORTS.cache_seconds) or finish(
-        Response(found[0], content_type="application/geo+json"), etag, REPORTS.cache_seconds)
+    version_tag(*_report_tag(report_id, found[1]))
+    return Response(found[0], content_type="application/geo+json")
 
 
 @blp.route("/<report_id>/history")

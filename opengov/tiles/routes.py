@@ -6,7 +6,7 @@ from flask import Response
 
 from opengov.api import Blueprint
 from opengov.collections import Collection, default_registry
-from opengov.conditional import finish, make_etag, not_modified
+from opengov.conditional import version_tag, versioned
 from opengov.context import current
 from opengov.errors import ApiError
 from opengov.geo.geojson import dumps
@@ -75,9 +75,9 @@ def _min_zooms() -> str:
               example="(binary protobuf: Tile.layers[0].name = the collection id)")
 @blp.alt_response(204, description="No feature here: below the collection's minimum zoom or "
                                    "outside its data", headers=CACHE_HEADERS)
-@blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(400, response="BAD_REQUEST", description="z, x or y outside the grid")
 @blp.alt_response(404, response="NOT_FOUND", description="No such spatial collection")
+@versioned(blp)
 def tile_view(collection_id: str, z: str, x: str, y: str):
     collection = _spatial_collection(collection_id)
     try:
@@ -86,17 +86,14 @@ def tile_view(collection_id: str, z: str, x: str, y: str):
         raise ApiError(400, str(exc), errors=[{"location": "path", "field": "z/x/y",
                                                "messages": [str(exc)]}]) from exc
     state = current().store.repo(collection.id).state()
-    etag = make_etag("tile", collection.id, version_key(state), tile.z, tile.x, tile.y)
-    seconds = collection.cache_seconds
-    cached = not_modified(etag, seconds)
-    if cached is not None:
-        return cached
+    version_tag("tile", collection.id, version_key(state), tile.z, tile.x, tile.y,
+                max_age=collection.cache_seconds)
     data = render(collection, tile, state) if tile.z >= collection.min_zoom else b""
     if not data:
         empty = Response(status=204)
         del empty.headers["Content-Type"]
-        return finish(empty, etag, seconds)
-    return finish(Response(data, mimetype=MVT_MEDIA_TYPE), etag, seconds)
+        return empty
+    return Response(data, mimetype=MVT_MEDIA_TYPE)
 
 
 @blp.route("/<collection_id>.json", parameters=[COLLECTION_PARAM])
@@ -110,14 +107,11 @@ def tile_view(collection_id: str, z: str, x: str, y: str):
               example={"tilejson": "3.0.0", "tiles": [
                   "https://example.org/tiles/cameras/{z}/{x}/{y}.mvt"], "minzoom": 0,
                   "maxzoom": MAX_ZOOM, "vector_layers": [{"id": "cameras", "fields": {}}]})
-@blp.alt_response(304, response="NOT_MODIFIED")
 @blp.alt_response(404, response="NOT_FOUND", description="No such spatial collection")
+@versioned(blp)
 def tilejson_view(collection_id: str):
     collection = _spatial_collection(collection_id)
     state = current().store.repo(collection.id).state()
-    etag = make_etag("tilejson", collection.id, version_key(state), base_url())
-    cached = not_modified(etag, collection.cache_seconds)
-    if cached is not None:
-        return cached
-    response = Response(dumps(tilejson(collection)), mimetype="application/json")
-    return finish(response, etag, collection.cache_seconds)
+    version_tag("tilejson", collection.id, version_key(state), base_url(),
+                max_age=collection.cache_seconds)
+    return Response(dumps(tilejson(collection)), mimetype="application/json")

@@ -50,6 +50,10 @@ def test_image_is_served_with_caching_headers_and_shared(make_camera_app, upstre
     revalidated = client.get("/cameras/cam-1/snapshot",
                              headers={"If-None-Match": first.headers["ETag"]})
     assert revalidated.status_code == 304 and revalidated.data == b""
+    # The 304 describes the same image: its remaining lifetime and its age come along.
+    assert revalidated.headers["ETag"] == first.headers["ETag"]
+    assert revalidated.headers["Cache-Control"].startswith("public, max-age=")
+    assert "Age" in revalidated.headers and "Warning" not in revalidated.headers
 
 
 def test_fetch_marks_the_camera_online_without_a_new_version(make_camera_app, upstream):
