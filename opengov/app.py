@@ -6,11 +6,20 @@ import logging
 
 from flask import Flask
 
-from opengov import __version__, bodylimit, compression, cors, forms, jsonbody, outages, requestid
+from opengov import (
+    __version__,
+    bodylimit,
+    compression,
+    cors,
+    errors,
+    forms,
+    jsonbody,
+    outages,
+    requestid,
+)
 from opengov.api import PATH_CONVERTERS, Api
-from opengov.collections import default_registry
 from opengov.context import Context
-from opengov.modules import all_blueprints
+from opengov.modules import capabilities_for
 from opengov.settings import load_settings
 from opengov.store.engine import make_engine
 from opengov.store.repository import Store
@@ -51,14 +60,16 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    registry = default_registry()
-    store = Store(make_engine(settings.resolved_database_url), registry,
-                  count_cache_size=settings.count_cache_size)
-    app.extensions["opengov"] = Context(settings, registry, store)
+    capabilities = capabilities_for(settings)  # the one registry of this application
+    store = Store(make_engine(settings.resolved_database_url), capabilities.registry,
+                  count_cache_size=settings.count_cache_size,
+                  tables=capabilities.table_contributions())
+    app.extensions["opengov"] = Context(settings, capabilities, store)
     bodylimit.install(app, settings)
     api = Api(app)
+    errors.install_families(app, capabilities.error_families())
     outages.install(app)
-    for blp in all_blueprints():
+    for blp in capabilities.blueprints():
         api.register_blueprint(blp)
     # Browser apps on other origins read everything and submit reports / readings; keys are
     # bearer tokens (never cookies), so no credentials mode is needed.

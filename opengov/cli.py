@@ -59,7 +59,8 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -
     root = path or settings.datasets_path
     try:
         results = load_all(store, Path(root), profile=profile or settings.sample_profile,
-                           only=only, progress=True)
+                           only=only, progress=True,
+                           generators=app.extensions["opengov"].capabilities.sample_loaders())
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)
@@ -252,18 +253,21 @@ def export(ctx: click.Context, dataset: str, fmt: str, output: Path, quiet: bool
     click.echo(f"wrote {output} ({output.stat().st_size} bytes, sha256 {sha256})")
 
 
-def _register_module_commands() -> None:
-    """Add the commands each capability contributes (``commands()`` / ``synth_commands()``)."""
-    from opengov.modules import loaded
+def _register_capability_commands() -> None:
+    """Add the commands each built-in capability declares (``commands`` / ``synth_commands``).
 
-    for module in loaded():
-        for command in getattr(module, "commands", tuple)():
+    The command line lists every built-in capability's commands; the application a command
+    builds serves only the enabled capabilities (``OPENGOV_CAPABILITIES``)."""
+    from opengov.modules import built_in
+
+    for capability in built_in():
+        for command in capability.commands():
             main.add_command(command)
-        for command in getattr(module, "synth_commands", tuple)():
+        for command in capability.synth_commands():
             synth.add_command(command)
 
 
-_register_module_commands()
+_register_capability_commands()
 
 if __name__ == "__main__":
     main()

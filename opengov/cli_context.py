@@ -1,9 +1,10 @@
 """What every ``opengov`` command needs from its click context: the app and its store.
 
-Capabilities contribute their own commands (``commands()`` / ``synth_commands()`` in
-:mod:`opengov.modules`) and reach the application through these two functions. A command that
-uses the database first says which one (on stderr, password masked); only ``init``, ``load``,
-``serve`` and ``synth`` may create it, every other command refuses a database that does not exist.
+Capabilities contribute their own commands (``commands`` / ``synth_commands`` in their
+:class:`~opengov.capability.Capability`) and reach the application through these two
+functions. A command that uses the database first says which one (on stderr, password masked);
+only ``init``, ``load``, ``serve`` and ``synth`` may create it, every other command refuses a
+database that does not exist.
 """
 
 from __future__ import annotations
