@@ -9,5 +9,4 @@ def _blueprints(registry):
     return [build(tuple(c for c in registry if c.spatial))]
 
 
-CAPABILITY = Capability(name="tiles", summary="vector tiles", blueprints=_blueprints,
-                        requires=("catalog",))
+CAPABILITY = Capability(name="tiles", summary="vector tiles", blueprints=_blueprints)
