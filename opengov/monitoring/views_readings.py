@@ -119,7 +119,8 @@ def get_readings(args):
     return response
 
 
-bodylimit.allow_larger("monitoring.post_readings", lambda s: s.ingest_max_body_bytes)
+blp.record_once(lambda state: bodylimit.allow_larger(
+    state.app, "monitoring.post_readings", lambda s: s.ingest_max_body_bytes))
 
 
 @blp.route("/readings", methods=["POST"])
