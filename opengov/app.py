@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.json = jsonbody.JSONProvider(app)  # bounded JSON bodies (depth, text, integers)
     logging.getLogger("opengov").setLevel(settings.log_level)
     requestid.install(app)  # X-Request-Id on every response and log line
+    capabilities = capabilities_for(settings)  # the one registry of this application
     app.config.update(
         API_TITLE="opengov",
         API_VERSION=__version__,
@@ -47,9 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         API_SPEC_OPTIONS={
             "info": {
-                "description": "Public API over a local government's open data: administrative "
-                               "procedures, cameras, administrative units and service centres. "
-                               "Errors are RFC 9457 problem details.",
+                "description": "Public API over a local government's open data: "
+                               + ", ".join(capabilities.summaries())
+                               + ". Errors are RFC 9457 problem details.",
                 "license": {"name": "Data: CC BY 4.0",
                             "url": "https://creativecommons.org/licenses/by/4.0/"},
             },
@@ -60,7 +61,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    capabilities = capabilities_for(settings)  # the one registry of this application
     store = Store(make_engine(settings.resolved_database_url), capabilities.registry,
                   count_cache_size=settings.count_cache_size,
                   tables=capabilities.table_contributions())

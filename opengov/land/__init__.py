@@ -28,6 +28,6 @@ def _synth_commands():
     return [synth_parcels]
 
 
-CAPABILITY = Capability(name="land", summary="land parcels, planning and price zones",
+CAPABILITY = Capability(name="land", summary="land (parcels, planning and price zones)",
                         collections=_collections, blueprints=_blueprints,
                         sample_loader=_load_sample, synth_commands=_synth_commands)
