@@ -12,6 +12,7 @@ from click.core import ParameterSource
 from opengov import __version__
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import store_for as _store
+from opengov.cli_context import when_enabled
 from opengov.cli_errors import OpengovGroup, SetupError
 
 WORKER_CLASSES = ("gthread", "sync")  # gunicorn worker types `opengov serve` offers
@@ -262,9 +263,9 @@ def _register_capability_commands() -> None:
 
     for capability in built_in():
         for command in capability.commands():
-            main.add_command(command)
+            main.add_command(when_enabled(capability.name, command))
         for command in capability.synth_commands():
-            synth.add_command(command)
+            synth.add_command(when_enabled(capability.name, command))
 
 
 _register_capability_commands()
