@@ -78,8 +78,8 @@ def fresh_database(backend: str, name: str) -> str:
 
 def batches(count: int) -> list[list[tuple]]:
     """``count`` batches of 50,000 generated readings of the 16 sample air stations."""
-    from opengov.synth.monitoring import station_features
-    from opengov.synth.monitoring_readings import generate
+    from opengov.monitoring.synth_readings import generate
+    from opengov.monitoring.synth_stations import station_features
 
     stations = [(f["id"], tuple(f["properties"]["parameters"])) for f in station_features()
                 if f["properties"]["kind"] == "air"]

@@ -12,6 +12,7 @@ from opengov import (
     bodylimit,
     compression,
     cors,
+    errors,
     forms,
     jsonbody,
     metrics,
@@ -20,9 +21,8 @@ from opengov import (
     requestid,
 )
 from opengov.api import PATH_CONVERTERS, Api
-from opengov.collections import default_registry
 from opengov.context import Context
-from opengov.modules import all_blueprints
+from opengov.modules import capabilities_for
 from opengov.settings import load_settings
 from opengov.store.engine import make_engine
 from opengov.store.repository import Store
@@ -40,6 +40,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.url_map.converters.update(PATH_CONVERTERS)  # 64-bit integers, no NUL in path parts
     app.json = jsonbody.JSONProvider(app)  # bounded JSON bodies (depth, text, integers)
     logging.getLogger("opengov").setLevel(settings.log_level)
+    capabilities = capabilities_for(settings)  # the one registry of this application
     app.config.update(
         API_TITLE="opengov",
         API_VERSION=__version__,
@@ -49,9 +50,9 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         API_SPEC_OPTIONS={
             "info": {
-                "description": "Public API over a local government's open data: administrative "
-                               "procedures, cameras, administrative units and service centres. "
-                               "Errors are RFC 9457 problem details.",
+                "description": "Public API over a local government's open data: "
+                               + ", ".join(capabilities.summaries())
+                               + ". Errors are RFC 9457 problem details.",
                 "license": {"name": "Data: CC BY 4.0",
                             "url": "https://creativecommons.org/licenses/by/4.0/"},
             },
@@ -62,14 +63,15 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    registry = default_registry()
-    store = Store(make_engine(settings.resolved_database_url), registry,
-                  count_cache_size=settings.count_cache_size)
-    app.extensions["opengov"] = Context(settings, registry, store)
+    store = Store(make_engine(settings.resolved_database_url), capabilities.registry,
+                  count_cache_size=settings.count_cache_size,
+                  tables=capabilities.table_contributions())
+    app.extensions["opengov"] = Context(settings, capabilities, store)
     bodylimit.install(app, settings)
     api = Api(app)
+    errors.install_families(app, capabilities.error_families())
     outages.install(app)
-    for blp in all_blueprints():
+    for blp in capabilities.blueprints():
         api.register_blueprint(blp)
     # Browser apps on other origins read everything and submit reports / readings; keys are
     # bearer tokens (never cookies), so no credentials mode is needed.

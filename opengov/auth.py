@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import g, request
 
 from opengov.api import Blueprint
+from opengov.capability import Capability
 from opengov.context import current
 from opengov.errors import ApiError
 from opengov.keys import ApiKey, verify_token
@@ -74,5 +75,4 @@ def whoami():
     return {"key_prefix": key.prefix, "role": key.role, "scope": key.scope}
 
 
-def blueprints():
-    return [blp]
+CAPABILITY = Capability(name="auth", blueprints=lambda _registry: [blp])

@@ -1,7 +1,8 @@
 """Request bodies: one size cap for every route, larger caps only where a route needs them.
 
 The cap of a request is ``OPENGOV_MAX_BODY_BYTES`` unless its blueprint or endpoint registered
-a larger one with :func:`allow_larger` (report submissions with photos, readings ingest). A
+a larger one on its application with :func:`allow_larger` (report submissions with photos,
+readings ingest). A
 declared ``Content-Length`` over the cap is answered 413 before anything is read; a chunked body
 is counted as it is read and stops with 413 as soon as it passes the cap. A body the client
 sends too slowly (the server's read timed out, see :mod:`opengov.workers`) is answered 408.
@@ -17,14 +18,15 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from opengov.errors import ApiError
 
-_LARGER: dict[str, Callable[[object], int]] = {}  # blueprint or endpoint → cap from settings
+LARGER_KEY = "opengov.body_caps"  # app.extensions: blueprint or endpoint → cap from settings
 CAP_KEY = "opengov.body_cap"  # the request's cap, in its WSGI environ
 PIECE = 64 * 1024  # bytes read at a time when the reader wants the whole body
 
 
-def allow_larger(name: str, cap: Callable[[object], int]) -> None:
-    """Let the blueprint or endpoint ``name`` take bodies up to ``cap(settings)`` bytes."""
-    _LARGER[name] = cap
+def allow_larger(app: Flask, name: str, cap: Callable[[object], int]) -> None:
+    """Let the blueprint or endpoint ``name`` of ``app`` take bodies up to ``cap(settings)``
+    bytes (kept on the application: another app in the process keeps its own caps)."""
+    app.extensions.setdefault(LARGER_KEY, {})[name] = cap
 
 
 def too_large(cap: int) -> RequestEntityTooLarge:
@@ -33,11 +35,13 @@ def too_large(cap: int) -> RequestEntityTooLarge:
                                  "bytes).")
 
 
-def cap_for(settings, endpoint: str | None, blueprint: str | None) -> int:
-    """The body cap of a request routed to ``endpoint`` (of ``blueprint``)."""
+def cap_for(settings, endpoint: str | None, blueprint: str | None,
+            larger: dict[str, Callable[[object], int]]) -> int:
+    """The body cap of a request routed to ``endpoint`` (of ``blueprint``), given the app's
+    ``larger`` caps."""
     for name in (endpoint, blueprint):
-        if name in _LARGER:
-            return int(_LARGER[name](settings))
+        if name in larger:
+            return int(larger[name](settings))
     return int(settings.max_body_bytes)
 
 
@@ -99,7 +103,8 @@ def install(app: Flask, settings) -> None:
 
     @app.before_request
     def cap_body():
-        cap = cap_for(settings, request.endpoint, request.blueprint)
+        cap = cap_for(settings, request.endpoint, request.blueprint,
+                      app.extensions.get(LARGER_KEY, {}))
         request.environ[CAP_KEY] = cap
         if (request.content_length or 0) > cap:
             raise too_large(cap)

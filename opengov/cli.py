@@ -12,6 +12,7 @@ from click.core import ParameterSource
 from opengov import __version__
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import store_for as _store
+from opengov.cli_context import when_enabled
 from opengov.cli_errors import OpengovGroup, SetupError
 from opengov.declare.command import add as add_command
 
@@ -52,6 +53,7 @@ def _print_results(results) -> None:
 def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -> None:
     from opengov.declare.load import load_project
     from opengov.loader import LoadError
+    from opengov.modules import all_capabilities
     from opengov.store.migrate import upgrade
 
     app = _app(ctx, database="create")
@@ -60,8 +62,11 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -
     upgrade(store.engine)
     root = path or settings.datasets_path
     try:
+        ctx = app.extensions["opengov"]
         results = load_project(store, Path(root), profile=profile or settings.sample_profile,
-                               only=only, progress=True)
+                               only=only, progress=True,
+                               generators=ctx.capabilities.sample_loaders(),
+                               built_in=[c.id for c in all_capabilities().registry])
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)
@@ -254,18 +259,21 @@ def export(ctx: click.Context, dataset: str, fmt: str, output: Path, quiet: bool
     click.echo(f"wrote {output} ({output.stat().st_size} bytes, sha256 {sha256})")
 
 
-def _register_module_commands() -> None:
-    """Add the commands each capability contributes (``commands()`` / ``synth_commands()``)."""
-    from opengov.modules import loaded
+def _register_capability_commands() -> None:
+    """Add the commands each built-in capability declares (``commands`` / ``synth_commands``).
 
-    for module in loaded():
-        for command in getattr(module, "commands", tuple)():
-            main.add_command(command)
-        for command in getattr(module, "synth_commands", tuple)():
-            synth.add_command(command)
+    The command line lists every built-in capability's commands; the application a command
+    builds serves only the enabled capabilities (``OPENGOV_CAPABILITIES``)."""
+    from opengov.modules import built_in
+
+    for capability in built_in():
+        for command in capability.commands():
+            main.add_command(when_enabled(capability.name, command))
+        for command in capability.synth_commands():
+            synth.add_command(when_enabled(capability.name, command))
 
 
-_register_module_commands()
+_register_capability_commands()
 main.add_command(add_command)
 
 if __name__ == "__main__":

@@ -1,13 +1,15 @@
 """What every ``opengov`` command needs from its click context: the app and its store.
 
-Capabilities contribute their own commands (``commands()`` / ``synth_commands()`` in
-:mod:`opengov.modules`) and reach the application through these two functions. A command that
-uses the database first says which one (on stderr, password masked); only ``init``, ``load``,
-``serve`` and ``synth`` may create it, every other command refuses a database that does not exist.
+Capabilities contribute their own commands (``commands`` / ``synth_commands`` in their
+:class:`~opengov.capability.Capability`) and reach the application through these two
+functions. A command that uses the database first says which one (on stderr, password masked);
+only ``init``, ``load``, ``serve`` and ``synth`` may create it, every other command refuses a
+database that does not exist.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Literal
 
 import click
@@ -38,6 +40,32 @@ def app_for(ctx: click.Context, *, database: Database = "existing"):
         root.obj["app"] = app
         root.call_on_close(app.extensions["opengov"].store.engine.dispose)
     return root.obj["app"]
+
+
+def when_enabled(capability: str, command: click.Command) -> click.Command:
+    """``command`` (contributed by ``capability``) refusing to run, with one line, when the
+    settings leave that capability out (``OPENGOV_DISABLED_CAPABILITIES``)."""
+    callback = command.callback
+
+    @functools.wraps(callback or (lambda **_: None))
+    def guarded(*args, **kwargs):
+        from opengov.modules import capabilities_for
+        from opengov.settings import load_settings
+
+        here = click.get_current_context()
+        config = here.find_root().obj["config"]
+        try:
+            enabled = capabilities_for(load_settings(config)).names
+        except ValueError as exc:
+            raise SetupError(str(exc)) from exc
+        if capability not in enabled:
+            raise SetupError(f"`{here.command_path}` needs the {capability!r} capability, "
+                             "which the settings leave out (OPENGOV_CAPABILITIES / "
+                             "OPENGOV_DISABLED_CAPABILITIES)")
+        return callback(*args, **kwargs) if callback is not None else None
+
+    command.callback = guarded
+    return command
 
 
 def store_for(ctx: click.Context, *, database: Database = "existing"):

@@ -131,12 +131,3 @@ class Registry:
     def __len__(self) -> int:
         return len(self._items)
 
-
-def default_registry() -> Registry:
-    """A registry with every collection of the packages in :mod:`opengov.modules`."""
-    from opengov.modules import all_collections
-
-    registry = Registry()
-    for collection in all_collections():
-        registry.register(collection)
-    return registry

@@ -1,7 +1,8 @@
 """One error handler; the body format depends on the API family of the request path.
 
-RFC 9457 ``application/problem+json`` is the default family. Later families (Open311 under
-``/open311``, CKAN under ``/api/action``) register a formatter with :func:`register_family`.
+RFC 9457 ``application/problem+json`` is the default family. Other families (Open311 under
+``/open311``, CKAN under ``/api/action``) are contributed by their capabilities
+(``error_families``) and installed per application by :func:`install_families`.
 """
 
 from __future__ import annotations
@@ -79,13 +80,13 @@ def problem_json(problem: Problem) -> Response:
     return Response(dumps(body), status=problem.status, mimetype="application/problem+json")
 
 
-_FAMILIES: list[tuple[str, Formatter]] = []
+FAMILIES_KEY = "opengov.error_families"
 
 
-def register_family(path_prefix: str, formatter: Formatter) -> None:
-    """Render errors under ``path_prefix`` with ``formatter`` instead of problem+json."""
-    _FAMILIES.append((path_prefix, formatter))
-    _FAMILIES.sort(key=lambda item: -len(item[0]))
+def install_families(app: Flask, families: list[tuple[str, Formatter]]) -> None:
+    """Render errors under each path prefix of ``families`` with its formatter instead of
+    problem+json (the capabilities' ``error_families``, longest prefix first)."""
+    app.extensions[FAMILIES_KEY] = tuple(families)
 
 
 def _validation_errors(messages: dict) -> list[dict]:
@@ -123,7 +124,7 @@ def to_problem(error: HTTPException) -> Problem:
 
 def render(problem: Problem) -> Response:
     formatter = problem_json
-    for prefix, family_formatter in _FAMILIES:
+    for prefix, family_formatter in current_app.extensions.get(FAMILIES_KEY, ()):
         if request.path.startswith(prefix):
             formatter = family_formatter
             break

@@ -66,7 +66,8 @@ def load_sample(config: dict) -> None:
     marker = marker_path(ctx.settings)
     try:
         for result in load_all(ctx.store, Path(ctx.settings.datasets_path),
-                               profile=ctx.settings.sample_profile):
+                               profile=ctx.settings.sample_profile,
+                               generators=ctx.capabilities.sample_loaders()):
             print(f"  sample: {result.collection}: {result.new} records", flush=True)
     except Exception as exc:
         _write(marker, {"state": "failed", "error": str(exc).splitlines()[0]})

@@ -8,7 +8,7 @@ before anything is written; a bad record aborts the load of its collection with 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -116,10 +116,12 @@ def is_bundled_sample(root: Path) -> bool:
 
 
 def load_all(store: Store, root: Path, *, profile: str = "full", only: Iterable[str] = (),
-             progress: bool = False) -> list[LoadResult]:
+             progress: bool = False, generators: Sequence[Callable] = ()) -> list[LoadResult]:
     """Load every collection that has a folder under ``root`` (or just ``only``).
 
-    Generated sample data is written only when ``root`` is the bundled sample.
+    ``generators`` are the application's sample loaders (``Capabilities.sample_loaders()``);
+    their generated sample data is written only when ``root`` is the bundled sample and the
+    load is not partial.
     """
     wanted = set(only)
     check_datasets_folder(root, store.registry)
@@ -137,19 +139,17 @@ def load_all(store: Store, root: Path, *, profile: str = "full", only: Iterable[
         results.append(load_collection(store, collection, files, profile=profile,
                                        progress=progress))
     if is_bundled_sample(root):
-        results.extend(load_generated(store, profile, wanted))
+        results.extend(load_generated(store, profile, wanted, generators))
     return results
 
 
-def load_generated(store: Store, profile: str, wanted: set[str]) -> list[LoadResult]:
-    """Live sample data a capability generates at load time (``load_sample(store, profile)``)."""
-    from opengov.modules import loaded
-
+def load_generated(store: Store, profile: str, wanted: set[str],
+                   generators: Sequence[Callable]) -> list[LoadResult]:
+    """Live sample data the capabilities generate at load time (``sample_loader``)."""
     if wanted:  # a partial load (``--only``) leaves generated data alone
         return []
     results: list[LoadResult] = []
-    for m in loaded():
-        if callable(getattr(m, "load_sample", None)):
-            result = m.load_sample(store, profile)  # one LoadResult, or a list of them
-            results.extend(result if isinstance(result, list) else [result])
+    for generate in generators:
+        result = generate(store, profile)  # one LoadResult, or a list of them
+        results.extend(result if isinstance(result, list) else [result])
     return results

@@ -1,17 +1,18 @@
-"""The packages that make up the service.
+"""The built-in capabilities, in the order their endpoints appear in the OpenAPI document.
 
-Each entry is a module that may define ``collections()`` (the collections it registers) and
-``blueprints()`` (its HTTP endpoints, in OpenAPI order), and may contribute command-line
-commands through ``commands()`` and ``synth_commands()`` (see :mod:`opengov.cli_context`).
-A new capability is one line here.
+Each entry names a module whose ``CAPABILITY`` (:class:`opengov.capability.Capability`) says what
+it contributes. This is the composition root's list: nothing but ``create_app``, the command line
+and the migrations' environment reads it; everything else reads the application's
+:class:`~opengov.capability.Capabilities` (``current().capabilities``).
 """
 
 from __future__ import annotations
 
 import importlib
-from types import ModuleType
 
-MODULES = (
+from opengov.capability import Capabilities, Capability, build
+
+BUILT_IN = (
     "opengov.web",
     "opengov.procedures",
     "opengov.cameras",
@@ -19,6 +20,7 @@ MODULES = (
     "opengov.adminunits",
     "opengov.land",
     "opengov.ogcapi",
+    "opengov.map",
     "opengov.tiles",
     "opengov.monitoring",
     "opengov.reports",
@@ -28,13 +30,16 @@ MODULES = (
 )
 
 
-def loaded() -> list[ModuleType]:
-    return [importlib.import_module(name) for name in MODULES]
+def built_in() -> tuple[Capability, ...]:
+    """Every built-in declaration (importing each package's ``__init__`` only)."""
+    return tuple(importlib.import_module(name).CAPABILITY for name in BUILT_IN)
 
 
-def all_collections() -> list:
-    return [c for m in loaded() if hasattr(m, "collections") for c in m.collections()]
+def capabilities_for(settings) -> Capabilities:
+    """The capabilities ``settings`` enable (``capabilities`` / ``disabled_capabilities``)."""
+    return build(built_in(), settings.capabilities, settings.disabled_capabilities)
 
 
-def all_blueprints() -> list:
-    return [b for m in loaded() if hasattr(m, "blueprints") for b in m.blueprints()]
+def all_capabilities() -> Capabilities:
+    """Every built-in capability enabled: the schema the migrations describe."""
+    return build(built_in())

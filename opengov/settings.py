@@ -60,6 +60,18 @@ class Settings:
         default="*",
         metadata={"env": "OPENGOV_CORS_ORIGINS", "help": "Origins allowed to GET (comma list)."},
     )
+    capabilities: str = field(
+        default="",
+        metadata={"env": "OPENGOV_CAPABILITIES",
+                  "help": "Capabilities to enable (comma list, e.g. `web,procedures,ogcapi`); "
+                  "empty enables every built-in one (see docs/architecture.md)."},
+    )
+    disabled_capabilities: str = field(
+        default="",
+        metadata={"env": "OPENGOV_DISABLED_CAPABILITIES",
+                  "help": "Capabilities to leave out (comma list, e.g. `land,reports`): their "
+                  "endpoints, collections and catalogue entries are not served."},
+    )
     compress_min_bytes: int = field(
         default=1024,
         metadata={
@@ -291,6 +303,8 @@ def _coerce(name: str, value: object) -> object:
             return int(value)  # type: ignore[arg-type]
         except (TypeError, ValueError) as exc:
             raise ValueError(f"setting {name!r} must be an integer, got {value!r}") from exc
+    if isinstance(value, list | tuple):  # a TOML array for a comma-list setting
+        return ",".join(str(v) for v in value)
     return str(value)
 
 

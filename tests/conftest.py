@@ -109,6 +109,11 @@ def new_database_url(backend: str, postgres, tmp_path: Path) -> str:
     return postgres.create()
 
 
+def sample_loaders(app) -> list:
+    """The sample generators of ``app``'s enabled capabilities (for ``load_all``)."""
+    return app.extensions["opengov"].capabilities.sample_loaders()
+
+
 def make_app(url: str, tmp_path: Path, **config):
     return create_app({"database_url": url, "instance_path": tmp_path,
                        "datasets_path": DATASETS, "sample_profile": "small", **config})
@@ -121,7 +126,7 @@ def loaded_app(backend, postgres, tmp_path_factory):
     app = make_app(new_database_url(backend, postgres, tmp), tmp)
     store = app.extensions["opengov"].store
     upgrade(store.engine)
-    load_all(store, DATASETS, profile="small")
+    load_all(store, DATASETS, profile="small", generators=sample_loaders(app))
     yield app
     store.engine.dispose()
 

@@ -5,15 +5,29 @@ whole-dataset distributions. Nothing here is per-collection: a new collection ap
 dataset automatically.
 """
 
+from opengov.capability import Capability
 
-def blueprints():
+
+def _blueprints(_registry):
     from opengov.catalog.ckan import blueprints as ckan_blueprints
     from opengov.catalog.routes import blp
 
     return [blp, *ckan_blueprints()]
 
 
-def commands():
+def _commands():
     from opengov.catalog.extract_cli import extracts_command
 
     return [extracts_command]
+
+
+def _error_families():
+    """CKAN clients (``ckanapi``, harvesters) parse CKAN's error envelope under its prefixes."""
+    from opengov.catalog.ckan import PREFIXES, ckan_error
+
+    return [(prefix, ckan_error) for prefix in PREFIXES]
+
+
+CAPABILITY = Capability(name="catalog", summary="an open-data catalogue (DCAT, CKAN)",
+                        blueprints=_blueprints, commands=_commands,
+                        error_families=_error_families)

@@ -13,7 +13,7 @@ from flask import Response, request
 
 from opengov.api import Blueprint
 from opengov.catalog import ckan_packages as packages
-from opengov.errors import ApiError, Problem, register_family
+from opengov.errors import ApiError, Problem
 from opengov.geo.geojson import dumps
 from opengov.links import url_for_path
 
@@ -32,10 +32,6 @@ def ckan_error(problem: Problem) -> Response:
             error[item["field"]] = item.get("messages", [])
     body = {"help": url_for_path(request.path), "success": False, "error": error}
     return Response(dumps(body), status=problem.status, mimetype="application/json")
-
-
-for _prefix in PREFIXES:
-    register_family(_prefix, ckan_error)
 
 
 class IdArgs(ma.Schema):

@@ -3,13 +3,13 @@
 A :class:`LiveSource` says how to read one month of a live dataset as CSV and when its data
 starts. Every registered collection of kind ``live`` with a time field is one (its public
 columns, selected by that field); capabilities whose live data is a plain table rather than a
-collection contribute theirs through a module-level ``live_sources(store)`` (see
-:mod:`opengov.modules`).
+collection declare theirs as ``live_sources`` in their capability (see
+:mod:`opengov.capability`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -63,14 +63,10 @@ def collection_source(collection: Collection) -> LiveSource:
     return LiveSource(collection, stats, csv)
 
 
-def live_sources(store: Store) -> list[LiveSource]:
-    """Every live dataset: live collections with a time field, then those modules contribute
-    through ``live_sources(store)``."""
-    from opengov.modules import loaded
-
+def live_sources(store: Store, contributed: Iterable[LiveSource] = ()) -> list[LiveSource]:
+    """Every live dataset: live collections with a time field, then ``contributed`` (what the
+    application's capabilities declare as ``live_sources``)."""
     registry = store.registry
     found = [collection_source(c) for c in registry if c.kind == "live" and c.time_field]
-    for module in loaded():
-        hook = getattr(module, "live_sources", None)
-        found += [s for s in (hook(store) if hook else ()) if s.id not in registry]
+    found += [s for s in contributed if s.id not in registry]
     return found

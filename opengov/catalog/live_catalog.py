@@ -19,7 +19,9 @@ def sources() -> dict[str, LiveSource]:
     """This application's live datasets by id (found once)."""
     ext = current_app.extensions
     if "catalog_live" not in ext:
-        ext["catalog_live"] = {s.id: s for s in live_sources(current().store)}
+        ctx = current()
+        contributed = ctx.capabilities.live_sources(ctx.store)
+        ext["catalog_live"] = {s.id: s for s in live_sources(ctx.store, contributed)}
     return ext["catalog_live"]
 
 

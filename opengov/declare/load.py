@@ -139,16 +139,19 @@ def load_declared(engine, root: Path, *, only: Iterable[str] = (), skip: Iterabl
 
 
 def load_project(store: Store, root: Path, *, profile: str = "full", only: Iterable[str] = (),
-                 progress: bool = False) -> list[LoadResult]:
+                 progress: bool = False, generators=None,
+                 built_in: Iterable[str] | None = None) -> list[LoadResult]:
     """``opengov load``: the built-in dataset folders under ``root``
     (:func:`opengov.loader.load_all`), then the declared ones. A folder holding only declared
-    datasets is a valid datasets folder."""
+    datasets is a valid datasets folder. ``generators`` are the enabled capabilities' sample
+    loaders; ``built_in`` names every built-in collection, enabled or not (never declared)."""
     root = Path(root)
-    builtin = [c.id for c in store.registry]
+    builtin = list(built_in) if built_in is not None else [c.id for c in store.registry]
     has_builtin = root.is_dir() and any((root / cid).is_dir() for cid in builtin)
     has_declared = root.is_dir() and bool(find_declarations(root, builtin))
     results = []
     if has_builtin or not has_declared:
-        results = load_all(store, root, profile=profile, only=only, progress=progress)
+        results = load_all(store, root, profile=profile, only=only, progress=progress,
+                           generators=generators)
     return results + load_declared(store.engine, root, only=only, skip=builtin,
                                    progress=progress)

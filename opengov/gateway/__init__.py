@@ -4,21 +4,27 @@ CKAN DataStore, Open311) through one cached HTTP session, validate, version and 
 ``opengov harvest`` runs sources; ``GET /sources`` shows their state. See docs/gateway.md.
 """
 
+from opengov.capability import Capability
 
-def define_tables(metadata):
+
+def _tables(metadata):
     """Declare the gateway's tables (source state, leases) on ``metadata``."""
     from opengov.gateway import tables
 
     tables.define_tables(metadata)
 
 
-def blueprints():
+def _blueprints(_registry):
     from opengov.gateway.routes import blp
 
     return [blp]
 
 
-def commands():
+def _commands():
     from opengov.gateway.cli import harvest
 
     return [harvest]
+
+
+CAPABILITY = Capability(name="gateway", summary="an upstream gateway", tables=_tables,
+                        blueprints=_blueprints, commands=_commands)

@@ -1,5 +1,8 @@
 """What the HTTP side needs: declared sources with their state, freshness, and stale
-collections (cached for a few seconds per process so the response hook costs nothing)."""
+collections (cached for a few seconds per application so the response hook costs nothing).
+
+Both caches hang off the application's context (``ctx.caches``), never off this module, so two
+applications in one process never see each other's sources or stale marks."""
 
 from __future__ import annotations
 
@@ -15,21 +18,21 @@ from opengov.gateway.state import SourceState, read_states
 from opengov.store.types import utcnow
 
 STALE_CACHE_SECONDS = 5.0
-_parsed: dict[tuple, dict[str, Source]] = {}
-_stale: dict[int, tuple[float, dict[str, dict]]] = {}
-_lock = threading.Lock()
+SOURCES_CACHE = "gateway.sources"  # keys of ctx.caches
+STALE_CACHE = "gateway.stale"
+_lock = threading.Lock()  # guards the check-then-set on ctx.caches (a process-wide lock)
 
 
 def declared(ctx) -> dict[str, Source]:
     """The sources of ``ctx`` (an app's opengov context), re-read when the file changes."""
     path = sources_path(ctx.settings)
     mtime = path.stat().st_mtime_ns if path.is_file() else None
-    key = (str(Path(path).resolve()), mtime, id(ctx.registry))
+    key = (str(Path(path).resolve()), mtime)
     with _lock:
-        if key not in _parsed:
-            _parsed.clear()
-            _parsed[key] = load_sources(ctx.settings, ctx.registry)
-        return _parsed[key]
+        cached = ctx.caches.get(SOURCES_CACHE)
+        if cached is None or cached[0] != key:
+            cached = ctx.caches[SOURCES_CACHE] = (key, load_sources(ctx.settings, ctx.registry))
+        return cached[1]
 
 
 def _iso(value) -> str | None:
@@ -87,17 +90,17 @@ def stale_sources(ctx) -> list[dict]:
 def stale_collections(ctx) -> dict[str, dict]:
     """Collection id → its stale source's id and last success (cached a few seconds)."""
     now = time.monotonic()
-    cached = _stale.get(id(ctx))
+    cached = ctx.caches.get(STALE_CACHE)
     if cached is not None and cached[0] > now:
         return cached[1]
     try:
         found = {s["collection"]: s for s in stale_sources(ctx)}
     except (SQLAlchemyError, OSError, ValueError):
         found = {}  # a broken sources file or an unmigrated database marks nothing
-    _stale[id(ctx)] = (now + STALE_CACHE_SECONDS, found)
+    ctx.caches[STALE_CACHE] = (now + STALE_CACHE_SECONDS, found)
     return found
 
 
-def forget_stale_cache() -> None:
-    """Drop the per-process stale cache (after a harvest in the same process, in tests)."""
-    _stale.clear()
+def forget_stale_cache(ctx) -> None:
+    """Drop ``ctx``'s stale cache (after a harvest in the same process, in tests)."""
+    ctx.caches.pop(STALE_CACHE, None)

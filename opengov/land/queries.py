@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import weakref
-
 import shapely
 from sqlalchemy import Float, LargeBinary, and_, bindparam, column, func, select, table
 
@@ -46,16 +44,12 @@ def _lookup_statement(store: Store) -> CompiledStatement:
     return CompiledStatement.of(select(*versions, *features), store.engine.dialect)
 
 
-# The compiled statement per store (a weak reference guards against a reused id).
-_STATEMENTS: dict[int, tuple[weakref.ref, CompiledStatement]] = {}
-
-
 def _statement(store: Store) -> CompiledStatement:
-    repo = store.repo(PARCELS.id)
-    entry = _STATEMENTS.get(id(repo))
-    if entry is None or entry[0]() is not repo:
-        entry = _STATEMENTS[id(repo)] = (weakref.ref(repo), _lookup_statement(store))
-    return entry[1]
+    """The lookup statement, compiled once per store (kept in ``store.caches``)."""
+    statement = store.caches.get("land.lookup")
+    if statement is None:
+        statement = store.caches.setdefault("land.lookup", _lookup_statement(store))
+    return statement  # type: ignore[return-value]
 
 
 def lookup(store: Store, lon: float, lat: float, conn) -> tuple[tuple, dict[str, bytes | None]]:
@@ -69,8 +63,7 @@ def lookup(store: Store, lon: float, lat: float, conn) -> tuple[tuple, dict[str,
     return versions, {key: row[3 + n] for n, (key, _) in enumerate(LOOKUP)}
 
 
-# Area statistics per (database, collection version, commune filter).
-_CACHE = LRU(64)
+AREA_STATS_KEPT = 64  # area statistics kept per store, by (parcels version, commune filter)
 
 
 def area_stats(store: Store, version: int, communes: tuple[str, ...] | None, conn) -> dict:
@@ -79,8 +72,11 @@ def area_stats(store: Store, version: int, communes: tuple[str, ...] | None, con
     Mixed uses count under their recorded value (``ODT+CLN``), so the areas add up to the total
     exactly. Cached per collection version.
     """
-    key = (str(store.engine.url), version, communes)
-    return _CACHE.get_or_compute(key, lambda: _compute(store, communes, conn))
+    cache = store.caches.get("land.area_stats")
+    if cache is None:
+        cache = store.caches.setdefault("land.area_stats", LRU(AREA_STATS_KEPT))
+    return cache.get_or_compute((version, communes),  # type: ignore[union-attr]
+                                lambda: _compute(store, communes, conn))
 
 
 def _compute(store: Store, communes, conn) -> dict:

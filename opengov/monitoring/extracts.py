@@ -2,8 +2,8 @@
 
 Columns are those of the raw ``/monitoring/readings`` CSV (station, parameter, time, value,
 unit, flag); units come from the ``monitoring-parameters`` dataset. Rows come in the table's
-key order (station, parameter, time). Contributed to the catalogue through
-``live_sources(store)`` in :mod:`opengov.monitoring`.
+key order (station, parameter, time). Contributed to the catalogue as the
+``live_sources`` of the monitoring capability (:mod:`opengov.monitoring`).
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ import numpy as np
 from sqlalchemy import func, select
 
 from opengov.monitoring.readings_table import DAILY, READINGS
+from opengov.monitoring.synth_readings import generate
 from opengov.monitoring.writer import insert_columns
 from opengov.store.repository import LoadResult, Store
-from opengov.synth.monitoring_readings import generate
 
 LOCAL = timezone(timedelta(hours=7))
 SEED = 5
@@ -37,7 +37,7 @@ def sample_stations(store: Store, only: tuple[str, ...] | None) -> list[tuple[st
 
 
 def write_blocks(store: Store, blocks) -> int:
-    """Insert generated :class:`~opengov.synth.monitoring_readings.Block` s in large batches."""
+    """Insert generated :class:`~opengov.monitoring.synth_readings.Block` s in large batches."""
     pending: list = []
     new = size = 0
     for block in blocks:
@@ -83,8 +83,8 @@ def synth_readings(store: Store, datasets: Path, stations: int, hours: int, seed
     from tqdm import tqdm
 
     from opengov.loader import load_all, prepare_rows
+    from opengov.monitoring.synth_stations import station_features
     from opengov.store.engine import write_transaction
-    from opengov.synth.monitoring import station_features
 
     load_all(store, datasets, only=("monitoring-parameters",))
     collection = store.registry.get("monitoring-stations")

@@ -137,7 +137,8 @@ def _aggregated_response(store, sel: queries.Selection, args: dict, fmt: str,
                                mimetype="application/json", headers=headers), links)
 
 
-bodylimit.allow_larger("monitoring.post_readings", lambda s: s.ingest_max_body_bytes)
+blp.record_once(lambda state: bodylimit.allow_larger(
+    state.app, "monitoring.post_readings", lambda s: s.ingest_max_body_bytes))
 
 
 @blp.route("/readings", methods=["POST"])

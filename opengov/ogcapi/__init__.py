@@ -1,8 +1,12 @@
-"""OGC API – Features over every spatial collection, and the ``/map`` viewer."""
+"""OGC API – Features over every spatial collection of the application."""
+
+from opengov.capability import Capability
 
 
-def blueprints():
-    from opengov.map.routes import blp as map_blp
+def _blueprints(registry):
     from opengov.ogcapi.routes import build
 
-    return [build(), map_blp]
+    return [build(tuple(c for c in registry if c.spatial))]
+
+
+CAPABILITY = Capability(name="ogcapi", summary="OGC API – Features", blueprints=_blueprints)

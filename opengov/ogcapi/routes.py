@@ -14,6 +14,7 @@ import marshmallow as ma
 
 from opengov import __version__
 from opengov.api import Blueprint
+from opengov.collections import Collection
 from opengov.conditional import versioned
 from opengov.context import current
 from opengov.docschemas import Link
@@ -74,9 +75,12 @@ def _versions() -> tuple:
 
 
 @cache
-def build() -> Blueprint:
-    """The blueprint, built once from every registered spatial collection."""
-    from opengov.modules import all_collections
+def build(spatial: tuple[Collection, ...]) -> Blueprint:
+    """The blueprint over ``spatial``, an application's spatial collections.
+
+    Built once per distinct set of declarations (a process-wide cache: the declarations are
+    immutable, and one blueprint may be registered on several applications).
+    """
     from opengov.ogcapi.items import register_collection
 
     blp = Blueprint("ogcapi", __name__, url_prefix=docs.PREFIX, template_folder="templates",
@@ -124,7 +128,6 @@ def build() -> Blueprint:
                                       version=_versions(),
                                       titles={c.id: label(c.title, lang) for c in spatial})
 
-    for collection in all_collections():
-        if collection.spatial:
-            register_collection(blp, collection)
+    for collection in spatial:
+        register_collection(blp, collection)
     return blp

@@ -127,7 +127,7 @@ def install(app: Flask, blueprints, settings) -> Limiter:
     """Cap write bodies of ``blueprints`` and rate-limit their POSTs (submissions) on ``app``."""
     names = [b.name for b in blueprints]
     for name in names:  # set before any hook, so the limiter's form read is capped too
-        bodylimit.allow_larger(name, lambda s: s.reports_max_body_bytes)
+        bodylimit.allow_larger(app, name, lambda s: s.reports_max_body_bytes)
     shared = is_redis(settings.ratelimit_storage_url)
     limiter = Limiter(client_key, storage_uri=storage_url(settings),
                       storage_options=client_options(settings.redis_timeout_ms) if shared else {},

@@ -17,7 +17,7 @@ from flask import Response, request
 from opengov import query as q
 from opengov.api import Blueprint
 from opengov.context import current
-from opengov.errors import ApiError, register_family
+from opengov.errors import ApiError
 from opengov.geo.geojson import dumps
 from opengov.keys import verify_token
 from opengov.links import page_url
@@ -40,7 +40,6 @@ from opengov.reports.open311_xml import to_xml, xml_response
 from opengov.store.types import utcnow
 
 PREFIX = "/open311/v2"
-register_family("/open311", open311_format.error_array)
 
 blp = Blueprint("open311", __name__, url_prefix=PREFIX,
                 description="Open311 GeoReport v2 (XML and JSON): services, requests, tokens.")

@@ -81,14 +81,19 @@ class Store:
     engine: Engine
     registry: Registry
     count_cache_size: int = 4096
+    #: What the application's capabilities add to the schema (``Capability.tables``).
+    tables: tuple = ()
     metadata: object = field(init=False)
 
     def __post_init__(self):
-        self.metadata = build_metadata(self.registry)
+        self.metadata = build_metadata(self.registry, self.tables)
         self.dialect = self.engine.dialect.name
         self._counts = LRU(self.count_cache_size)
         self._repos = {c.id: Repository(self, c) for c in self.registry}
         self._readers = ThreadReaders(self.engine) if self.dialect == "sqlite" else None
+        #: What capabilities derive from this store and keep as long as it lives (compiled
+        #: statements, statistics per version), by name; never in module globals.
+        self.caches: dict[str, object] = {}
 
     def reading(self):
         """A context manager giving a connection for one request's reads.

@@ -7,6 +7,8 @@ serialised once at write time, a folded search document, a content hash and prov
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -126,16 +128,15 @@ def platform_tables(metadata: MetaData) -> None:
     )
 
 
-def build_metadata(registry: Registry) -> MetaData:
-    """The complete schema of an application with ``registry``."""
+def build_metadata(registry: Registry,
+                   tables: Iterable[Callable[[MetaData], None]] = ()) -> MetaData:
+    """The complete schema of an application with ``registry``: the platform's tables, one per
+    collection, then what each of ``tables`` declares on it (a capability's private or live
+    tables, e.g. readings; handed in by the application, never looked up from here)."""
     metadata = MetaData(naming_convention=NAMING)
     platform_tables(metadata)
     for collection in registry:
         collection_table(metadata, collection)
-    # Live tables a capability declares itself (e.g. readings): ``define_tables(metadata)``.
-    from opengov.modules import loaded
-
-    for module in loaded():
-        if callable(getattr(module, "define_tables", None)):
-            module.define_tables(metadata)
+    for declare in tables:
+        declare(metadata)
     return metadata

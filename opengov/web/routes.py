@@ -45,6 +45,16 @@ class HealthSchema(ma.Schema):
                        "`{\"state\": \"loading\"}` (or `failed` with an `error`)"})
 
 
+# Entry points of capabilities that serve more than one collection (shown when enabled).
+SERVICE_LINKS = (
+    ("ogcapi", {"rel": "data", "type": "application/json", "title": "OGC API – Features",
+                "href": "/ogc"}),
+    ("catalog", {"rel": "data", "type": "application/json",
+                 "title": "Open-data catalogue (datasets)", "href": "/datasets"}),
+    ("map", {"rel": "alternate", "type": "text/html", "title": "Map viewer", "href": "/map"}),
+)
+
+
 @blp.route("/")
 @blp.doc(summary="Landing page", description="Links to the API description, its documentation "
          "and every collection endpoint.")
@@ -59,21 +69,16 @@ def landing():
         {"rel": "service-doc", "type": "text/html", "title": "API documentation (Swagger UI)",
          "href": url_for_path("/docs")},
         {"rel": "status", "type": "application/json", "href": url_for_path("/health")},
-        {"rel": "data", "type": "application/json", "title": "OGC API – Features",
-         "href": url_for_path("/ogc")},
-        {"rel": "data", "type": "application/json", "title": "Open-data catalogue (datasets)",
-         "href": url_for_path("/datasets")},
-        {"rel": "alternate", "type": "text/html", "title": "Map viewer",
-         "href": url_for_path("/map")},
     ]
+    links += [{**link, "href": url_for_path(link["href"])} for name, link in SERVICE_LINKS
+              if name in ctx.capabilities]
     for collection in ctx.registry:
         links.append({"rel": "data", "type": "application/geo+json" if collection.spatial
                       else "application/json", "title": collection.title["en"],
                       "href": collection_url(collection)})
     return {"title": "opengov", "version": __version__,
-            "description": "Public data API: procedures, cameras, administrative units, service "
-                           "centres, environmental monitoring, citizen reports, OGC API – "
-                           "Features and an open-data catalogue.", "links": links}
+            "description": "Public data API: " + ", ".join(ctx.capabilities.summaries()) + ".",
+            "links": links}
 
 
 @blp.route("/health")
@@ -84,7 +89,8 @@ def landing():
 @blp.alt_response(503, schema=HealthSchema, description="Database unreachable",
                   example={"status": "unavailable", "database": "postgresql", "collections": {}})
 def health():
-    store = current().store
+    ctx = current()
+    store = ctx.store
     try:
         with store.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
@@ -96,7 +102,9 @@ def health():
     body = {"status": "ok", "database": store.dialect, "collections": {
         cid: {"version": s.version, "records": s.record_count,
               "modified": s.modified.isoformat() if s.modified else None}
-        for cid, s in sorted(states.items())}, "stale_sources": _stale_sources()}
+        for cid, s in sorted(states.items()) if cid in ctx.registry}}
+    if "gateway" in ctx.capabilities:
+        body["stale_sources"] = _stale_sources()
     sample = sample_status(current().settings)
     if sample is not None:
         body["sample"] = sample

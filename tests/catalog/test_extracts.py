@@ -16,7 +16,7 @@ from opengov.catalog import extracts as ex
 from opengov.encoders.csv import header
 from opengov.loader import load_all
 from opengov.store.migrate import upgrade
-from tests.conftest import DATASETS, make_app, new_database_url
+from tests.conftest import DATASETS, make_app, new_database_url, sample_loaders
 
 LOCAL = timedelta(hours=7)
 
@@ -124,7 +124,7 @@ def test_the_current_month_is_not_offered_until_it_is_over(get):
 
 def test_a_built_month_never_changes(empty_app):
     store = empty_app.extensions["opengov"].store
-    load_all(store, DATASETS, profile="small")
+    load_all(store, DATASETS, profile="small", generators=sample_loaders(empty_app))
     client = empty_app.test_client()
     with client.get("/datasets/monitoring-readings/extracts/2025-12.csv") as response:
         before = response.get_data()

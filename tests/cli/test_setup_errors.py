@@ -175,3 +175,18 @@ def test_serve_refuses_a_missing_datasets_folder_on_a_fresh_database(tmp_path):
     assert f"{tmp_path / 'missing'} does not exist" in one_line_error(done)
     assert "serving on" not in done.stdout
     assert not (tmp_path / "instance" / "sample-loading.json").exists()
+
+
+@pytest.mark.parametrize("left_out, command", [
+    ("reports", ("reports", "erase-contacts")), ("land", ("synth", "parcels", "--count", "5")),
+    ("gateway", ("harvest",))])
+def test_a_command_of_a_left_out_capability_refuses_in_one_line(tmp_path, left_out, command):
+    done = opengov(*command, cwd=tmp_path, env={"OPENGOV_DISABLED_CAPABILITIES": left_out})
+    line = one_line_error(done)
+    assert f"needs the {left_out!r} capability" in line and "OPENGOV_DISABLED" in line
+    assert not (tmp_path / "instance").exists()  # refused before touching any database
+
+
+def test_an_unknown_capability_setting_is_one_line(tmp_path):
+    done = opengov("init", cwd=tmp_path, env={"OPENGOV_CAPABILITIES": "web,lands"})
+    assert "unknown capability 'lands'" in one_line_error(done)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from opengov.collections import default_registry
 from opengov.dictionary import field_entries, sync
+from opengov.modules import all_capabilities
 from tests.conftest import DATASETS, REPO
 
-REGISTRY = default_registry()
+REGISTRY = all_capabilities().registry
 FOLDERS = sorted(p.name for p in DATASETS.iterdir() if (p / "metadata.yaml").exists())
 
 

@@ -48,7 +48,7 @@ class Gateway:
             return [harvester.run(sources[i]) for i in (ids or sources)]
         finally:
             harvester.close()
-            forget_stale_cache()
+            forget_stale_cache(self.app.extensions["opengov"])
 
     def harvest_one(self, source_id: str = "dn-cameras"):
         return self.harvest(source_id)[0]

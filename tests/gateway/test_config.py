@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from opengov.collections import default_registry
 from opengov.gateway.config import duration, parse_sources
 from opengov.gateway.errors import SourceError
 from opengov.gateway.mapping import map_record
 from opengov.gateway.units import UnitError, converter
+from opengov.modules import all_capabilities
 from opengov.store.records import RecordError
 from tests.gateway.conftest import fixture_text
 
-REGISTRY = default_registry()
+REGISTRY = all_capabilities().registry
 BASE = """
 [[sources]]
 id = "s"

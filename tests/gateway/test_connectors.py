@@ -7,17 +7,17 @@ import tomllib
 
 import pytest
 
-from opengov.collections import default_registry
 from opengov.gateway.config import parse_sources
 from opengov.gateway.connectors import CONNECTORS
 from opengov.gateway.errors import HarvestError
 from opengov.gateway.fetch import Fetcher
 from opengov.gateway.http import cached_session
 from opengov.gateway.validate import check
+from opengov.modules import all_capabilities
 from opengov.settings import load_settings
 from tests.gateway.conftest import fixture_text
 
-REGISTRY = default_registry()
+REGISTRY = all_capabilities().registry
 
 
 @pytest.fixture

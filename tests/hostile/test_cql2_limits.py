@@ -14,8 +14,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opengov import query as q
-from opengov.collections import default_registry
 from opengov.geo.crs import parse_crs
+from opengov.modules import all_capabilities
 from opengov.ogcapi.cql2 import MAX_DEPTH, MAX_TERMS, Cql2Error, parse_filter
 
 ITEMS = "/ogc/collections/cameras/items?limit=5&filter="
@@ -99,7 +99,7 @@ def test_redundant_parentheses_do_not_count_as_levels(client):
     assert response.status_code == 200
 
 
-CAMERAS = default_registry().get("cameras")
+CAMERAS = all_capabilities().registry.get("cameras")
 CRS84 = parse_crs(None)
 WORDS = st.sampled_from(["id", "name", "refresh_interval_s", "last_seen", "geometry", "AND",
                          "OR", "NOT", "(", ")", "=", "<", ">=", "'x'", "1", "99999999999999999999",

@@ -36,7 +36,7 @@ from schemathesis.checks import not_a_server_error
 from opengov.keys import create_key
 from opengov.loader import load_all
 from opengov.store.migrate import upgrade
-from tests.conftest import DATASETS, REPO, make_app, new_database_url
+from tests.conftest import DATASETS, REPO, make_app, new_database_url, sample_loaders
 
 pytestmark = pytest.mark.slow
 
@@ -85,7 +85,7 @@ def writable(backend, postgres, tmp_path_factory):
                    reports_rate_limit="100000/minute")
     store = app.extensions["opengov"].store
     upgrade(store.engine)
-    load_all(store, DATASETS, profile="small")
+    load_all(store, DATASETS, profile="small", generators=sample_loaders(app))
     tokens = {role: create_key(store, role, label=f"fuzz {role}")[1] for role in ROLES}
     report = app.test_client().post("/reports", json={
         "category": "pothole", "description": "Ổ gà", "lon": 108.4745, "lat": 15.5733})

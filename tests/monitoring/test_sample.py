@@ -7,8 +7,8 @@ import json
 import numpy as np
 
 from opengov.monitoring import daily
-from opengov.synth.monitoring import station_features
-from opengov.synth.monitoring_readings import generate
+from opengov.monitoring.synth_readings import generate
+from opengov.monitoring.synth_stations import station_features
 from tests.conftest import DATASETS
 
 AIR = ("pm25", "pm10", "tsp", "o3", "co", "so2", "no2", "temp_air")

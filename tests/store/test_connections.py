@@ -8,17 +8,19 @@ import time
 import pytest
 from sqlalchemy import text
 
-from opengov.collections import default_registry
+from opengov.modules import all_capabilities
 from opengov.store import engine as engine_module
 from opengov.store.engine import make_engine
 from opengov.store.repository import Store
 from tests.conftest import need_postgres
 
+ALL = all_capabilities()
+
 
 @pytest.fixture
 def pg_store(postgres):
     need_postgres(postgres)
-    store = Store(make_engine(postgres.create()), default_registry())
+    store = Store(make_engine(postgres.create()), ALL.registry, tables=ALL.table_contributions())
     yield store
     store.engine.dispose()
 

@@ -11,15 +11,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from opengov.collections import default_registry
+from opengov.modules import all_capabilities
 from opengov.store.engine import make_engine, write_transaction
 from opengov.store.migrate import upgrade
 from opengov.store.repository import Store
 
+ALL = all_capabilities()
+
 
 @pytest.fixture
 def store(tmp_path: Path):
-    store = Store(make_engine(f"sqlite:///{tmp_path / 'kept.sqlite3'}"), default_registry())
+    store = Store(make_engine(f"sqlite:///{tmp_path / 'kept.sqlite3'}"), ALL.registry,
+                  tables=ALL.table_contributions())
     upgrade(store.engine)
     with write_transaction(store.engine) as conn:
         conn.execute(text("CREATE TABLE counter (n INTEGER)"))

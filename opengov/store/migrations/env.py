@@ -2,11 +2,11 @@
 
 from alembic import context
 
-from opengov.collections import default_registry
 from opengov.store.migrate import include_object
-from opengov.store.tables import build_metadata
 
-target_metadata = build_metadata(default_registry())
+# The schema of every built-in capability (what ``opengov init`` migrates to), handed in by
+# opengov.store.migrate's caller so the store imports no capability.
+target_metadata = context.config.attributes.get("target_metadata")
 
 
 connection = context.config.attributes["connection"]

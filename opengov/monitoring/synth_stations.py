@@ -2,12 +2,12 @@
 
 Regenerate both dataset folders (byte-identical on every run)::
 
-    python -m opengov.synth.monitoring datasets/
+    python -m opengov.monitoring.synth_stations datasets/
 
 Stations are placed at the representative point of a deterministic selection of the sample's
 communes (``datasets/admin-units``), nudged so they do not sit on a centroid. Names, operators
 and dates are invented; the readings are generated at load time by
-:mod:`opengov.synth.monitoring_readings`.
+:mod:`opengov.monitoring.synth_readings`.
 """
 
 from __future__ import annotations
@@ -123,8 +123,8 @@ def _metadata(features: list[dict] | None, collection: str, seed: int) -> dict:
     meta["sources"] = [{"title": "QĐ 1459/QĐ-TCMT (2019), VN_AQI",
                         "url": "https://vea.mae.gov.vn/Data/files/QD%201459%20TCMT%20ngay%2012_11_"
                                "2019%20AQI(1).pdf", "used_for": "parameters of the air index"}]
-    meta["generator"] = {"module": "opengov.synth.monitoring", "seed": seed,
-                         "command": "python -m opengov.synth.monitoring datasets/"}
+    meta["generator"] = {"module": "opengov.monitoring.synth_stations", "seed": seed,
+                         "command": "python -m opengov.monitoring.synth_stations datasets/"}
     return meta
 
 
