@@ -51,6 +51,8 @@ class Capability:
     - ``live_sources(store)``: live tables the catalogue publishes as monthly extracts;
     - ``error_families()``: ``(path prefix, formatter)`` pairs for API families that render
       errors their own way (Open311, CKAN);
+    - ``metrics_collectors(ctx)``: prometheus-client collectors read at scrape time
+      (``GET /metrics``), e.g. the age of each harvested source;
     - ``requires``: names of capabilities that must be enabled with this one;
     - ``summary``: a few words for the landing page ("citizen reports").
     """
@@ -65,6 +67,7 @@ class Capability:
     sample_loader: Callable[[Any, str], Any] | None = None
     live_sources: Callable[[Any], Iterable[Any]] = _none
     error_families: Callable[[], Iterable[ErrorFamily]] = _none
+    metrics_collectors: Callable[[Any], Iterable[Any]] = _none
     requires: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -110,6 +113,9 @@ class Capabilities:
         """Longest prefix first, so ``/api/3/action`` wins over a shorter one."""
         families = [f for c in self.enabled for f in c.error_families()]
         return sorted(families, key=lambda item: -len(item[0]))
+
+    def metrics_collectors(self, ctx) -> list:
+        return [m for c in self.enabled for m in c.metrics_collectors(ctx)]
 
     def summaries(self) -> list[str]:
         return [c.summary for c in self.enabled if c.summary]

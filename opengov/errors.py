@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import HTTPException, InternalServerError, NotFound
 
-from opengov.geo.geojson import dumps
+from opengov.jsontext import dumps
 from opengov.lru import LRU
 
 log = logging.getLogger(__name__)

@@ -127,41 +127,9 @@ def _checked_out(engine) -> int:
     return checked_out() if callable(checked_out) else 0
 
 
-class SourceCollector:
-    """Scrape-time metrics of the harvested sources (read from the database)."""
-
-    def __init__(self, ctx):
-        self.ctx = ctx
-
-    def collect(self):  # noqa: D102 (prometheus-client's collector API)
-        from prometheus_client.core import GaugeMetricFamily
-        from sqlalchemy.exc import SQLAlchemyError
-
-        from opengov.gateway.errors import SourceError
-        from opengov.gateway.service import all_records
-
-        age = GaugeMetricFamily("opengov_source_age_seconds",
-                                "Seconds since the source's last successful harvest",
-                                labels=["source"])
-        up = GaugeMetricFamily("opengov_source_up", "1 if the source's last harvest succeeded",
-                               labels=["source"])
-        records = GaugeMetricFamily("opengov_source_records", "Records of the last harvest",
-                                    labels=["source"])
-        try:
-            sources = all_records(self.ctx)
-        except (SourceError, SQLAlchemyError, OSError, ValueError):
-            sources = []
-        for s in sources:
-            if s["freshness"]["age_s"] is not None:
-                age.add_metric([s["id"]], s["freshness"]["age_s"])
-            up.add_metric([s["id"]], 1.0 if s["status"] == "ok" else 0.0)
-            if s["records"] is not None:
-                records.add_metric([s["id"]], s["records"])
-        yield from (age, up, records)
-
-
 def exposition(ctx) -> bytes:
-    """The text exposition: every worker's metrics, then the sources'."""
+    """The text exposition: every worker's metrics, then what the enabled capabilities collect
+    at scrape time (the harvested sources' ages, for the gateway)."""
     from prometheus_client import REGISTRY, CollectorRegistry, generate_latest
 
     instruments()
@@ -172,9 +140,10 @@ def exposition(ctx) -> bytes:
         multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
-    sources = CollectorRegistry()
-    sources.register(SourceCollector(ctx))
-    return generate_latest(registry) + generate_latest(sources)
+    scraped = CollectorRegistry()
+    for collector in ctx.capabilities.metrics_collectors(ctx):
+        scraped.register(collector)
+    return generate_latest(registry) + generate_latest(scraped)
 
 
 def _allowed(mode: str) -> None:
@@ -194,7 +163,7 @@ def _allowed(mode: str) -> None:
             raise ApiError(403, "Metrics are answered to local clients only "
                                 "(OPENGOV_METRICS=local).")
         return
-    from opengov.auth import bearer_key
+    from opengov.bearer import bearer_key
 
     key = bearer_key()
     if key.role not in KEY_ROLES:

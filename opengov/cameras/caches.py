@@ -25,7 +25,7 @@ RETRY_SHARED_S = 30.0
 class SnapshotCache:
     """A cached session and the cross-process lock of the processes sharing its cache."""
 
-    session: Any  # opengov.gateway.http.GatewaySession
+    session: Any  # opengov.upstream.session.GatewaySession
     locks: Any  # opengov.cameras.flight.FileLocks or RedisLocks
 
 

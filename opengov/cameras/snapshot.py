@@ -27,7 +27,7 @@ from opengov.cameras.hosts import HostRefused, listed, parse_allow_list
 from opengov.cameras.memo import FreshMemo
 from opengov.cameras.status import record_fetch
 from opengov.cameras.transport import SnapshotAdapter, TooLarge
-from opengov.gateway.http import cached_session
+from opengov.upstream.session import cached_session
 
 NAMESPACE = "camera-snapshots"
 NOT_PUBLIC_KINDS = ("security",)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from requests import RequestException
 
 from opengov.cameras.hosts import HostRefused, peer_allowed, vet
-from opengov.gateway.deadline import DeadlineAdapter
+from opengov.upstream.deadline import DeadlineAdapter
 
 
 class TooLarge(RequestException):
@@ -31,7 +31,7 @@ def _peer_address(response) -> str | None:
 
 class SnapshotAdapter(DeadlineAdapter):
     """An adapter that only talks to allow-listed hosts, caps body size, and keeps the
-    session's wall-clock deadline (:mod:`opengov.gateway.deadline`)."""
+    session's wall-clock deadline (:mod:`opengov.upstream.deadline`)."""
 
     def __init__(self, allow: frozenset, max_bytes: int, **kwargs):
         super().__init__(**kwargs)

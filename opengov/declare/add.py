@@ -47,7 +47,7 @@ def download(url: str, settings, folder: Path) -> Path:
     ``folder``, named after the URL's last path segment."""
     import requests
 
-    from opengov.gateway.http import cached_session
+    from opengov.upstream.session import cached_session
 
     name = Path(unquote(urlsplit(url).path)).name
     if not name:

@@ -26,5 +26,12 @@ def _commands():
     return [harvest]
 
 
+def _metrics_collectors(ctx):
+    from opengov.gateway.metrics import SourceCollector
+
+    return [SourceCollector(ctx)]
+
+
 CAPABILITY = Capability(name="gateway", summary="an upstream gateway", tables=_tables,
-                        blueprints=_blueprints, commands=_commands)
+                        blueprints=_blueprints, commands=_commands,
+                        metrics_collectors=_metrics_collectors)

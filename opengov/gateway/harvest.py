@@ -17,10 +17,10 @@ from opengov.gateway.config import Source
 from opengov.gateway.connectors import CONNECTORS
 from opengov.gateway.errors import HarvestError, SourceError
 from opengov.gateway.fetch import Fetched, Fetcher
-from opengov.gateway.http import cached_session
 from opengov.gateway.secrets import public_url, redact
 from opengov.gateway.validate import check, kept_rows
 from opengov.store.types import utcnow
+from opengov.upstream.session import cached_session
 
 log = logging.getLogger(__name__)
 LEASE_MIN_SECONDS = 300

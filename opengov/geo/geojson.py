@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 
 import orjson
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
+
+from opengov.jsontext import dumps  # noqa: F401  (re-exported: GeoJSON text is JSON text)
 
 PRECISION = 6
 
@@ -30,17 +31,6 @@ def normalise(geom: BaseGeometry | dict) -> BaseGeometry:
         geom = shape(geom)
     geom = shapely.set_precision(geom, 10 ** -PRECISION, mode="pointwise")
     return _orient(geom)
-
-
-def _default(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat().replace("+00:00", "Z")
-    raise TypeError(f"cannot serialise {type(value).__name__}")
-
-
-def dumps(value: object) -> str:
-    """Compact UTF-8 JSON text (non-ASCII kept), times in ISO 8601 with ``Z``."""
-    return orjson.dumps(value, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
 def _rounded(coords):

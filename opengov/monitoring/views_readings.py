@@ -9,7 +9,7 @@ import pandas as pd
 from flask import Response, g, request
 
 from opengov import bodylimit
-from opengov.auth import BEARER_DOC, require_role
+from opengov.bearer import BEARER_DOC, require_role
 from opengov.context import current
 from opengov.cursor import Cursor, CursorError
 from opengov.errors import ApiError

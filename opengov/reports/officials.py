@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Response, g, url_for
 
-from opengov.auth import BEARER_DOC, require_role
+from opengov.bearer import BEARER_DOC, require_role
 from opengov.conditional import check_if_match, if_match_required
 from opengov.context import current
 from opengov.docschemas import feature_schema

@@ -18,7 +18,8 @@ PACKAGE = Path(__file__).resolve().parents[2] / "opengov"
 CAPABILITIES = ("adminunits", "cameras", "catalog", "gateway", "land", "map", "monitoring",
                 "ogcapi", "procedures", "reports", "servicecentres", "tiles", "web")
 # What opengov.geo may build on: itself, the Query and Collection declarations, API errors.
-GEO_MAY_IMPORT = ("opengov.geo", "opengov.query", "opengov.collections", "opengov.errors")
+GEO_MAY_IMPORT = ("opengov.geo", "opengov.query", "opengov.collections", "opengov.errors",
+                  "opengov.jsontext")
 
 
 def _module_name(path: Path) -> str:
@@ -89,7 +90,7 @@ def test_no_capability_imports_land_for_geo_work():
 
 def test_the_geo_layer_imports_no_capability_and_no_storage():
     """opengov.geo sits below everything that uses it (the store included), so it imports
-    only itself, the Query and Collection declarations and the API errors."""
+    only itself, the Query and Collection declarations, the API errors and JSON text."""
     offenders = {f"{_module_name(p)} imports {name}" for p in _modules("geo")
                  for name in _imports(p)
                  if name != "opengov" and not any(_within(name, ok) for ok in GEO_MAY_IMPORT)}

@@ -34,7 +34,7 @@ CACHE_FACTORIES = {"LRU", "local", "defaultdict", "OrderedDict", "WeakValueDicti
 #: Module-level state that is rightly per process, not per application: (module, name) → why.
 PROCESS_WIDE = {
     ("opengov.errors", "_traced"): "log throttling: traces are written by the process",
-    ("opengov.gateway.deadline", "_current"): "thread-local deadline of the running request",
+    ("opengov.upstream.deadline", "_current"): "thread-local deadline of the running request",
     ("opengov.store.timeouts", "_local"): "thread-local statement budget of the running request",
     ("opengov.gateway.secrets", "_known"): "credentials masked in the process's log records "
                                            "(logging is process-wide; masking more is safe)",
@@ -45,6 +45,10 @@ PROCESS_WIDE = {
     ("opengov.docschemas", "page_schema"): "pure function of a collection declaration",
     ("opengov.docschemas", "record_schema"): "pure function of a collection declaration",
     ("opengov.geo.crs", "_transformer"): "PROJ transformers per CRS pair (immutable)",
+    ("opengov.declare.model", "_canonical_crs"): "CRS text → canonical name, pure function",
+    ("opengov.metrics", "_created"): "prometheus-client instruments are process-wide (one "
+                                     "set per worker, summed by the multiprocess collector)",
+    ("opengov.web.routes", "_head_revisions"): "the migration scripts shipped in the package",
     ("opengov.land.codes", "code_table"): "the code table shipped in the package",
     ("opengov.land.codes", "known_codes"): "the code table shipped in the package",
     ("opengov.land.places", "communes"): "the admin units shipped in the package (or a given "

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from opengov.cli import main
-from opengov.collections import Collection, Field, default_registry
+from opengov.collections import Collection, Field
 from opengov.declare.model import (
     FIELD_TYPES,
     Catalog,
@@ -25,6 +25,7 @@ from opengov.declare.model import (
     parse_declaration,
 )
 from opengov.declare.render import render_declaration
+from opengov.modules import all_capabilities
 
 VALID = {
     "id": "bus-stops",
@@ -47,7 +48,7 @@ def round_trip(declaration: Declaration) -> Declaration:
     return parse_declaration(yaml.safe_load(render_declaration(declaration)), "metadata.yaml")
 
 
-@pytest.mark.parametrize("collection", list(default_registry()), ids=lambda c: c.id)
+@pytest.mark.parametrize("collection", list(all_capabilities().registry), ids=lambda c: c.id)
 def test_every_built_in_collection_round_trips_as_a_declaration(collection):
     # The endpoint names a built-in's own Flask view: the one thing a declaration cannot say.
     declared = dataclasses.replace(collection, endpoint=None)

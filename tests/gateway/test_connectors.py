@@ -11,10 +11,10 @@ from opengov.gateway.config import parse_sources
 from opengov.gateway.connectors import CONNECTORS
 from opengov.gateway.errors import HarvestError
 from opengov.gateway.fetch import Fetcher
-from opengov.gateway.http import cached_session
 from opengov.gateway.validate import check
 from opengov.modules import all_capabilities
 from opengov.settings import load_settings
+from opengov.upstream.session import cached_session
 from tests.gateway.conftest import fixture_text
 
 REGISTRY = all_capabilities().registry

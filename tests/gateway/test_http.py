@@ -8,8 +8,8 @@ import uuid
 import pytest
 import requests
 
-from opengov.gateway.http import cached_session
 from opengov.settings import load_settings
+from opengov.upstream.session import cached_session
 from tests.conftest import need_redis
 
 

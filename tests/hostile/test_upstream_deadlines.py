@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from opengov.gateway.http import cached_session
 from opengov.settings import load_settings
+from opengov.upstream.session import cached_session
 from tests.cameras.conftest import JPEG, camera, make_camera_app  # noqa: F401 (fixture)
 from tests.gateway.conftest import cameras, fixture_text, gateway, gateway_database  # noqa: F401
 from tests.upstream import upstream  # noqa: F401 (fixture)

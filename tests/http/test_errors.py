@@ -6,7 +6,7 @@ import marshmallow as ma
 import pytest
 
 from opengov.api import Blueprint
-from opengov.auth import require_role
+from opengov.bearer import require_role
 from opengov.conditional import check_if_match
 from opengov.errors import ApiError
 

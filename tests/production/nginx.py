@@ -69,8 +69,15 @@ class Nginx:
     https: str
     root: Path
 
-    def access_log(self) -> str:
-        return (self.root / "access.log").read_text()
+    def access_log(self, waiting_for: str = "") -> str:
+        """nginx's access log, once it holds ``waiting_for`` (nginx writes a line after the
+        client has the response, so a fast client can look before it is there)."""
+        deadline = time.monotonic() + 15
+        while True:
+            text = (self.root / "access.log").read_text()
+            if waiting_for in text or time.monotonic() > deadline:
+                return text
+            time.sleep(0.05)
 
 
 def need_nginx() -> str:

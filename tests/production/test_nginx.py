@@ -107,7 +107,8 @@ def test_tls_ends_at_nginx_and_links_request_ids_follow_it(stack):
     links = [link["href"] for link in json.loads(body)["links"]]
     assert links and all(h.startswith(nginx.https + "/") for h in links)  # https, nginx's host
     rid = headers["X-Request-Id"]
-    assert re.search(rf'"GET / HTTP/1.1" 200 {rid}$', nginx.access_log(), re.M)  # nginx's id
+    nginx_log = nginx.access_log(waiting_for=rid)
+    assert re.search(rf'"GET / HTTP/1.1" 200 {rid}$', nginx_log, re.M)  # nginx's own id
     entry = access_lines(stack["log"], rid)[rid]
     assert entry["client"] == "127.0.0.5" and entry["path"] == "/"
     assert entry["status"] == 200 and entry["bytes"] == len(body)

@@ -26,8 +26,8 @@ from requests_cache.backends.redis import RedisDict
 from urllib3.util.retry import Retry
 
 from opengov import __version__
-from opengov.gateway.deadline import DeadlineAdapter, deadline
 from opengov.redis_client import DEFAULT_TIMEOUT_MS, connect, is_redis
+from opengov.upstream.deadline import DeadlineAdapter, deadline
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 RETRY_AFTER_MAX = 60  # seconds: a longer Retry-After is waited for this long at most
