@@ -36,7 +36,7 @@ def resource(resource_id: str, ds: dict | None = None) -> dict:
     """``<dataset>.<format>`` (or ``<dataset>.<YYYY-MM>.csv``) as a CKAN resource."""
     dataset_id, _, key = resource_id.partition(".")
     try:
-        ds = ds or one_dataset(dataset_id)
+        ds = ds or one_dataset(dataset_id, build=True)
     except ApiError as exc:
         raise ApiError(404, f"No resource {resource_id!r}.") from exc
     for position, dist in enumerate(ds["distributions"]):
@@ -48,6 +48,7 @@ def resource(resource_id: str, ds: dict | None = None) -> dict:
                     "size": dist["byte_size"],
                     "hash": f"sha256:{dist['sha256']}" if dist["sha256"] else "",
                     "position": position, "state": "active",
+                    "datastore_active": fmt == "csv" and not dist.get("period"),
                     "last_modified": ds["modified"]}
     raise ApiError(404, f"No resource {resource_id!r}.")
 
@@ -79,13 +80,18 @@ def package(ds: dict) -> dict:
     }
 
 
+def packages() -> list[dict]:
+    """Every dataset as a package, without building files (lists need no sizes)."""
+    return [package(ds) for ds in all_datasets()]
+
+
 def names() -> list[str]:
     return sorted(ds["id"] for ds in all_datasets())
 
 
 def show(dataset_id: str) -> dict:
     try:
-        return package(one_dataset(dataset_id))
+        return package(one_dataset(dataset_id, build=True))
     except ApiError as exc:
         raise ApiError(404, "Not found") from exc
 
@@ -116,10 +122,10 @@ def _fq_match(pkg: dict, fq: str) -> bool:
 
 
 def search(q: str, fq: str, rows: int, start: int) -> dict:
-    """package_search: folded words of ``q`` and the ``fq`` terms; sorted by name."""
+    """package_search: folded words of ``q`` and the ``fq`` terms; sorted by name. Only the
+    returned page is described with sizes and checksums (building its files if needed)."""
     words = "" if q.strip() in ("", "*:*") else q
-    found = [package(ds) for ds in sorted(all_datasets(), key=lambda d: d["id"])
-             if matches(ds, q=words)]
-    found = [p for p in found if _fq_match(p, fq)]
-    return {"count": len(found), "results": found[start:start + rows], "sort": "name asc",
-            "facets": {}, "search_facets": {}}
+    found = [ds for ds in sorted(all_datasets(), key=lambda d: d["id"])
+             if matches(ds, q=words) and _fq_match(package(ds), fq)]
+    return {"count": len(found), "results": [show(ds["id"]) for ds in found[start:start + rows]],
+            "sort": "name asc", "facets": {}, "search_facets": {}}
