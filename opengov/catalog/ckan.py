@@ -105,11 +105,11 @@ class DatastoreArgs(ma.Schema):
     sort = ma.fields.String(metadata={
         "description": "Columns to sort by, e.g. `name_vi asc, id desc` (default `id`)"})
     limit = ma.fields.Integer(load_default=datastore.DEFAULT_LIMIT,
-                              validate=ma.validate.Range(0), metadata={
+                              validate=ma.validate.Range(0, datastore.LARGEST), metadata={
         "description": f"Records per page (default 100; above {datastore.ROWS_MAX} served "
                        f"at {datastore.ROWS_MAX})"})
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0), metadata={
-        "description": "Records to skip"})
+    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, datastore.LARGEST),
+                               metadata={"description": "Records to skip"})
     include_total = ma.fields.Boolean(load_default=True, metadata={
         "description": "Whether to count the matching records (`total`)"})
     records_format = ma.fields.String(

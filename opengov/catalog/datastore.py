@@ -29,6 +29,7 @@ from opengov.store.repository import Store
 
 DEFAULT_LIMIT = 100
 ROWS_MAX = 32000  # CKAN's default ckan.datastore.search.rows_max
+LARGEST = 2**31 - 1  # limit and offset above this are refused (SQL integers)
 RECORDS_FORMATS = ("objects", "lists", "csv", "tsv")
 #: CKAN DataStore column types (PostgreSQL names, as datastore_search reports them)
 _CKAN_TYPES = {"string": "text", "text": "text", "integer": "int", "number": "numeric",
