@@ -20,7 +20,7 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from opengov import query as q
-from opengov.collections import Collection
+from opengov.collections import Collection, Field
 from opengov.encoders import csv as csv_encoder
 from opengov.errors import ApiError
 from opengov.geo.geojson import dumps
@@ -45,22 +45,37 @@ class Column:
     ckan_type: str
     field_type: str  # the registry type ("string" for both halves of an i18n field)
     filterable: bool
+    label: str = ""
+    notes: str = ""
+
+    def describe(self) -> dict:
+        """The column as CKAN lists it in ``fields`` (``info`` is CKAN's data dictionary)."""
+        return {"id": self.name, "type": self.ckan_type,
+                "info": {"label": self.label, "notes": self.notes}}
+
+
+def _labels(f: Field, name: str) -> tuple[str, str]:
+    if f.type != "i18n":
+        return f.vi, f.en
+    lang = name.rsplit("_", 1)[-1]
+    return f"{f.vi} ({lang})", f"{f.en} ({'Vietnamese' if lang == 'vi' else 'English'})"
 
 
 def columns(collection: Collection) -> list[Column]:
     """The table's columns, in CSV order (the CSV encoder's header)."""
-    out = [Column("id", "text", "string", True)]
+    out = [Column("id", "text", "string", True, "id", "Record identifier")]
     for f in collection.fields:
         if f.name == "id":
             continue
         kind = "string" if f.type == "i18n" else f.type
-        out += [Column(name, _CKAN_TYPES[kind], kind, f.scalar or f.type == "i18n")
-                for name in f.columns]
+        out += [Column(name, _CKAN_TYPES[kind], kind, f.scalar or f.type == "i18n",
+                       *_labels(f, name)) for name in f.columns]
     if collection.geometry_type == "Point":
-        out += [Column("lon", "numeric", "number", False),
-                Column("lat", "numeric", "number", False)]
+        out += [Column("lon", "numeric", "number", False, "lon", "Longitude (WGS 84)"),
+                Column("lat", "numeric", "number", False, "lat", "Latitude (WGS 84)")]
     elif collection.spatial:
-        out.append(Column("wkt", "text", "string", False))
+        out.append(Column("wkt", "text", "string", False, "wkt",
+                          "Geometry as WKT (WGS 84, lon lat)"))
     return out
 
 
@@ -168,7 +183,7 @@ def search(store: Store, collection: Collection, args: dict, resource_id: str,
         "resource_id": resource_id, "include_total": page.number_matched is not None,
         "limit": limit, "offset": offset, "records_format": fmt,
         "total_estimation_threshold": None,
-        "fields": [{"id": n, "type": table[n].ckan_type} for n in wanted],
+        "fields": [table[n].describe() for n in wanted],
         "_links": _links(action_path, args, resource_id, limit, offset),
     }
     if page.number_matched is not None:

@@ -11,6 +11,7 @@ from opengov.catalog.extracts import EXTENSION, FORMAT, MEDIA_TYPE, Extracts, Pe
 from opengov.catalog.live import LiveSource, live_sources
 from opengov.context import current
 from opengov.links import url_for_path
+from opengov.store import timeouts
 
 GRACE_HOURS = 24  # default of the CATALOG_EXTRACT_GRACE_HOURS app setting
 
@@ -42,7 +43,8 @@ def extract_record(source: LiveSource, month: Period, build: bool = False) -> di
     """A month's distribution: size and sha256 once built (``build``: built now if not)."""
     built = extracts().manifest(source.id, month.key)
     if built is None and build:
-        built = extracts().build(source, month)
+        with timeouts.serving(0):  # built once per month, not a request-shaped query
+            built = extracts().build(source, month)
     return {"format": FORMAT, "media_type": MEDIA_TYPE, "url": extract_url(source.id, month.key),
             "byte_size": built.byte_size if built else None,
             "sha256": built.sha256 if built else None, "period": month.key,

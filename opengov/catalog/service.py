@@ -27,6 +27,7 @@ from opengov.collections import Collection
 from opengov.context import current
 from opengov.errors import ApiError
 from opengov.links import url_for_path
+from opengov.store import timeouts
 
 KEEP_VERSIONS = 3  # default of the CATALOG_KEEP_VERSIONS app setting
 
@@ -60,9 +61,13 @@ def download_url(dataset_id: str, fmt: str) -> str:
 
 
 def _build(collection: Collection, fmt: str) -> Built | None:
-    """The current version's file in ``fmt``, built now if it was not (None if it cannot be)."""
+    """The current version's file in ``fmt``, built now if it was not (None if it cannot be).
+
+    A build is bounded work done once per version, not a request-shaped query: it runs
+    without the request's statement timeout (as ``opengov export`` does)."""
     try:
-        return distributions().get(collection, fmt)
+        with timeouts.serving(0):
+            return distributions().get(collection, fmt)
     except (XlsxLimit, RuntimeError):  # a cell too long for Excel; data changed while read
         return None
 

@@ -31,7 +31,8 @@ def test_ckanapi_reads_the_datastore_and_the_lists(live_server):
     assert all(r["level"] == "commune" for r in page["records"])
     ids = [r["id"] for r in page["records"]]
     assert ids == sorted(ids, reverse=True) and all(isinstance(i, str) for i in ids)
-    assert {"id": "id", "type": "text"} in page["fields"]
+    assert [(f["id"], f["type"]) for f in page["fields"]][:1] == [("id", "text")]
+    assert all(f["info"]["notes"] for f in page["fields"])  # CKAN's data dictionary
     following = ckan.action.datastore_search(resource_id="procedures.csv", limit=5, offset=5,
                                              filters={"level": "commune"}, sort="id desc")
     assert not set(ids) & {r["id"] for r in following["records"]}
