@@ -161,3 +161,6 @@ def test_lists_take_ckans_arguments(client):
     assert {"id", "name", "vocabulary_id"} <= set(tags[0])
     bad = client.post("/api/action/group_list", json={"sort": "colour"})
     assert bad.status_code == 409
+    by_get = client.get("/api/3/action/group_list?all_fields=true&sort=title+desc").get_json()
+    titles = [g["title"] for g in by_get["result"]]
+    assert titles == sorted(titles, reverse=True) and "Transport" in titles
