@@ -7,10 +7,19 @@ import csv
 import hashlib
 import io
 import json
+import tomllib
 
 import ckanapi
 import pytest
 import requests
+
+from opengov.collections import default_registry
+from opengov.gateway.config import parse_sources
+from opengov.gateway.connectors import CONNECTORS
+from opengov.gateway.fetch import Fetcher
+from opengov.gateway.http import cached_session
+from opengov.gateway.validate import check
+from opengov.settings import load_settings
 
 PREFIXES = ["/api/3/action", "/api/action"]
 
@@ -28,6 +37,9 @@ def test_ckanapi_reads_the_datastore_and_the_lists(live_server):
     page = ckan.action.datastore_search(resource_id="procedures.csv", limit=5,
                                         filters={"level": "commune"}, sort="id desc")
     assert len(page["records"]) == 5 and page["total"] > 5
+    # the keys of CKAN 2.10's datastore_search result
+    assert {"resource_id", "fields", "records", "records_format", "limit", "_links", "total",
+            "total_was_estimated", "include_total", "filters", "sort"} <= set(page)
     assert all(r["level"] == "commune" for r in page["records"])
     ids = [r["id"] for r in page["records"]]
     assert ids == sorted(ids, reverse=True) and all(isinstance(i, str) for i in ids)
@@ -164,3 +176,25 @@ def test_lists_take_ckans_arguments(client):
     by_get = client.get("/api/3/action/group_list?all_fields=true&sort=title+desc").get_json()
     titles = [g["title"] for g in by_get["result"]]
     assert titles == sorted(titles, reverse=True) and "Transport" in titles
+
+
+def test_our_own_ckan_harvester_reads_our_datastore(live_server, tmp_path):
+    """The gateway's CKAN connector (written to CKAN's documented datastore_search) harvests
+    the cameras back from us, page by page, into records the cameras collection accepts."""
+    registry = default_registry()
+    settings = load_settings({"instance_path": tmp_path, "http_backoff_ms": 10}, environ={})
+    text = ('[[sources]]\nid = "own"\ncollection = "cameras"\nconnector = "ckan"\n'
+            f'url = "{live_server}/api/3/action/datastore_search"\n'
+            'resource_id = "cameras.csv"\npage_size = 20\n'
+            '[sources.geometry]\nlon = "lon"\nlat = "lat"\n'
+            '[sources.fields]\nid = "id"\nname_vi = "name_vi"\nkind = "kind"\n'
+            'status = "status"\n')
+    source = next(iter(parse_sources(tomllib.loads(text), registry).values()))
+    fetcher = Fetcher(cached_session(settings, namespace=source.id, retries=0), source)
+    records = list(CONNECTORS["ckan"](fetcher, source))
+    expected = requests.post(f"{live_server}/api/action/datastore_search", timeout=30, json={
+        "resource_id": "cameras.csv", "fields": ["id"], "limit": 1000}).json()["result"]
+    assert sorted(r.properties["id"] for r in records) == \
+        sorted(r["id"] for r in expected["records"])
+    assert len(records) == expected["total"] > 20  # more than one page
+    assert len(check(source, registry.get("cameras"), records).rows) == len(records)
