@@ -143,10 +143,21 @@ def _row(collection: Collection, record: tuple) -> list[object]:
     return [_json_value(v) for v in values[:-1]] + [None if c == "" else c for c in geometry]
 
 
+def _text_cell(value: object) -> object:
+    """A JSON value as a CSV cell: booleans and lists as the CSV download writes them."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return dumps(value)
+    return value
+
+
 def _delimited(rows: list[list[object]], delimiter: str) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    writer.writerows(rows)
+    writer.writerows([_text_cell(v) for v in row] for row in rows)
     return buf.getvalue()
 
 

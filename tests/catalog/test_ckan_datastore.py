@@ -198,3 +198,15 @@ def test_our_own_ckan_harvester_reads_our_datastore(live_server, tmp_path):
         sorted(r["id"] for r in expected["records"])
     assert len(records) == expected["total"] > 20  # more than one page
     assert len(check(source, registry.get("cameras"), records).rows) == len(records)
+
+
+def test_csv_records_write_lists_as_json_like_the_download(client):
+    objects = _result(client, "datastore_search", resource_id="procedures.csv", limit=3,
+                      fields=["id", "target_groups", "postal"])
+    text = _result(client, "datastore_search", resource_id="procedures.csv", limit=3,
+                   fields=["id", "target_groups", "postal"], records_format="csv")
+    rows = list(csv.reader(io.StringIO(text["records"])))
+    for record, row in zip(objects["records"], rows, strict=True):
+        assert json.loads(row[1]) == record["target_groups"]
+        assert row[2] == {True: "true", False: "false", None: ""}[record["postal"]]
+    assert {"id": "target_groups", "type": "json"}.items() <= objects["fields"][1].items()
