@@ -36,7 +36,10 @@ def resource(resource_id: str, ds: dict | None = None) -> dict:
     """``<dataset>.<format>`` (or ``<dataset>.<YYYY-MM>.csv``) as a CKAN resource."""
     dataset_id, _, key = resource_id.partition(".")
     try:
-        ds = ds or one_dataset(dataset_id, build=True)
+        if ds is None:  # a resource that exists: its dataset's files are built, then described
+            listed = one_dataset(dataset_id)["distributions"]
+            found = any(resource_key(d) == key for d in listed)
+            ds = one_dataset(dataset_id, build=found)
     except ApiError as exc:
         raise ApiError(404, f"No resource {resource_id!r}.") from exc
     for position, dist in enumerate(ds["distributions"]):
