@@ -36,10 +36,7 @@ def resource(resource_id: str, ds: dict | None = None) -> dict:
     """``<dataset>.<format>`` (or ``<dataset>.<YYYY-MM>.csv``) as a CKAN resource."""
     dataset_id, _, key = resource_id.partition(".")
     try:
-        if ds is None:  # a resource that exists: its dataset's files are built, then described
-            listed = one_dataset(dataset_id)["distributions"]
-            found = any(resource_key(d) == key for d in listed)
-            ds = one_dataset(dataset_id, build=found)
+        ds = ds or one_dataset(dataset_id)
     except ApiError as exc:
         raise ApiError(404, f"No resource {resource_id!r}.") from exc
     for position, dist in enumerate(ds["distributions"]):
@@ -84,7 +81,7 @@ def package(ds: dict) -> dict:
 
 
 def packages() -> list[dict]:
-    """Every dataset as a package, without building files (lists need no sizes)."""
+    """Every dataset as a package (sizes and checksums of the files built so far)."""
     return [package(ds) for ds in all_datasets()]
 
 
@@ -94,7 +91,7 @@ def names() -> list[str]:
 
 def show(dataset_id: str) -> dict:
     try:
-        return package(one_dataset(dataset_id, build=True))
+        return package(one_dataset(dataset_id))
     except ApiError as exc:
         raise ApiError(404, "Not found") from exc
 
@@ -125,10 +122,10 @@ def _fq_match(pkg: dict, fq: str) -> bool:
 
 
 def search(q: str, fq: str, rows: int, start: int) -> dict:
-    """package_search: folded words of ``q`` and the ``fq`` terms; sorted by name. Only the
-    returned page is described with sizes and checksums (building its files if needed)."""
+    """package_search: folded words of ``q`` and the ``fq`` terms; sorted by name."""
     words = "" if q.strip() in ("", "*:*") else q
-    found = [ds for ds in sorted(all_datasets(), key=lambda d: d["id"])
-             if matches(ds, q=words) and _fq_match(package(ds), fq)]
-    return {"count": len(found), "results": [show(ds["id"]) for ds in found[start:start + rows]],
-            "sort": "name asc", "facets": {}, "search_facets": {}}
+    found = [package(ds) for ds in sorted(all_datasets(), key=lambda d: d["id"])
+             if matches(ds, q=words)]
+    found = [p for p in found if _fq_match(p, fq)]
+    return {"count": len(found), "results": found[start:start + rows], "sort": "name asc",
+            "facets": {}, "search_facets": {}}

@@ -11,7 +11,6 @@ from opengov.catalog.extracts import EXTENSION, FORMAT, MEDIA_TYPE, Extracts, Pe
 from opengov.catalog.live import LiveSource, live_sources
 from opengov.context import current
 from opengov.links import url_for_path
-from opengov.store import timeouts
 
 GRACE_HOURS = 24  # default of the CATALOG_EXTRACT_GRACE_HOURS app setting
 
@@ -39,21 +38,18 @@ def extract_url(dataset_id: str, key: str) -> str:
     return url_for_path(f"/datasets/{dataset_id}/extracts/{key}.{EXTENSION}")
 
 
-def extract_record(source: LiveSource, month: Period, build: bool = False) -> dict:
-    """A month's distribution: size and sha256 once built (``build``: built now if not)."""
+def extract_record(source: LiveSource, month: Period) -> dict:
+    """A month's distribution: size and sha256 once built."""
     built = extracts().manifest(source.id, month.key)
-    if built is None and build:
-        with timeouts.serving(0):  # built once per month, not a request-shaped query
-            built = extracts().build(source, month)
     return {"format": FORMAT, "media_type": MEDIA_TYPE, "url": extract_url(source.id, month.key),
             "byte_size": built.byte_size if built else None,
             "sha256": built.sha256 if built else None, "period": month.key,
             "temporal": {"start": month.start.isoformat(), "end": month.end.isoformat()}}
 
 
-def extract_records(source: LiveSource, build: bool = False) -> list[dict]:
-    """Every finished month of a live dataset, newest first (``build``: each built if not)."""
-    return [extract_record(source, m, build) for m in extracts().periods(source)]
+def extract_records(source: LiveSource) -> list[dict]:
+    """Every finished month of a live dataset, newest first."""
+    return [extract_record(source, m) for m in extracts().periods(source)]
 
 
 def extract_resources(source: LiveSource) -> list[dict]:

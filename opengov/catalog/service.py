@@ -14,7 +14,7 @@ from flask import current_app
 
 from opengov.catalog import formats, live_catalog
 from opengov.catalog.datapackage import package_properties
-from opengov.catalog.distributions import Built, Distributions
+from opengov.catalog.distributions import Distributions
 from opengov.catalog.metadata import (
     DatasetState,
     dataset_record,
@@ -22,12 +22,10 @@ from opengov.catalog.metadata import (
     folder_metadata,
     iso,
 )
-from opengov.catalog.xlsx import XlsxLimit
 from opengov.collections import Collection
 from opengov.context import current
 from opengov.errors import ApiError
 from opengov.links import url_for_path
-from opengov.store import timeouts
 
 KEEP_VERSIONS = 3  # default of the CATALOG_KEEP_VERSIONS app setting
 
@@ -60,29 +58,13 @@ def download_url(dataset_id: str, fmt: str) -> str:
     return url_for_path(f"/datasets/{dataset_id}/download.{fmt}")
 
 
-def _build(collection: Collection, fmt: str) -> Built | None:
-    """The current version's file in ``fmt``, built now if it was not (None if it cannot be).
-
-    A build is bounded work done once per version, not a request-shaped query: it runs
-    without the request's statement timeout (as ``opengov export`` does)."""
-    try:
-        with timeouts.serving(0):
-            return distributions().get(collection, fmt)
-    except (XlsxLimit, RuntimeError):  # a cell too long for Excel; data changed while read
-        return None
-
-
 def distribution_records(collection: Collection, version: int,
-                         record_count: int = 0, *, build: bool = False) -> list[dict]:
-    """One entry per offered format; size and sha256 once the file of this version is built
-    (with ``build``, every file of the current version is built first: each is built once
-    per version and kept, so later calls only read its manifest)."""
+                         record_count: int = 0) -> list[dict]:
+    """One entry per offered format; size and sha256 once the file of this version is built."""
     built = distributions().built_formats(collection.id, version)
     out = []
     for spec in formats.offered(collection, record_count):
         b = built.get(spec.name)
-        if b is None and build:
-            b = _build(collection, spec.name)
         out.append({"format": spec.name, "media_type": spec.media_type,
                     "url": download_url(collection.id, spec.name),
                     "byte_size": b.byte_size if b else None,
@@ -90,17 +72,16 @@ def distribution_records(collection: Collection, version: int,
     return out
 
 
-def dataset(collection: Collection, state: DatasetState | None, *, build: bool = False) -> dict:
-    """A full catalogue entry: metadata, fields, distributions and links (``build``: with the
-    size and sha256 of every distribution, building the files that are not yet)."""
+def dataset(collection: Collection, state: DatasetState | None) -> dict:
+    """A full catalogue entry: metadata, fields, distributions and links."""
     record = dataset_record(collection, state)
     live = live_catalog.sources().get(collection.id)
     record["distributions"] = []
     if collection.id in current().registry:
         record["distributions"] = distribution_records(collection, record["version"],
-                                                       record["record_count"], build=build)
+                                                       record["record_count"])
     if live is not None:
-        record["distributions"] += live_catalog.extract_records(live, build=build)
+        record["distributions"] += live_catalog.extract_records(live)
     base = f"/datasets/{collection.id}"
     record["links"] = [
         {"rel": "self", "type": "application/json", "href": url_for_path(base)},
@@ -148,22 +129,20 @@ def described() -> list[Collection]:
                          if s.id not in registry)]
 
 
-def _entry(collection: Collection, states: dict[str, DatasetState], build: bool) -> dict:
+def _entry(collection: Collection, states: dict[str, DatasetState]) -> dict:
     if collection.id in current().registry:
-        return dataset(collection, _state(collection, states), build=build)
-    return dataset(collection, _live_state(live_catalog.sources()[collection.id], states),
-                   build=build)
+        return dataset(collection, _state(collection, states))
+    return dataset(collection, _live_state(live_catalog.sources()[collection.id], states))
 
 
-def all_datasets(*, build: bool = False) -> list[dict]:
-    """Every dataset: registered collections in registration order, then live tables
-    (``build``: sizes and checksums of every distribution, see :func:`dataset`)."""
+def all_datasets() -> list[dict]:
+    """Every dataset: registered collections in registration order, then live tables."""
     states = dataset_states(current().store)
-    return [_entry(c, states, build) for c in described()]
+    return [_entry(c, states) for c in described()]
 
 
-def one_dataset(dataset_id: str, *, build: bool = False) -> dict:
+def one_dataset(dataset_id: str) -> dict:
     for collection in described():
         if collection.id == dataset_id:
-            return _entry(collection, dataset_states(current().store), build)
+            return _entry(collection, dataset_states(current().store))
     raise ApiError(404, f"No dataset {dataset_id!r}; GET /datasets lists them.")

@@ -4,7 +4,6 @@ real ``ckanapi`` client over HTTP, and on both backends through the test client.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import json
 import tomllib
@@ -62,21 +61,6 @@ def test_ckanapi_reads_the_datastore_and_the_lists(live_server):
     with pytest.raises(ckanapi.CKANAPIError) as raised:
         ckan.action.package_create(name="x")
     assert "Action name not known: package_create" in str(raised.value)
-
-
-def test_sizes_and_hashes_are_known_before_any_download(live_server):
-    ckan = ckanapi.RemoteCKAN(live_server, user_agent="opengov-tests")
-    package = ckan.action.package_show(id="service-centres")
-    assert package["resources"]
-    for resource in package["resources"]:
-        assert resource["size"] > 0 and resource["hash"].startswith("sha256:"), resource
-    resource = ckan.action.resource_show(id="service-centres.fgb")
-    body = requests.get(resource["url"], timeout=30).content
-    assert resource["hash"] == "sha256:" + hashlib.sha256(body).hexdigest()
-    assert resource["size"] == len(body)
-    found = ckan.action.package_search(q="*:*", rows=100)
-    assert all(r["size"] is not None and r["hash"].startswith("sha256:")
-               for p in found["results"] for r in p["resources"])
 
 
 def test_filters_q_fields_and_records_formats_agree(client):
