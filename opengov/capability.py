@@ -51,6 +51,9 @@ class Capability:
     - ``live_sources(store)``: live tables the catalogue publishes as monthly extracts;
     - ``error_families()``: ``(path prefix, formatter)`` pairs for API families that render
       errors their own way (Open311, CKAN);
+    - ``after_load(app, collection_ids, echo)``: work due once a load changed collections (the
+      catalogue builds their download files, so sizes and checksums are known before any
+      download); returns how many things it built;
     - ``metrics_collectors(ctx)``: prometheus-client collectors read at scrape time
       (``GET /metrics``), e.g. the age of each harvested source;
     - ``requires``: names of capabilities that must be enabled with this one;
@@ -68,6 +71,7 @@ class Capability:
     live_sources: Callable[[Any], Iterable[Any]] = _none
     error_families: Callable[[], Iterable[ErrorFamily]] = _none
     metrics_collectors: Callable[[Any], Iterable[Any]] = _none
+    after_load: Callable[[Any, Sequence[str], Callable[[str], object]], int] | None = None
     requires: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
@@ -113,6 +117,12 @@ class Capabilities:
         """Longest prefix first, so ``/api/3/action`` wins over a shorter one."""
         families = [f for c in self.enabled for f in c.error_families()]
         return sorted(families, key=lambda item: -len(item[0]))
+
+    def after_load(self, app, collection_ids: Sequence[str],
+                   echo: Callable[[str], object] = lambda line: None) -> int:
+        """Run every enabled capability's ``after_load``; how many things they built."""
+        return sum(c.after_load(app, collection_ids, echo) for c in self.enabled
+                   if c.after_load is not None)
 
     def metrics_collectors(self, ctx) -> list:
         return [m for c in self.enabled for m in c.metrics_collectors(ctx)]

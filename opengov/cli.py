@@ -50,7 +50,8 @@ def _print_results(results) -> None:
                    f"{r.removed:>7}  unchanged {r.unchanged:>7}  version {r.version}")
 
 
-def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -> None:
+def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
+          build: bool = True) -> None:
     from opengov.declare.load import load_project
     from opengov.loader import LoadError
     from opengov.modules import all_capabilities
@@ -70,6 +71,10 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)
+    if build:  # sizes and checksums known before any download (docs/catalog.md)
+        built = ctx.capabilities.after_load(app, [r.collection for r in results],
+                                            echo=click.echo)
+        click.echo(f"distribution files built: {built}")
 
 
 @main.command()
@@ -78,10 +83,16 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=()) -
 @click.option("--profile", type=click.Choice(["full", "small"]), default=None,
               help="Sample profile (default: the OPENGOV_SAMPLE_PROFILE setting).")
 @click.option("--only", multiple=True, help="Load only this collection (repeatable).")
+@click.option("--no-build", is_flag=True,
+              help="Do not build the download files of the loaded versions (they are then "
+                   "built on first download, and the catalogue lists no size or sha256 "
+                   "until then).")
 @click.pass_context
-def load(ctx: click.Context, path: Path | None, profile: str | None, only) -> None:
-    """Load dataset folders from PATH (default: the bundled datasets). Idempotent."""
-    _load(ctx, path, profile, only)
+def load(ctx: click.Context, path: Path | None, profile: str | None, only,
+         no_build: bool) -> None:
+    """Load dataset folders from PATH (default: the bundled datasets), then build the download
+    files of the loaded versions not built yet. Idempotent."""
+    _load(ctx, path, profile, only, build=not no_build)
 
 
 @main.command()

@@ -56,8 +56,14 @@ def _write(path: Path, state: dict) -> None:
     os.replace(tmp, path)
 
 
+def _say(line: str) -> None:
+    print(f"  sample: {line}", flush=True)
+
+
 def load_sample(config: dict) -> None:
-    """The background process: load every dataset, then remove the marker."""
+    """The background process: load every dataset, remove the marker, then build the download
+    files of the loaded versions and the due monthly extracts (the server answers meanwhile;
+    the catalogue lists each file's size and sha256 once it is built)."""
     from opengov.app import create_app
     from opengov.loader import load_all
 
@@ -65,17 +71,23 @@ def load_sample(config: dict) -> None:
     ctx = app.extensions["opengov"]
     marker = marker_path(ctx.settings)
     try:
+        loaded = []
         for result in load_all(ctx.store, Path(ctx.settings.datasets_path),
                                profile=ctx.settings.sample_profile,
                                generators=ctx.capabilities.sample_loaders()):
-            print(f"  sample: {result.collection}: {result.new} records", flush=True)
+            _say(f"{result.collection}: {result.new} records")
+            loaded.append(result.collection)
+        marker.unlink(missing_ok=True)
     except Exception as exc:
         _write(marker, {"state": "failed", "error": str(exc).splitlines()[0]})
+        ctx.store.engine.dispose()
         raise
+    _say("loaded")
+    try:
+        built = ctx.capabilities.after_load(app, loaded, echo=_say)
+        _say(f"{built} distribution files built")
     finally:
         ctx.store.engine.dispose()
-    marker.unlink(missing_ok=True)
-    print("  sample: loaded", flush=True)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,14 @@ def test_health_says_the_sample_is_loading_until_the_background_load_is_done(tmp
     assert health["collections"]["cameras"]["records"] > 0
     assert health["collections"]["parcels"]["records"] > 0  # generated land sample too
     assert not needs_sample(ctx)
+    # the background process built the loaded versions' files: sizes known before any download
+    shown = app.test_client().post("/api/action/package_show", json={"id": "cameras"})
+    resources = shown.get_json()["result"]["resources"]
+    assert resources and all(r["size"] > 0 and r["hash"].startswith("sha256:")
+                             for r in resources)
+    readings = app.test_client().get("/datasets/monitoring-readings").get_json()
+    extracts = [d for d in readings["distributions"] if d.get("period")]
+    assert extracts and all(d["sha256"] for d in extracts)
     marker_path(ctx.settings).write_text('{"state": "loading"}')  # an interrupted load
     assert needs_sample(ctx)  # is resumed by the next `opengov serve`
     ctx.store.engine.dispose()

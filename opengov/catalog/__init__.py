@@ -28,6 +28,13 @@ def _error_families():
     return [(prefix, ckan_error) for prefix in PREFIXES]
 
 
+def _after_load(app, collection_ids, echo):
+    """Build the download files of the loaded versions and the due monthly extracts."""
+    from opengov.catalog.prebuild import build_current, build_extracts
+
+    return build_current(app, collection_ids, echo=echo) + build_extracts(app, echo=echo)
+
+
 CAPABILITY = Capability(name="catalog", summary="an open-data catalogue (DCAT, CKAN)",
                         blueprints=_blueprints, commands=_commands,
-                        error_families=_error_families)
+                        error_families=_error_families, after_load=_after_load)

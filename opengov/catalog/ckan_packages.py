@@ -48,6 +48,7 @@ def resource(resource_id: str, ds: dict | None = None) -> dict:
                     "size": dist["byte_size"],
                     "hash": f"sha256:{dist['sha256']}" if dist["sha256"] else "",
                     "position": position, "state": "active",
+                    "datastore_active": fmt == "csv" and not dist.get("period"),
                     "last_modified": ds["modified"]}
     raise ApiError(404, f"No resource {resource_id!r}.")
 
@@ -77,6 +78,11 @@ def package(ds: dict) -> dict:
                    {"key": "record_count", "value": str(ds["record_count"])},
                    {"key": "update_frequency", "value": ds["update_frequency"]}],
     }
+
+
+def packages() -> list[dict]:
+    """Every dataset as a package (sizes and checksums of the files built so far)."""
+    return [package(ds) for ds in all_datasets()]
 
 
 def names() -> list[str]:

@@ -122,8 +122,11 @@ class Distributions:
         info = {"filename": name, "media_type": built.media_type, "byte_size": built.byte_size,
                 "sha256": built.sha256, "modified": stamp.isoformat()}
         meta = folder / f"{fmt}.json"
-        meta.with_suffix(".tmp").write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
-        os.replace(meta.with_suffix(".tmp"), meta)
+        # a temporary name of this process and thread: the first start's background build and
+        # a worker serving a download may write the same manifest at once (same content)
+        part_meta = folder / f"{fmt}.json.{os.getpid()}-{threading.get_ident()}.tmp"
+        part_meta.write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
+        os.replace(part_meta, meta)
         self.prune(collection.id)
         return built
 

@@ -10,7 +10,8 @@ import marshmallow as ma
 from flask import Response, send_file
 
 from opengov import query as q
-from opengov.catalog import extracts, formats, live_catalog, rows
+from opengov.catalog import csvw, extracts, formats, live_catalog, rows
+from opengov.catalog.datapackage import table_schema
 from opengov.catalog.distributions import AREA, Built, VersionGone
 from opengov.catalog.service import collection_or_404, distributions
 from opengov.catalog.xlsx import XlsxLimit
@@ -19,6 +20,8 @@ from opengov.conditional import make_etag
 from opengov.context import current
 from opengov.encoders import buffered
 from opengov.errors import ApiError
+from opengov.geo.geojson import dumps
+from opengov.links import url_for_path
 from opengov.params import AwareDateTime, list_args_schema, to_query
 from opengov.store.filters import FilterError
 
@@ -104,8 +107,9 @@ def download(dataset_id: str, fmt: str, args: dict) -> Response:
     except XlsxLimit as exc:
         raise ApiError(409, f"{collection.id} does not fit in a spreadsheet: {exc}; "
                             "use csv or parquet.") from exc
-    return serve(built, spec.media_type, make_etag(collection.id, built.version, fmt),
-                 collection.cache_seconds)
+    response = serve(built, spec.media_type, make_etag(collection.id, built.version, fmt),
+                     collection.cache_seconds)
+    return _described(response, collection.id, "download.csv") if fmt == "csv" else response
 
 
 def extract_download(dataset_id: str, key: str, fmt: str) -> Response:
@@ -123,8 +127,9 @@ def extract_download(dataset_id: str, key: str, fmt: str) -> Response:
         raise ApiError(400, str(exc)) from exc
     except extracts.ExtractUnavailable as exc:
         raise ApiError(404, str(exc)) from exc
-    return serve(built, extracts.MEDIA_TYPE, make_etag(dataset_id, key, fmt, built.sha256),
-                 source.collection.cache_seconds)
+    response = serve(built, extracts.MEDIA_TYPE, make_etag(dataset_id, key, fmt, built.sha256),
+                     source.collection.cache_seconds)
+    return _described(response, dataset_id, f"extracts/{key}.{extracts.EXTENSION}")
 
 
 def serve(built: Built, media_type: str, etag: str, max_age: int) -> Response:
@@ -170,4 +175,44 @@ def _stream(collection: Collection, spec: formats.Format, filters: dict, *,
     response = Response(buffered(body), content_type=spec.media_type)
     name = f"{AREA}-{collection.id}-v{state.version}-subset.{spec.extension}"
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _described(response, collection.id, "download.csv") if spec.name == "csv" \
+        else response
+
+
+def _described(response: Response, dataset_id: str, csv_path: str) -> Response:
+    """Add the ``Link`` to a CSV's CSVW metadata and to the dataset's data package."""
+    base = f"/datasets/{dataset_id}/"
+    response.headers["Link"] = csvw.link_header(
+        url_for_path(base + csv_path + csvw.SUFFIX), url_for_path(base + "datapackage.json"))
     return response
+
+
+def _csvw(dataset_id: str, csv_path: str, schema: dict, title: str) -> Response:
+    body = csvw.metadata(csv_path.rsplit("/", 1)[-1], schema, title)
+    response = Response(dumps(body), mimetype=csvw.MEDIA_TYPE)
+    response.headers["Link"] = (f'<{url_for_path(f"/datasets/{dataset_id}/{csv_path}")}>; '
+                                'rel="describes"; type="text/csv"')
+    return response
+
+
+def download_metadata(dataset_id: str) -> Response:
+    """CSVW metadata of ``download.csv`` (whole dataset, any kept version, or a subset)."""
+    collection = _registered(dataset_id)
+    _format(collection, "csv")
+    return _csvw(dataset_id, "download.csv", table_schema(collection),
+                 f"{collection.title['en']} (download.csv)")
+
+
+def extract_metadata(dataset_id: str, key: str) -> Response:
+    """CSVW metadata of a live dataset's monthly extract (the month need not be built)."""
+    source = live_catalog.sources().get(dataset_id)
+    if source is None:
+        collection_or_404(dataset_id)
+        raise ApiError(404, f"{dataset_id} is not live: it has no monthly extracts.")
+    try:
+        extracts.period(key)
+    except ValueError as exc:
+        raise ApiError(400, str(exc)) from exc
+    schema = source.schema or table_schema(source.collection)
+    return _csvw(dataset_id, f"extracts/{key}.{extracts.EXTENSION}", schema,
+                 f"{source.collection.title['en']} ({key})")

@@ -16,18 +16,9 @@ def extracts_command(ctx: click.Context, datasets: tuple[str, ...]) -> None:
     Prints one line per month: dataset, month, size and sha256. Built months are left as they
     are (extracts never change).
     """
-    from opengov.catalog.live_catalog import extracts, sources
+    from opengov.catalog.prebuild import build_extracts
 
-    app = app_for(ctx)
-    with app.app_context():
-        live, files = sources(), extracts()
-        unknown = sorted(set(datasets) - set(live))
-        if unknown:
-            raise click.ClickException(f"not live datasets: {', '.join(unknown)}; live: "
-                                       f"{', '.join(live)}")
-        for dataset_id in datasets or live:
-            source = live[dataset_id]
-            for month in reversed(files.periods(source)):
-                built = files.manifest(dataset_id, month.key) or files.build(source, month)
-                click.echo(f"{dataset_id} {month.key} {built.byte_size} bytes "
-                           f"sha256 {built.sha256}")
+    try:
+        build_extracts(app_for(ctx), datasets, echo=click.echo)
+    except KeyError as exc:
+        raise click.ClickException(exc.args[0]) from exc

@@ -8,7 +8,12 @@ from flask import Response
 from opengov.api import Blueprint
 from opengov.catalog import dcat, live_catalog
 from opengov.catalog.datapackage import current_csv, data_package
-from opengov.catalog.downloads import download, extract_download
+from opengov.catalog.downloads import (
+    download,
+    download_metadata,
+    extract_download,
+    extract_metadata,
+)
 from opengov.catalog.formats import FORMATS
 from opengov.catalog.metadata import matches
 from opengov.catalog.schemas import (
@@ -115,6 +120,38 @@ def list_versions(dataset_id):
 @versioned(blp)  # the file carries its own validators: see downloads.serve
 def get_extract(dataset_id, period, fmt):
     return extract_download(dataset_id, period, fmt)
+
+
+@blp.route("/datasets/<dataset_id>/extracts/<period>.csv-metadata.json")
+@blp.doc(summary="How to read a monthly extract: its W3C CSVW metadata",
+         description="Column names and datatypes of `extracts/{YYYY-MM}.csv`; codes are "
+                     "`string` and must be read as text (pandas `dtype=str`, readr "
+                     "`col_character()`). The CSV's `Link` header (`rel=describedby`) points "
+                     "here.")
+@blp.response(200, {"type": "object"}, content_type="application/csvm+json",
+              description="CSVW metadata", example={
+                  "@context": "http://www.w3.org/ns/csvw", "url": "2025-10.csv",
+                  "tableSchema": {"columns": [{"name": "station", "datatype": "string"}]}})
+@blp.alt_response(400, response="BAD_REQUEST")
+@blp.alt_response(404, response="NOT_FOUND")
+def get_extract_metadata(dataset_id, period):
+    return extract_metadata(dataset_id, period)
+
+
+@blp.route("/datasets/<dataset_id>/download.csv-metadata.json")
+@blp.doc(summary="How to read the CSV download: its W3C CSVW metadata",
+         description="Column names and datatypes of `download.csv` (whole dataset, versions "
+                     "and subsets alike); codes are `string` and must be read as text "
+                     "(pandas `dtype=str`, readr `col_character()`). CSV downloads carry a "
+                     "`Link` header (`rel=describedby`) pointing here and to "
+                     "`datapackage.json` (the same types as a Frictionless Table Schema).")
+@blp.response(200, {"type": "object"}, content_type="application/csvm+json",
+              description="CSVW metadata", example={
+                  "@context": "http://www.w3.org/ns/csvw", "url": "download.csv",
+                  "tableSchema": {"columns": [{"name": "id", "datatype": "string"}]}})
+@blp.alt_response(404, response="NOT_FOUND")
+def get_download_metadata(dataset_id):
+    return download_metadata(dataset_id)
 
 
 @blp.route("/datasets/<dataset_id>/datapackage.json")

@@ -77,7 +77,7 @@ def _cells(sheet, collection: Collection, record: tuple) -> list:
             value = cell
         out.append(value)
     if collection.spatial:
-        out += csv_encoder._geometry_cells(collection, geometry)
+        out += csv_encoder.geometry_cells(collection, geometry)
     return out
 
 

@@ -68,7 +68,7 @@ def _cell(value: object) -> object:
     return value
 
 
-def _geometry_cells(collection: Collection, wkb: bytes | None) -> list[object]:
+def geometry_cells(collection: Collection, wkb: bytes | None) -> list[object]:
     if wkb is None:
         return ["", ""] if collection.geometry_type == "Point" else [""]
     geom = shapely.from_wkb(wkb)
@@ -86,9 +86,14 @@ def rows(collection: Collection, records: Iterable[tuple], *, bom: bool = False)
     for record in records:
         buf.seek(0)
         buf.truncate()
-        values = list(record)
-        cells = [_cell(v) for v in (values[:-1] if collection.spatial else values)]
-        if collection.spatial:
-            cells += _geometry_cells(collection, values[-1])
-        writer.writerow(cells)
+        writer.writerow(cells(collection, record))
         yield buf.getvalue()
+
+
+def cells(collection: Collection, record: tuple) -> list[object]:
+    """One record tuple (:func:`source_columns` order) as the cells of its CSV row."""
+    values = list(record)
+    out = [_cell(v) for v in (values[:-1] if collection.spatial else values)]
+    if collection.spatial:
+        out += geometry_cells(collection, values[-1])
+    return out

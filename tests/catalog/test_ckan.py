@@ -54,7 +54,7 @@ def test_envelope_and_fq_on_both_prefixes(client, prefix):
     ("/package_search?rows=-1", 400, "Validation Error"),
     ("/package_search?fq=secret:1", 409, "Validation Error"),
     ("/resource_show?id=cameras.exe", 404, "Not Found Error"),
-    ("/no_such_action", 404, "Not Found Error"),
+    ("/no_such_action", 400, "Bad Request"),
 ])
 def test_errors_use_the_ckan_envelope(client, prefix, path, status, kind):
     response = client.get(prefix + path)

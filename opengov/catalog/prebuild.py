@@ -1,0 +1,66 @@
+"""Whole-dataset files built ahead of requests, so the catalogue knows their sizes and checksums.
+
+After a load, ``opengov load`` (and the first start's background sample load) builds every
+offered file of each loaded dataset's current version. CKAN, DCAT and ``/datasets`` only read
+the manifests of files that exist (a file not built yet has no size or checksum); they never
+build one inside a request. Each file is built once per version: a file whose manifest exists
+is left alone (:meth:`Distributions.get`), so loading unchanged data builds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from opengov.catalog import formats
+from opengov.catalog.service import distributions
+from opengov.catalog.xlsx import XlsxLimit
+
+
+def build_current(app, dataset_ids: Iterable[str] | None = None,
+                  echo: Callable[[str], object] = lambda line: None) -> int:
+    """Build the missing files of the current version of ``dataset_ids`` (default: every
+    registered dataset); return how many were built now. ``echo`` gets one line per file."""
+    ctx = app.extensions["opengov"]
+    wanted = None if dataset_ids is None else set(dataset_ids)
+    count = 0
+    with app.app_context():
+        files = distributions()
+        for collection in ctx.registry:
+            if wanted is not None and collection.id not in wanted:
+                continue
+            state = ctx.store.repo(collection.id).state()
+            for spec in formats.offered(collection, state.record_count):
+                if files.manifest(collection.id, state.version, spec.name) is not None:
+                    continue
+                try:
+                    built = files.get(collection, spec.name)
+                except (XlsxLimit, RuntimeError) as exc:  # too long for Excel; data changed
+                    echo(f"{collection.id} {spec.name}: not built ({exc})")
+                    continue
+                count += 1
+                echo(f"{collection.id} v{built.version} {spec.name}: {built.byte_size} bytes "
+                     f"sha256 {built.sha256}")
+    return count
+
+
+def build_extracts(app, dataset_ids: Iterable[str] = (),
+                   echo: Callable[[str], object] = lambda line: None) -> int:
+    """Build every finished month's extract of the live ``dataset_ids`` (default: all) not
+    built yet, oldest first; return how many were built now. Unknown ids raise KeyError."""
+    from opengov.catalog.live_catalog import extracts, sources
+
+    count = 0
+    with app.app_context():
+        live, files = sources(), extracts()
+        unknown = sorted(set(dataset_ids) - set(live))
+        if unknown:
+            raise KeyError(f"not live datasets: {', '.join(unknown)}; live: {', '.join(live)}")
+        for dataset_id in dataset_ids or live:
+            source = live[dataset_id]
+            for month in reversed(files.periods(source)):
+                built = files.manifest(dataset_id, month.key)
+                if built is None:
+                    built = files.build(source, month)
+                    count += 1
+                echo(f"{dataset_id} {month.key} {built.byte_size} bytes sha256 {built.sha256}")
+    return count
