@@ -11,7 +11,6 @@ import tomllib
 import ckanapi
 import pytest
 import requests
-from opengov.gateway.http import cached_session
 
 from opengov.collections import default_registry
 from opengov.gateway.config import parse_sources
@@ -19,6 +18,7 @@ from opengov.gateway.connectors import CONNECTORS
 from opengov.gateway.fetch import Fetcher
 from opengov.gateway.validate import check
 from opengov.settings import load_settings
+from opengov.upstream.session import cached_session
 
 PREFIXES = ["/api/3/action", "/api/action"]
 
