@@ -12,11 +12,11 @@ import ckanapi
 import pytest
 import requests
 
-from opengov.collections import default_registry
 from opengov.gateway.config import parse_sources
 from opengov.gateway.connectors import CONNECTORS
 from opengov.gateway.fetch import Fetcher
 from opengov.gateway.validate import check
+from opengov.modules import all_capabilities
 from opengov.settings import load_settings
 from opengov.upstream.session import cached_session
 
@@ -165,7 +165,7 @@ def test_lists_take_ckans_arguments(client):
 def test_our_own_ckan_harvester_reads_our_datastore(live_server, tmp_path):
     """The gateway's CKAN connector (written to CKAN's documented datastore_search) harvests
     the cameras back from us, page by page, into records the cameras collection accepts."""
-    registry = default_registry()
+    registry = all_capabilities().registry
     settings = load_settings({"instance_path": tmp_path, "http_backoff_ms": 10}, environ={})
     text = ('[[sources]]\nid = "own"\ncollection = "cameras"\nconnector = "ckan"\n'
             f'url = "{live_server}/api/3/action/datastore_search"\n'
