@@ -308,9 +308,13 @@ class _Translator:
             raise Cql2Error("S_INTERSECTS needs a BBOX(…) or a geometry")
         if geom.is_empty or not geom.is_valid:
             raise Cql2Error("the S_INTERSECTS geometry is empty or invalid")
-        if not all(map(math.isfinite, geom.bounds)):
-            raise Cql2Error("the S_INTERSECTS geometry has non-finite coordinates")
-        return q.Intersects(shapely.to_wkb(from_crs(geom, self.crs)))
+        out = from_crs(geom, self.crs)
+        minx, miny, maxx, maxy = out.bounds
+        if not (all(map(math.isfinite, out.bounds)) and -180 <= minx <= maxx <= 180
+                and -90 <= miny <= maxy <= 90):
+            raise Cql2Error(f"the S_INTERSECTS geometry lies outside the area of "
+                            f"{self.crs.code} (filter-crs)")
+        return q.Intersects(shapely.to_wkb(out))
 
     @staticmethod
     def bbox(values_: list) -> shapely.Geometry:

@@ -194,6 +194,16 @@ def test_unsupported_constructs_are_a_400(client, text):
     assert response.content_type == "application/problem+json"
 
 
+def test_a_spatial_filter_outside_the_crs_area_is_a_400(client):
+    """OGC 19-079r2 /conf/filter/filter-crs-wgs84: coordinates are WGS 84 unless
+    ``filter-crs`` says otherwise, so 1000000 is not a longitude."""
+    text = "S_INTERSECTS(geometry, BBOX(1000000, 1000000, 2000000, 2000000))"
+    assert client.get(f"{ITEMS}?filter={quote(text)}").status_code == 400
+    inside = client.get(f"{ITEMS}?filter-crs=EPSG:5899&filter=" + quote(
+        "S_INTERSECTS(geometry, BBOX(500000, 1700000, 600000, 1800000))"))
+    assert inside.status_code == 200
+
+
 @pytest.mark.parametrize("tree", ['{"op": "=", "args": [{"property": "kind"}]}', "[1",
                                   '"kind"', '{"op": "s_crosses", "args": []}', "5"])
 def test_invalid_cql2_json_is_a_400(client, tree):
