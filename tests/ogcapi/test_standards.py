@@ -274,3 +274,33 @@ def test_cql2_json_is_declared_and_documented(client):
     assert lang["schema"]["enum"] == ["cql2-text", "cql2-json"]
     names = {p["name"] for p in params}
     assert {"direction", "owner", "refresh_interval_s", "id", "name_en", "datetime"} <= names
+
+
+LINK = re.compile(r'<([^>]*)>((?:\s*;\s*[a-z]+="[^"]*")*)')
+
+
+def header_links(header: str) -> list[dict]:
+    """An RFC 8288 ``Link`` header as ``[{"href": …, "rel": …, "type": …}]``."""
+    return [{"href": href, **dict(re.findall(r'([a-z]+)="([^"]*)"', params))}
+            for href, params in LINK.findall(header)]
+
+
+def test_every_items_resource_links_its_queryables(client):
+    """OGC 19-079r2 /conf/queryables/get-queryables-uris and …/get-queryables."""
+    rel = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+    for collection in client.get("/ogc/collections").json["collections"]:
+        items = f"/ogc/collections/{collection['id']}/items"
+        response = client.head(items, headers={"Accept": "application/json"})
+        assert response.status_code == 200
+        found = [lk for lk in header_links(response.headers["Link"]) if lk["rel"] == rel]
+        assert len(found) == 1 and found[0]["type"] == "application/schema+json"
+        href = found[0]["href"]
+        document = client.get(href.removeprefix("http://localhost"),
+                              headers={"Accept": "application/schema+json"})
+        assert document.status_code == 200
+        assert document.mimetype == "application/schema+json"
+        schema = document.json
+        assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+        assert schema["$id"] == href and schema["type"] == "object" and schema["properties"]
+        for prop in schema["properties"].values():
+            assert "type" in prop or prop["format"].startswith("geometry-")
