@@ -72,8 +72,9 @@ def items_args_schema(collection: Collection) -> type[ma.Schema]:
         "bbox_crs": _crs_field("CRS of `bbox`.", data_key="bbox-crs"),
         "crs": _crs_field("CRS of the returned geometries (see `Content-Crs`)."),
         "filter": ma.fields.String(metadata={
-            "description": "CQL2-text filter over the queryables: comparisons, AND/OR/NOT, "
-                           "LIKE, IN, BETWEEN, IS NULL, S_INTERSECTS(geometry, BBOX(…) or WKT).",
+            "description": "CQL2 filter over the queryables, in the encoding `filter-lang` "
+                           "names: comparisons, AND/OR/NOT, TRUE/FALSE, LIKE (case-sensitive), "
+                           "IN, BETWEEN, IS NULL, S_INTERSECTS(geometry, BBOX(…) or a geometry).",
             "example": "kind = 'traffic' AND status IN ('online','maintenance')"}),
         "filter_lang": ma.fields.String(data_key="filter-lang",
                                         validate=ma.validate.OneOf(LANGUAGES),
