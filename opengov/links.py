@@ -94,8 +94,13 @@ def paging_links(next_cursor: Cursor | None, prev_cursor: Cursor | None,
 
 
 def link_header(links: list[dict]) -> str:
-    return ", ".join(f'<{link["href"]}>; rel="{link["rel"]}"' for link in links
-                     if link["rel"] in ("next", "prev", "self"))
+    """The RFC 8288 ``Link`` header of a page's links, each with its media ``type``: OGC API
+    clients choose a representation by it and find the queryables there (OGC 19-079r2,
+    /conf/queryables/get-queryables-uris)."""
+    return ", ".join(
+        f'<{link["href"]}>; rel="{link["rel"]}"' + (f'; type="{link["type"]}"'
+                                                    if link.get("type") else "")
+        for link in links)
 
 
 def collection_path(collection) -> str:

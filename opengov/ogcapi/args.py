@@ -19,40 +19,81 @@ from opengov import query as q
 from opengov.collections import Collection
 from opengov.errors import arg_error as bad
 from opengov.geo.args import bbox_arg, bbox_fields, crs_arg, crs_field, properties_field
-from opengov.ogcapi.cql2 import Cql2Error, parse_filter
+from opengov.ogcapi.cql2 import LANGUAGES, Cql2Error, parse_filter
+from opengov.ogcapi.queryables import GEOMETRY, queryable_properties
 from opengov.page_language import lang_field
-from opengov.params import format_field, list_args_schema, to_query
+from opengov.params import AwareDateTime, Date, Int64, format_field, list_args_schema, to_query
 
 FORMATS = ("geojson", "html", "csv")
 OGC_ARGS = ("bbox_crs", "crs", "datetime", "filter", "filter_lang", "filter_crs",
             "properties", "simplify", "lang")
 
 
+def _queryable_field(name: str, schema: dict) -> ma.fields.Field:
+    """An equality parameter for a queryable that is not one of the collection's list filters
+    (OGC 19-079r2 Part 3, class queryables-query-parameters): one value of its type."""
+    meta = {"description": f"{schema.get('title', name)}: features whose `{name}` equals this "
+                           "value (one value; use `filter` for more)."}
+    kind, fmt = schema.get("type"), schema.get("format")
+    if kind == "integer":
+        return Int64(metadata=meta)
+    if kind == "number":
+        return ma.fields.Float(allow_nan=False, metadata=meta)
+    if kind == "boolean":
+        return ma.fields.Boolean(metadata=meta)
+    if fmt == "date":
+        return Date(metadata=meta)
+    if fmt == "date-time":
+        return AwareDateTime(metadata=meta)
+    return ma.fields.String(metadata=meta)
+
+
 def items_args_schema(collection: Collection) -> type[ma.Schema]:
-    """The argument schema of ``/ogc/collections/{id}/items``."""
+    """The argument schema of ``/ogc/collections/{id}/items``.
+
+    Every queryable is also a query parameter (equality); a queryable whose name is one of the
+    items parameters (``limit``, ``crs``…) is reached through ``filter`` only.
+    """
     extra: dict[str, ma.fields.Field] = {
         **bbox_fields(),
         "crs": crs_field("CRS of the returned geometries (see `Content-Crs`)."),
         "filter": ma.fields.String(metadata={
-            "description": "CQL2-text filter over the queryables: comparisons, AND/OR/NOT, "
-                           "LIKE, IN, BETWEEN, IS NULL, S_INTERSECTS(geometry, BBOX(…) or WKT).",
+            "description": "CQL2 filter over the queryables, in the encoding `filter-lang` "
+                           "names: comparisons, AND/OR/NOT, TRUE/FALSE, LIKE (case-sensitive), "
+                           "IN, BETWEEN, IS NULL, S_INTERSECTS(geometry, BBOX(…) or a geometry).",
             "example": "kind = 'traffic' AND status IN ('online','maintenance')"}),
         "filter_lang": ma.fields.String(data_key="filter-lang",
-                                        validate=ma.validate.OneOf(("cql2-text",)),
-                                        metadata={"description": "Filter language: cql2-text."}),
+                                        validate=ma.validate.OneOf(LANGUAGES),
+                                        metadata={"description": "Filter language: cql2-text "
+                                                  "(default) or cql2-json."}),
         "filter_crs": crs_field("CRS of geometries in `filter`.", data_key="filter-crs"),
         "properties": properties_field(),
         "simplify": ma.fields.Float(validate=ma.validate.Range(0, 1), metadata={
             "description": "Simplify geometries with this tolerance in degrees (for maps at "
                            "low zoom); topology is preserved."}),
         "lang": lang_field(),
+        # OGC 17-069r4 §7.15.4: a limit above the maximum is served at the maximum.
+        "limit": ma.fields.Integer(load_default=collection.default_limit,
+                                   validate=ma.validate.Range(1), metadata={
+            "description": f"Page size (default {collection.default_limit}); a larger value "
+                           f"than the maximum, {collection.max_limit}, is served at the maximum "
+                           "(see `numberReturned` and the `next` link)."}),
     }
-    if collection.time_field:
-        extra["datetime"] = ma.fields.String(metadata={
-            "description": f"Instant or interval on `{collection.time_field}` (ISO 8601 with "
-                           "offset, or a date): `t`, `start/end`, `../end`, `start/..`; both "
-                           "ends inclusive.", "example": "2026-01-01T00:00:00Z/.."})
-    return list_args_schema(collection, FORMATS, extra=extra, aliases={"sort": "sortby"})
+    time_field = collection.time_field
+    extra["datetime"] = ma.fields.String(metadata={
+        "description": (f"Instant or interval on `{time_field}`" if time_field else
+                        "Instant or interval (this collection has no time property, so every "
+                        "feature matches)") + " (ISO 8601 with offset, or a date): `t`, "
+                        "`start/end`, `../end`, `start/..`; both ends inclusive.",
+        "example": "2026-01-01T00:00:00Z/.."})
+    schema = list_args_schema(collection, FORMATS, extra=extra, aliases={"sort": "sortby"})
+    taken = {f.data_key or name for name, f in schema._declared_fields.items()} | set(extra)
+    more = {name: _queryable_field(name, prop)
+            for name, prop in queryable_properties(collection).items()
+            if name != GEOMETRY and name not in taken}
+    if not more:
+        return schema
+    return ma.Schema.from_dict({**schema._declared_fields, **more}, name=schema.__name__)
 
 
 def item_args_schema(collection: Collection) -> type[ma.Schema]:
@@ -107,9 +148,12 @@ def items_query(collection: Collection, args: dict) -> q.Query:
     if args.get("filter"):
         try:
             cql = parse_filter(args["filter"], collection,
-                               crs_arg(args, "filter_crs", "filter-crs"))
+                               crs_arg(args, "filter_crs", "filter-crs"),
+                               args.get("filter_lang") or LANGUAGES[0])
         except Cql2Error as exc:
             raise bad("filter", str(exc)) from exc
     interval = parse_datetime(args["datetime"]) if args.get("datetime") else None
+    if not collection.time_field:
+        interval = None  # validated; no feature has a time property, so each one matches
     return replace(query, filter=q.all_of(query.filter, cql), bbox=bbox_arg(args),
-                   interval=interval)
+                   interval=interval, limit=min(query.limit, collection.max_limit))

@@ -130,6 +130,8 @@ def register_collection(blp, collection: Collection) -> None:
             {"rel": "alternate", "type": "text/html", "href": page_url(f="html")},
             {"rel": "collection", "type": "application/json",
              "href": url_for_path(f"{docs.PREFIX}{base}")},
+            {"rel": docs.OGC_REL + "queryables", "type": "application/schema+json",
+             "href": url_for_path(f"{docs.PREFIX}{base}/queryables")},
         )
         return list_response(collection, query,
                              encoders=feature_encoders(read, html),

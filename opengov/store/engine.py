@@ -13,6 +13,7 @@ from sqlalchemy.exc import DisconnectionError
 
 from opengov.store import timeouts
 from opengov.store.compiled import begin_snapshot
+from opengov.store.filters import like_to_glob
 from opengov.text import fold
 
 
@@ -43,6 +44,7 @@ def _setup_sqlite(engine: Engine) -> None:
         dbapi_conn.create_function("og_fold", 1, fold, deterministic=True)
         dbapi_conn.create_function("og_bbox_intersects", 5, _bbox_intersects, deterministic=True)
         dbapi_conn.create_function("og_intersects", 2, _wkb_intersects, deterministic=True)
+        dbapi_conn.create_function("og_like_glob", 1, like_to_glob, deterministic=True)
         timeouts.install_sqlite(dbapi_conn)
 
     @event.listens_for(engine, "before_cursor_execute")

@@ -78,6 +78,31 @@ def _coerce(ftype: str, value: object) -> object:
     return value
 
 
+_GLOB_SPECIAL = {"*": "[*]", "?": "[?]", "[": "[[]"}
+
+
+def like_to_glob(pattern: str | None) -> str | None:
+    """A CQL2 ``LIKE`` pattern as the SQLite ``GLOB`` pattern matching the same strings.
+
+    ``%`` → ``*``, ``_`` → ``?``; a backslash makes the next character literal (CQL2's escape);
+    GLOB's own ``*``, ``?`` and ``[`` are bracketed so they match themselves.
+    """
+    if pattern is None:
+        return None
+    out, chars = [], iter(pattern)
+    for ch in chars:
+        if ch == "\\":
+            ch = next(chars, "\\")
+            out.append(_GLOB_SPECIAL.get(ch, ch))
+        elif ch == "%":
+            out.append("*")
+        elif ch == "_":
+            out.append("?")
+        else:
+            out.append(_GLOB_SPECIAL.get(ch, ch))
+    return "".join(out)
+
+
 def _bounded(value, text: str):
     problem = bounds.value_problem(value)
     if problem:
@@ -116,29 +141,29 @@ class FilterCompiler:
 
     # -- nodes --------------------------------------------------------------------------------
     def compile(self, node: q.Filter) -> ColumnElement:  # noqa: C901 - one branch per node type
-        if isinstance(node, q.And):
-            return and_(*(self.compile(i) for i in node.items))
+        if isinstance(node, q.And):  # an empty And is CQL2's TRUE, an empty Or its FALSE
+            return and_(*(self.compile(i) for i in node.items)) if node.items else true()
         if isinstance(node, q.Or):
-            return or_(*(self.compile(i) for i in node.items))
+            return or_(*(self.compile(i) for i in node.items)) if node.items else false()
         if isinstance(node, q.Not):
             return not_(self.compile(node.item))
         if isinstance(node, q.Compare):
             compare = _OPERATORS[node.op]
             return self._per_column(node.field, lambda c, t: compare(c, _coerce(t, node.value)))
         if isinstance(node, q.In):
-            return self._per_column(
-                node.field, lambda c, t: c.in_([_coerce(t, v) for v in node.values])
-            )
+            # Each placeholder typed as the column: SQLAlchemy types the right side of
+            # ``=``, not the members of an IN list, and an untyped datetime reaches SQLite in
+            # the driver's own text form, which matches no stored value.
+            return self._per_column(node.field, lambda c, t: c.in_(
+                [bindparam(v.name, type_=c.type) if isinstance(v, q.Param) else _coerce(t, v)
+                 for v in node.values]))
         if isinstance(node, q.Between):
             return self._per_column(
                 node.field,
                 lambda c, t: c.between(_coerce(t, node.low), _coerce(t, node.high)),
             )
         if isinstance(node, q.Like):
-            def like(c, _t):
-                pattern = bind_value(node.pattern)
-                return c.ilike(pattern) if node.case_insensitive else c.like(pattern)
-            return self._per_column(node.field, like)
+            return self._per_column(node.field, lambda c, _t: self.like(c, node))
         if isinstance(node, q.IsNull):
             return self._per_column(node.field, lambda c, _t: c.is_(None))
         if isinstance(node, q.Intersects):
@@ -146,6 +171,22 @@ class FilterCompiler:
         if isinstance(node, q.TextMatch):
             return self.text_match(node.text)
         raise FilterError(f"unsupported filter node {type(node).__name__}")
+
+    def like(self, column, node: q.Like) -> ColumnElement:
+        """``LIKE`` with CQL2's wildcards (``%``, ``_``) and escape (``\\``), case-sensitive on
+        both backends unless ``case_insensitive``.
+
+        PostgreSQL's ``LIKE`` is exactly that (its default escape is the backslash). SQLite's
+        ``LIKE`` ignores ASCII case, so there the pattern becomes a ``GLOB`` pattern (always
+        case-sensitive) through ``og_like_glob``, a deterministic function SQLite evaluates
+        once per statement since its argument is a bound value.
+        """
+        pattern = bind_value(node.pattern)
+        if node.case_insensitive:
+            return column.ilike(pattern)
+        if self.dialect == "sqlite":
+            return column.op("GLOB", is_comparison=True)(func.og_like_glob(pattern))
+        return column.like(pattern)
 
     # -- spatial ------------------------------------------------------------------------------
     def _require_spatial(self) -> None:

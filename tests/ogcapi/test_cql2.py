@@ -1,5 +1,5 @@
-"""CQL2-text → filter tree: what each construct becomes, and that any text either translates
-or is refused with a Cql2Error (never another exception)."""
+"""CQL2-text and CQL2-JSON → filter tree: what each construct becomes, and that any text
+either translates or is refused with a Cql2Error (never another exception)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from opengov import query as q
 from opengov.cameras.collection import CAMERAS
 from opengov.geo.crs import parse_crs
-from opengov.ogcapi.cql2 import Cql2Error, parse_filter
+from opengov.ogcapi.cql2 import MAX_NESTING, Cql2Error, parse_filter
+from opengov.store.filters import like_to_glob
 
 CRS84 = parse_crs(None)
 
@@ -52,6 +53,56 @@ def test_s_intersects_in_epsg_4326_swaps_axes():
                         parse_crs("EPSG:4326"))
     point = shapely.from_wkb(node.wkb)
     assert (round(point.x, 9), round(point.y, 9)) == (108.5, 15.5)
+
+
+def test_any_boolean_combination_and_the_boolean_literals():
+    assert tree("NOT (kind = 'a' AND kind = 'b')") == q.Not(q.And((
+        q.Compare("kind", "=", "a"), q.Compare("kind", "=", "b"))))
+    assert tree("NOT (kind = 'a' OR NOT kind = 'b')") == q.Not(q.Or((
+        q.Compare("kind", "=", "a"), q.Not(q.Compare("kind", "=", "b")))))
+    assert tree("TRUE") == q.And(()) and tree("false") == q.Or(())
+    assert tree("kind = 'a' AND (kind = 'b' AND kind = 'c')") == q.And(tuple(
+        q.Compare("kind", "=", v) for v in "abc"))
+
+
+def test_numbers_against_integers_and_literals_on_the_left():
+    assert tree("refresh_interval_s > 3.14") == q.Compare("refresh_interval_s", ">", 3.14)
+    assert tree("refresh_interval_s = 15.0") == q.Compare("refresh_interval_s", "=", 15)
+    assert tree("10 <= refresh_interval_s") == q.Compare("refresh_interval_s", ">=", 10)
+
+
+def test_json_gives_the_tree_text_gives():
+    text = "kind IN ('a', 'b') AND NOT (last_seen < TIMESTAMP('2025-01-01T00:00:00Z'))"
+    as_json = ('{"op": "and", "args": [{"op": "in", "args": [{"property": "kind"}, ["a", "b"]]},'
+               ' {"op": "not", "args": [{"op": "<", "args": [{"property": "last_seen"},'
+               ' {"timestamp": "2025-01-01T00:00:00Z"}]}]}]}')
+    assert parse_filter(as_json, CAMERAS, CRS84, "cql2-json") == tree(text)
+
+
+@pytest.mark.parametrize("text", [
+    "(" * (MAX_NESTING + 1) + "kind = 'a'" + ")" * (MAX_NESTING + 1),
+    "refresh_interval_s = " + "-" * 3970 + "1",
+    "NOT " * 200 + "kind = 'a'",
+])
+def test_deep_nesting_is_refused_before_parsing(text):
+    """The Rust parser recurses per bracket or prefix operator: thousands of them crash the
+    process (SIGSEGV), so they never reach it."""
+    with pytest.raises(Cql2Error, match="nested"):
+        tree(text)
+
+
+def test_deep_json_is_refused_before_parsing():
+    nested = '{"op": "not", "args": [' * 300 + "true" + "]}" * 300
+    with pytest.raises(Cql2Error, match="nested"):
+        parse_filter(nested, CAMERAS, CRS84, "cql2-json")
+
+
+@pytest.mark.parametrize(("like", "glob"), [
+    ("QL%", "QL*"), ("a_c", "a?c"), ("100\\%", "100%"), ("a\\_b", "a_b"), ("*?[", "[*][?][[]"),
+    ("x\\\\y", "x\\y"), ("]", "]"),
+])
+def test_like_patterns_become_glob_patterns(like, glob):
+    assert like_to_glob(like) == glob
 
 
 @pytest.mark.parametrize("text", [

@@ -170,7 +170,7 @@ def test_polygon_collection_s_intersects_is_exact(client):
     "filter=kind%3D", "filter=nope%20%3D%201", "filter=kind%20%3D%20'a'%20AND%20",
     "filter-lang=cql2-json&filter=kind%3D'a'", "crs=EPSG:3857", "bbox-crs=EPSG:9999&bbox=1,2,3,4",
     "bbox=1,2,3", "bbox=200,0,201,1", "bbox-crs=EPSG:4326&bbox=100,10,120,20",
-    "properties=nope", "limit=0", "limit=100000",
+    "properties=nope", "limit=0", "limit=-1", "datetime=2020-13-01",
     "f=xml", "cursor=!!!", "simplify=-1", "sortby=nope",
     "filter=S_INTERSECTS(geometry,%20POINT(1))", "filter=S_CROSSES(geometry,POINT(1%202))",
 ])
