@@ -53,7 +53,7 @@ PROCESS_WIDE = {
     ("opengov.land.codes", "known_codes"): "the code table shipped in the package",
     ("opengov.land.places", "communes"): "the admin units shipped in the package (or a given "
                                          "folder: keyed by it)",
-    ("opengov.ogcapi.cql2", "_parser"): "the CQL2 grammar, built once",
+    ("opengov.ogcapi.cql2", "_property_types"): "pure function of a collection declaration",
     ("opengov.ogcapi.queryables", "queryable_properties"): "pure function of a declaration",
     ("opengov.ogcapi.routes", "build"): "blueprint per set of (immutable) collection "
                                         "declarations; one blueprint serves several apps",
