@@ -20,7 +20,6 @@ from opengov.lru import LRU
 
 log = logging.getLogger(__name__)
 TRACE_INTERVAL_S = 60.0  # an unexpected error's trace is logged at most once per this
-_traced = LRU(1024)  # (error type, file, line) → monotonic time its trace was last logged
 
 PROBLEM_TYPE_BASE = "urn:opengov:problem:"
 
@@ -180,10 +179,12 @@ def _log_unexpected(error: Exception) -> None:
     place = (tb.tb_frame.f_code.co_filename, tb.tb_lineno) if tb is not None else ("?", 0)
     signature = (type(error).__qualname__, *place)
     now = time.monotonic()
-    last = _traced.get(signature)
+    # per application: (error type, file, line) → monotonic time its trace was last logged
+    traced = current_app.extensions.setdefault("opengov_traced", LRU(1024))
+    last = traced.get(signature)
     with_trace = last is None or now - last >= TRACE_INTERVAL_S
     if with_trace:
-        _traced.put(signature, now)
+        traced.put(signature, now)
     current_app.logger.error(
         "unhandled %s on %s %s%s", type(error).__name__, request.method, request.path,
         "" if with_trace else " (same error within a minute: trace not repeated)",

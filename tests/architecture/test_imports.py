@@ -33,7 +33,6 @@ CACHE_FACTORIES = {"LRU", "local", "defaultdict", "OrderedDict", "WeakValueDicti
 
 #: Module-level state that is rightly per process, not per application: (module, name) → why.
 PROCESS_WIDE = {
-    ("opengov.errors", "_traced"): "log throttling: traces are written by the process",
     ("opengov.upstream.deadline", "_current"): "thread-local deadline of the running request",
     ("opengov.store.timeouts", "_local"): "thread-local statement budget of the running request",
     ("opengov.gateway.secrets", "_known"): "credentials masked in the process's log records "
