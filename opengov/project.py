@@ -9,6 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 PROJECT_FILE = "opengov.toml"
+# What a new project without the sample serves: the platform, none of the sample's domains.
+PLATFORM_CAPABILITIES = ("web", "ogcapi", "map", "tiles", "catalog", "gateway", "auth")
+DOMAIN_CAPABILITIES = ("procedures", "cameras", "servicecentres", "adminunits", "land",
+                       "monitoring", "reports")
 
 
 class ProjectError(ValueError):
@@ -45,6 +49,13 @@ def settings_text(region: str, *, with_sample: bool) -> str:
                 if with_sample else
                 '# Dataset folders to load (`opengov add` writes here).\n'
                 'datasets_path = "datasets"')
+    if with_sample:
+        capabilities = '""'
+        capabilities_note = "Empty: every built-in one, with its sample."
+    else:
+        capabilities = "[" + ", ".join(f'"{name}"' for name in PLATFORM_CAPABILITIES) + "]"
+        capabilities_note = ("The platform only; the built-in\n# domains (" +
+                             ", ".join(DOMAIN_CAPABILITIES) + ") are added by name.")
     return f"""\
 # opengov project settings. Every key may also be set by its environment variable
 # (OPENGOV_<KEY in upper case>), which wins over this file; see docs/project.md and the
@@ -69,10 +80,9 @@ map_zoom = 9
 # CRS of local x/y coordinates that carry no CRS of their own (VN-2000 / TM-3 107°45′).
 native_crs = "EPSG:5899"
 
-# Capabilities to serve: empty enables every built-in one; or list them, e.g.
-# capabilities = ["web", "ogcapi", "catalog", "tiles"]
-capabilities = ""
-# disabled_capabilities = ["land", "reports"]
+# Capabilities to serve (docs/architecture.md). {capabilities_note}
+capabilities = {capabilities}
+# disabled_capabilities = ["reports"]
 
 {datasets}
 
