@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
+import tomllib
 from pathlib import Path
 from typing import Literal
 
@@ -57,9 +58,14 @@ def use_project(config: dict, folder: Path | None) -> Path | None:
         if folder is None:
             return None
     try:
-        config["config_file"] = str(project_file(folder).resolve())
+        path = project_file(folder).resolve()
+        with path.open("rb") as fh:
+            tomllib.load(fh)
     except ProjectError as exc:
         raise SetupError(str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SetupError(f"project file {path} is not valid TOML: {exc}") from None
+    config["config_file"] = str(path)
     return Path(folder).resolve()
 
 

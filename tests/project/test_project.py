@@ -81,6 +81,10 @@ def test_project_option_and_opengov_config_point_at_the_project(tmp_path):
     assert _database_line(done) == f"database: sqlite:///{moved / 'opengov.sqlite3'}"
     missing = opengov("--project", str(elsewhere), "keys", "list", cwd=tmp_path)
     assert "is not an opengov project" in one_line_error(missing)
+    (folder / "opengov.toml").write_text("[opengov\n")
+    broken = opengov("keys", "list", cwd=folder)
+    assert one_line_error(broken).startswith(
+        f"Error: project file {(folder / 'opengov.toml').resolve()} is not valid TOML")
 
 
 def test_a_new_project_serves_an_empty_catalogue(tmp_path):
