@@ -3,6 +3,7 @@ it, or pointed at it (`--project`, `OPENGOV_CONFIG`), each on the project's own 
 
 from __future__ import annotations
 
+import json
 import tomllib
 from pathlib import Path
 
@@ -130,3 +131,16 @@ def test_the_bundled_sample_keeps_its_region_by_default():
     settings = load_settings({}, environ={})
     assert (settings.region_name, settings.region_slug) == ("Quảng Nam", "quang-nam")
     assert settings.map_view == (15.6, 108.2, 9)
+
+
+def test_the_map_opens_where_the_project_says(tmp_path):
+    folder = _new(tmp_path)
+    toml = folder / "opengov.toml"
+    toml.write_text(toml.read_text(encoding="utf-8")
+                    .replace('map_center = "15.6,108.2"', 'map_center = "16.05,108.21"')
+                    .replace("map_zoom = 9", "map_zoom = 12"), encoding="utf-8")
+    app = create_app({"config_file": str(toml)})
+    page = app.test_client().get("/map").get_data(as_text=True)
+    config = page.split('<script type="application/json" id="config">')[1].split("</script>")[0]
+    assert (json.loads(config)["center"], json.loads(config)["zoom"]) == ([16.05, 108.21], 12)
+    assert "setView(cfg.center, cfg.zoom)" in page
