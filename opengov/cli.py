@@ -11,8 +11,8 @@ from click.core import ParameterSource
 
 from opengov import __version__
 from opengov.cli_context import app_for as _app
+from opengov.cli_context import in_new_project, use_project, when_enabled
 from opengov.cli_context import store_for as _store
-from opengov.cli_context import when_enabled
 from opengov.cli_errors import OpengovGroup, SetupError
 from opengov.declare.command import add as add_command
 
@@ -23,13 +23,39 @@ WORKER_CLASSES = ("gthread", "sync")  # gunicorn worker types `opengov serve` of
 @click.version_option(__version__, prog_name="opengov")
 @click.option("--database-url", envvar="OPENGOV_DATABASE_URL", default=None,
               help="SQLAlchemy URL (default: SQLite file in the instance folder).")
+@click.option("--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Project folder (default: the folder holding opengov.toml at or above the "
+                   "working directory, else OPENGOV_CONFIG).")
 @click.option("--debug", is_flag=True, help="Show the full traceback of a setup error.")
 @click.pass_context
-def main(ctx: click.Context, database_url: str | None, debug: bool) -> None:
+def main(ctx: click.Context, database_url: str | None, project: Path | None,
+         debug: bool) -> None:
     """opengov: a public, documented API over a local government's data."""
     ctx.ensure_object(dict)
     ctx.obj["config"] = {"database_url": database_url} if database_url else {}
     ctx.obj["debug"] = debug
+    ctx.obj["project"] = use_project(ctx.obj["config"], project)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option("--with-sample", is_flag=True,
+              help="Serve the sample bundled with opengov (Quảng Nam) from this project.")
+@click.option("--region", default=None,
+              help="Region name (default: Quảng Nam with the sample, else the folder's name).")
+def new(folder: Path, with_sample: bool, region: str | None) -> None:
+    """Create a project in FOLDER: opengov.toml, an empty datasets/ and sources.toml."""
+    from opengov.project import ProjectError, new_project
+
+    name = region or ("Quảng Nam" if with_sample else folder.resolve().name)
+    try:
+        written = new_project(folder, region=name, with_sample=with_sample)
+    except ProjectError as exc:
+        raise SetupError(str(exc)) from None
+    for path in written:
+        click.echo(f"wrote {path}{'/' if path.is_dir() else ''}")
+    click.echo(f"project {name!r} ready; next: cd {folder} && opengov add FILE --id ID, then "
+               "opengov load and opengov serve")
 
 
 @main.command()
@@ -62,6 +88,10 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
     store = _store(ctx)
     upgrade(store.engine)
     root = path or settings.datasets_path
+    if in_new_project(ctx, Path(root)):
+        click.echo(f"datasets folder {root} is empty: nothing to load (add a dataset with "
+                   "`opengov add FILE --id ID`)")
+        return
     try:
         ctx = app.extensions["opengov"]
         results = load_project(store, Path(root), profile=profile or settings.sample_profile,
@@ -119,7 +149,10 @@ def serve(ctx: click.Context, host: str, port: int, workers: int, threads: int,
         raise click.UsageError("--threads applies to gthread workers; sync workers have one.")
     check_port(host, port)
     started = time.monotonic()
-    prepare_database(_app(ctx, database="create"), ctx.obj["config"], echo=click.echo)
+    app = _app(ctx, database="create")
+    prepare_database(app, ctx.obj["config"], echo=click.echo,
+                     sample=not in_new_project(ctx, app.extensions["opengov"].settings
+                                               .datasets_path))
     click.echo(f"database ready in {time.monotonic() - started:.1f} s; serving on "
                f"http://{host}:{port}/ (docs at /docs)")
     run(ctx.obj["config"], host=host, port=port, workers=workers, threads=threads,

@@ -10,6 +10,9 @@ database that does not exist.
 from __future__ import annotations
 
 import functools
+import os
+import tomllib
+from pathlib import Path
 from typing import Literal
 
 import click
@@ -40,6 +43,38 @@ def app_for(ctx: click.Context, *, database: Database = "existing"):
         root.obj["app"] = app
         root.call_on_close(app.extensions["opengov"].store.engine.dispose)
     return root.obj["app"]
+
+
+def use_project(config: dict, folder: Path | None) -> Path | None:
+    """Point ``config`` at the project's ``opengov.toml``: ``folder`` (``--project``), else the
+    nearest one at or above the working directory unless ``OPENGOV_CONFIG`` names a file.
+    Returns the project folder, or None outside any project."""
+    from opengov.project import ProjectError, find_project, project_file
+
+    if folder is None:
+        if os.environ.get("OPENGOV_CONFIG"):
+            return Path(os.environ["OPENGOV_CONFIG"]).resolve().parent
+        folder = find_project(Path.cwd())
+        if folder is None:
+            return None
+    try:
+        path = project_file(folder).resolve()
+        with path.open("rb") as fh:
+            tomllib.load(fh)
+    except ProjectError as exc:
+        raise SetupError(str(exc)) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SetupError(f"project file {path} is not valid TOML: {exc}") from None
+    config["config_file"] = str(path)
+    return Path(folder).resolve()
+
+
+def in_new_project(ctx: click.Context, datasets: Path) -> bool:
+    """Whether the command runs in a project whose datasets folder holds no dataset yet (then
+    there is nothing to load, which is not an error)."""
+    from opengov.project import is_empty_datasets_folder
+
+    return ctx.find_root().obj.get("project") is not None and is_empty_datasets_folder(datasets)
 
 
 def when_enabled(capability: str, command: click.Command) -> click.Command:

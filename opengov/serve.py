@@ -18,12 +18,14 @@ from opengov.metrics import MULTIPROC_ENV, worker_exit
 from opengov.store.migrate import upgrade
 
 
-def prepare_database(app: Flask, config: dict, echo: Callable[[str], None] = print) -> None:
+def prepare_database(app: Flask, config: dict, echo: Callable[[str], None] = print,
+                     sample: bool = True) -> None:
     """Create/upgrade the schema; a fresh database gets the bundled sample, loaded in a
-    background process while the server already answers (see :mod:`opengov.first_start`)."""
+    background process while the server already answers (see :mod:`opengov.first_start`).
+    ``sample=False`` (a new project with no dataset yet) only prepares the schema."""
     ctx = app.extensions["opengov"]
     upgrade(ctx.store.engine)
-    if not needs_sample(ctx):
+    if not sample or not needs_sample(ctx):
         return
     check_datasets_folder(Path(ctx.settings.datasets_path), ctx.registry)
     echo(f"empty database: loading the sample ({ctx.settings.sample_profile} profile) from "

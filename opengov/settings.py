@@ -1,12 +1,15 @@
 """One settings object, read from ``OPENGOV_*`` environment variables and an optional TOML file.
 
 Precedence (highest first): the ``config`` mapping given to ``create_app``, environment variables,
-the TOML file named by ``OPENGOV_CONFIG``, the defaults below.
+the TOML file (a project's ``opengov.toml``: ``--project``, the folder found above the working
+directory, or ``OPENGOV_CONFIG``), the defaults below. Relative paths in the file are relative to
+the file's folder (see docs/project.md).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
@@ -71,6 +74,43 @@ class Settings:
         metadata={"env": "OPENGOV_DISABLED_CAPABILITIES",
                   "help": "Capabilities to leave out (comma list, e.g. `land,reports`): their "
                   "endpoints, collections and catalogue entries are not served."},
+    )
+    region_name: str = field(
+        default="Quảng Nam",
+        metadata={"env": "OPENGOV_REGION_NAME",
+                  "help": "The region the service publishes for: catalogue, landing and OGC "
+                  "titles; its ASCII slug starts every download's file name "
+                  "(`quang-nam-…`)."},
+    )
+    publisher: str = field(
+        default="",
+        metadata={"env": "OPENGOV_PUBLISHER",
+                  "help": "Default publisher of declared datasets (empty: opengov)."},
+    )
+    contact_email: str = field(
+        default="",
+        metadata={"env": "OPENGOV_CONTACT_EMAIL",
+                  "help": "Default contact e-mail of declared datasets."},
+    )
+    licence: str = field(
+        default="CC-BY-4.0",
+        metadata={"env": "OPENGOV_LICENCE",
+                  "help": "Default licence (SPDX id) of declared datasets."},
+    )
+    native_crs: str = field(
+        default="EPSG:5899",
+        metadata={"env": "OPENGOV_NATIVE_CRS",
+                  "help": "CRS of local x/y coordinates that carry no CRS of their own (default "
+                  "VN-2000 / TM-3 107°45′, Quảng Nam / Đà Nẵng)."},
+    )
+    map_center: str = field(
+        default="15.6,108.2",
+        metadata={"env": "OPENGOV_MAP_CENTER",
+                  "help": "Where /map opens: `latitude,longitude` (WGS 84)."},
+    )
+    map_zoom: int = field(
+        default=9,
+        metadata={"env": "OPENGOV_MAP_ZOOM", "help": "Zoom level /map opens at."},
     )
     compress_min_bytes: int = field(
         default=1024,
@@ -293,6 +333,19 @@ class Settings:
     def is_default_database(self) -> bool:
         return not self.database_url
 
+    @property
+    def region_slug(self) -> str:
+        """The region name in lower-case ASCII with hyphens (`Quảng Nam` → `quang-nam`)."""
+        from opengov.text import fold
+
+        return "-".join(re.findall(r"[a-z0-9]+", fold(self.region_name))) or "opengov"
+
+    @property
+    def map_view(self) -> tuple[float, float, int]:
+        """(latitude, longitude, zoom) /map opens at."""
+        lat, lon = (float(part) for part in self.map_center.split(","))
+        return lat, lon, self.map_zoom
+
 
 def _coerce(name: str, value: object) -> object:
     default = getattr(Settings(), name)
@@ -308,6 +361,19 @@ def _coerce(name: str, value: object) -> object:
     return str(value)
 
 
+PATH_SETTINGS = ("instance_path", "datasets_path", "sources_file")  # relative to the TOML file
+
+
+def _relative_to(folder: Path, values: dict) -> dict:
+    """The file's settings, its relative paths made relative to ``folder`` (the project)."""
+    out = dict(values)
+    for name in PATH_SETTINGS:
+        value = out.get(name)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            out[name] = str((folder / value).resolve())
+    return out
+
+
 def load_settings(config: dict | None = None, environ: dict | None = None) -> Settings:
     """Build settings from defaults, the TOML file, the environment and ``config``."""
     environ = os.environ if environ is None else environ
@@ -315,7 +381,8 @@ def load_settings(config: dict | None = None, environ: dict | None = None) -> Se
     toml_path = (config or {}).get("config_file") or environ.get("OPENGOV_CONFIG")
     if toml_path:
         with open(toml_path, "rb") as fh:
-            values.update(tomllib.load(fh).get("opengov", {}))
+            values.update(_relative_to(Path(toml_path).parent,
+                                       tomllib.load(fh).get("opengov", {})))
     for f in fields(Settings):
         env_name = f.metadata["env"]
         if env_name in environ:

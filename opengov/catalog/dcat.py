@@ -134,14 +134,14 @@ def dataset_node(ds: dict, base: str) -> dict:
     return node
 
 
-def catalog_jsonld(datasets: list[dict], base: str) -> dict:
-    """The whole catalogue as one JSON-LD document."""
+def catalog_jsonld(datasets: list[dict], base: str, region: str = "Quảng Nam") -> dict:
+    """The whole catalogue of ``region`` as one JSON-LD document."""
     publisher = datasets[0]["publisher"] if datasets else {"name": "opengov"}
     return {
         "@context": {**CONTEXT, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
         "@id": f"{base}/catalog", "@type": "dcat:Catalog",
-        "dct:title": _text({"vi": "Danh mục dữ liệu mở opengov (dữ liệu mẫu)",
-                            "en": "opengov open-data catalogue (sample data)"}),
+        "dct:title": _text({"vi": f"Danh mục dữ liệu mở opengov – {region}",
+                            "en": f"opengov open-data catalogue – {region}"}),
         "dct:description": _text({
             "vi": "Các bộ dữ liệu công bố qua API opengov; dữ liệu mẫu là dữ liệu tổng hợp.",
             "en": "Datasets published through the opengov API; the sample datasets are "

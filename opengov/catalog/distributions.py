@@ -24,7 +24,7 @@ from opengov.catalog.checksums import sha256_file
 from opengov.collections import Collection
 from opengov.store.repository import Store
 
-AREA = "quang-nam"  # the service's area, first part of every download's file name
+AREA = "quang-nam"  # the bundled sample's region slug (settings.region_slug names the real one)
 EPOCH = datetime(1980, 1, 1, tzinfo=UTC)  # earliest time a zip entry can carry
 
 
@@ -45,16 +45,17 @@ class VersionGone(LookupError):
     """The asked-for version is not (or no longer) kept."""
 
 
-def file_name(collection: Collection, version: int, fmt: str) -> str:
-    return f"{AREA}-{collection.id}-v{version}.{formats.FORMATS[fmt].extension}"
+def file_name(collection: Collection, version: int, fmt: str, area: str = AREA) -> str:
+    """``<region slug>-<dataset>-v<version>.<extension>``."""
+    return f"{area}-{collection.id}-v{version}.{formats.FORMATS[fmt].extension}"
 
 
 class Distributions:
     """The distribution files of one application."""
 
     def __init__(self, root: Path, store: Store, keep: int = 3,
-                 describe: Callable[[Collection], dict] | None = None):
-        self.root, self.store, self.keep = Path(root), store, keep
+                 describe: Callable[[Collection], dict] | None = None, area: str = AREA):
+        self.root, self.store, self.keep, self.area = Path(root), store, keep, area
         self.describe = describe  # package-level metadata for formats that carry a descriptor
         self._lock = threading.Lock()
 
@@ -101,7 +102,7 @@ class Distributions:
         """
         folder = self._folder(collection.id, version)
         folder.mkdir(parents=True, exist_ok=True)
-        name = file_name(collection, version, fmt)
+        name = file_name(collection, version, fmt, self.area)
         stamp = max(modified, EPOCH)
 
         def batches(columns):

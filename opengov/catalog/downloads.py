@@ -12,7 +12,7 @@ from flask import Response, send_file
 from opengov import query as q
 from opengov.catalog import csvw, extracts, formats, live_catalog, rows
 from opengov.catalog.datapackage import table_schema
-from opengov.catalog.distributions import AREA, Built, VersionGone
+from opengov.catalog.distributions import Built, VersionGone
 from opengov.catalog.service import collection_or_404, distributions
 from opengov.catalog.xlsx import XlsxLimit
 from opengov.collections import Collection
@@ -173,7 +173,8 @@ def _stream(collection: Collection, spec: formats.Format, filters: dict, *,
 
     body = formats.stream(spec.name, collection, batches, bom=bom)
     response = Response(buffered(body), content_type=spec.media_type)
-    name = f"{AREA}-{collection.id}-v{state.version}-subset.{spec.extension}"
+    name = (f"{current().settings.region_slug}-{collection.id}-v{state.version}-subset."
+            f"{spec.extension}")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return _described(response, collection.id, "download.csv") if spec.name == "csv" \
         else response

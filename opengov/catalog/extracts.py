@@ -78,8 +78,9 @@ def finished(first: datetime | None, last: datetime | None, now: datetime,
 class Extracts:
     """The extract files of one application."""
 
-    def __init__(self, root: Path, store: Store, grace: timedelta = timedelta(hours=24)):
-        self.root, self.store, self.grace = Path(root), store, grace
+    def __init__(self, root: Path, store: Store, grace: timedelta = timedelta(hours=24),
+                 area: str = AREA):
+        self.root, self.store, self.grace, self.area = Path(root), store, grace, area
         self._stats: dict[str, tuple[float, Stats]] = {}
 
     def stats(self, source: LiveSource) -> Stats:
@@ -127,7 +128,7 @@ class Extracts:
         """Write the month's CSV once; when it exists already, keep and describe that one."""
         folder = self._folder(source.id, month.key)
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"{AREA}-{source.id}-{month.key}.{EXTENSION}"
+        name = f"{self.area}-{source.id}-{month.key}.{EXTENSION}"
         final = folder / name
         with tempfile.TemporaryDirectory(dir=folder) as tmp:
             part = Path(tmp) / name

@@ -32,7 +32,8 @@ def extracts() -> Extracts:
         ctx = current()
         hours = float(current_app.config.get("CATALOG_EXTRACT_GRACE_HOURS", GRACE_HOURS))
         ext["catalog_extracts"] = Extracts(ctx.settings.instance_path / "distributions",
-                                           ctx.store, grace=timedelta(hours=hours))
+                                           ctx.store, grace=timedelta(hours=hours),
+                                           area=ctx.settings.region_slug)
     return ext["catalog_extracts"]
 
 

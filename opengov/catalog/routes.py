@@ -205,7 +205,8 @@ def get_download(args, dataset_id, fmt):
               example={"@context": {"dcat": "http://www.w3.org/ns/dcat#"},
                        "@type": "dcat:Catalog"})
 def catalog_jsonld():
-    return _json(dcat.catalog_jsonld(all_datasets(), base_url()), "application/ld+json")
+    return _json(dcat.catalog_jsonld(all_datasets(), base_url(),
+                                      current().settings.region_name), "application/ld+json")
 
 
 @blp.route("/catalog.ttl")
@@ -214,5 +215,5 @@ def catalog_jsonld():
               description="The catalogue graph",
               example="@prefix dcat: <http://www.w3.org/ns/dcat#> .")
 def catalog_turtle():
-    document = dcat.catalog_jsonld(all_datasets(), base_url())
+    document = dcat.catalog_jsonld(all_datasets(), base_url(), current().settings.region_name)
     return Response(dcat.to_turtle(document), mimetype="text/turtle")

@@ -43,7 +43,7 @@ def distributions() -> Distributions:
         ext["catalog"] = Distributions(
             ctx.settings.instance_path / "distributions", ctx.store,
             keep=int(current_app.config.get("CATALOG_KEEP_VERSIONS", KEEP_VERSIONS)),
-            describe=describe)
+            describe=describe, area=ctx.settings.region_slug)
     return ext["catalog"]
 
 

@@ -90,7 +90,7 @@ def add_dataset(source: str, collection_id: str, datasets: Path, *, title: str |
     folder = datasets / collection_id
     if folder.exists():
         raise AddError(f"{folder} already exists; remove it or choose another --id")
-    default_crs = DEFAULT_XY_CRS
+    default_crs = DEFAULT_XY_CRS if settings is None else settings.native_crs  # the project's
     if crs is not None:
         default_crs = canonical_crs(crs)
         if default_crs is None:

@@ -64,8 +64,10 @@ def layers(lang: str) -> list[dict]:
               example="<!doctype html>…")
 def map_page(_args):
     lang = language()
+    settings = current().settings
+    lat, lon, zoom = settings.map_view
     config = {"layers": layers(lang), "lang": lang, "aqiBands": AQI_BANDS,
-              "tiles": current().settings.map_tile_url or None}
+              "tiles": settings.map_tile_url or None, "center": [lat, lon], "zoom": zoom}
     page = render_template("map/map.html", lang=lang, t=strings(lang),
                            config=script_json(config),
                            static_base=site_path("/map/static/leaflet"))

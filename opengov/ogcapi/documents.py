@@ -65,7 +65,9 @@ def landing_document() -> dict:
         _link(OGC_REL + "data", PREFIX + "/collections", "application/json", "Collections"),
         _link("related", "/map", "text/html", "Map viewer"),
     ]
-    return {"title": "opengov – OGC API – Features",
+    from opengov.context import current
+
+    return {"title": f"opengov – {current().settings.region_name} – OGC API – Features",
             "description": "Every spatial collection of opengov (synthetic sample data) through "
                            "OGC API – Features Parts 1–3.", "version": __version__, "links": links}
 

@@ -76,7 +76,7 @@ def landing():
         links.append({"rel": "data", "type": "application/geo+json" if collection.spatial
                       else "application/json", "title": collection.title["en"],
                       "href": collection_url(collection)})
-    return {"title": "opengov", "version": __version__,
+    return {"title": f"opengov – {ctx.settings.region_name}", "version": __version__,
             "description": "Public data API: " + ", ".join(ctx.capabilities.summaries()) + ".",
             "links": links}
 
