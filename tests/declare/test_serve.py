@@ -77,9 +77,11 @@ def get(base: str, path: str, **kwargs) -> requests.Response:
 
 
 def test_landing_page_links_the_declared_collections(server):
-    body = get(server, "/", headers={"Accept": "application/json"}).text
-    assert f"{server}/bus-stops" in body or '"/bus-stops"' in body
-    assert "/budget" in body
+    links = get(server, "/", headers={"Accept": "application/json"}).json()["links"]
+    data = {link["href"]: (link["type"], link["title"]) for link in links
+            if link["rel"] == "data"}
+    assert data[server + "/bus-stops"] == ("application/geo+json", "Bus stops")
+    assert data[server + "/budget"] == ("application/json", "Commune budget")
 
 
 def test_native_list_pages_every_feature_exactly_once(server):
