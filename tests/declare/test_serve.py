@@ -210,3 +210,18 @@ def test_an_invalid_declaration_stops_the_start_with_one_line(tmp_path):
     assert result.exit_code == 2
     assert "metadata.yaml: fields" in result.output and "'enumeration'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_data_dictionary_lists_them_and_leaves_the_declarations_alone(project, tmp_path):
+    doc = tmp_path / "data.md"
+    doc.write_text("# Data\n\n<!-- dictionary:begin -->\n<!-- dictionary:end -->\n",
+                   encoding="utf-8")
+    declaration = Path(project["OPENGOV_DATASETS_PATH"]) / "bus-stops" / "metadata.yaml"
+    before = declaration.read_text(encoding="utf-8")
+    env = {k: v for k, v in project.items() if k.startswith("OPENGOV_")}
+    run("dictionary", "--doc", str(doc), env=env)
+    tables = doc.read_text(encoding="utf-8")
+    assert "### `bus-stops` — Bus stops (Point features)" in tables
+    assert "### `budget` — Commune budget (records)" in tables
+    assert "| `route_type` | string (bus, express, school) |" in tables
+    assert declaration.read_text(encoding="utf-8") == before
