@@ -87,6 +87,22 @@ def _write(store: Store, collection, rows: list[dict], source: str) -> LoadResul
     return store.repo(collection.id).replace_all(rows, source=source)
 
 
+def create_missing_tables(store: Store, collections: Iterable) -> list[str]:
+    """Create, empty and with their indexes, the tables of ``collections`` not loaded yet (so
+    a declaration added but not loaded is served as an empty collection, never a 500); their
+    ids. ``opengov load`` fills them later (a rebuild, as their shape is not recorded yet)."""
+    created = []
+    for collection in collections:
+        table = store.table(collection.table_name)
+        if inspect(store.engine).has_table(table.name):
+            continue
+        with write_transaction(store.engine) as conn:
+            table.create(conn)
+            create_indexes(conn, collection, table.name)
+        created.append(collection.id)
+    return created
+
+
 def _rows(collection, records, file: str) -> list[dict]:
     """Every record checked and serialised (:func:`~opengov.store.records.row_values`), or a
     :class:`LoadError` naming the file, the record number, the field and the reason."""

@@ -55,6 +55,7 @@ def project(request, tmp_path_factory):
         env=env)
     run("add", str(budget_csv(inputs)), "--id", "budget", "--title", "Commune budget", env=env)
     run("load", env=env)
+    run("add", str(files.schools_csv(inputs)), "--id", "schools", env=env)  # not loaded
     env["log"] = str(tmp / "serve.log")
     try:
         yield env
@@ -108,6 +109,13 @@ def test_native_list_typed_filter_bbox_sort_and_search(server):
     assert [f["properties"]["boardings"] for f in ordered] == [177, 170, 163]
     found = get(server, "/bus-stops?q=tram 7").json()["features"]  # Vietnamese folding
     assert [f["id"] for f in found] == ["BS-007"]
+
+
+def test_a_declaration_not_loaded_yet_is_served_empty(server):
+    page = get(server, "/schools").json()
+    assert (page["numberMatched"], page["features"]) == (0, [])
+    assert get(server, "/schools/049001").status_code == 404
+    assert get(server, "/ogc/collections/schools/items").json()["numberReturned"] == 0
 
 
 def test_native_item_csv_and_etag(server):
