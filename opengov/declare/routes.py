@@ -8,16 +8,18 @@ from opengov.collection_views import register_feature_endpoints, register_record
 from opengov.collections import Collection
 from opengov.declare.capability import blueprint_name
 
-# Documentation examples only (the OpenAPI document); a declaration states no extent.
-_EXAMPLE_GEOMETRY = {
-    "Point": {"type": "Point", "coordinates": [108.2, 16.05]},
-    "LineString": {"type": "LineString", "coordinates": [[108.2, 16.05], [108.21, 16.06]]},
-    "Polygon": {"type": "Polygon", "coordinates": [
-        [[108.2, 16.05], [108.21, 16.05], [108.21, 16.06], [108.2, 16.05]]]},
-}
-_EXAMPLE_GEOMETRY["MultiPolygon"] = {"type": "MultiPolygon", "coordinates": [
-    _EXAMPLE_GEOMETRY["Polygon"]["coordinates"]]}
-_EXAMPLE_GEOMETRY["Geometry"] = _EXAMPLE_GEOMETRY["Point"]
+
+def example_geometry(geometry_type: str) -> dict:
+    """A documentation example of ``geometry_type`` (the OpenAPI document only; a declaration
+    states no extent)."""
+    ring = [[108.2, 16.05], [108.21, 16.05], [108.21, 16.06], [108.2, 16.05]]
+    if geometry_type == "LineString":
+        return {"type": "LineString", "coordinates": ring[:2]}
+    if geometry_type == "Polygon":
+        return {"type": "Polygon", "coordinates": [ring]}
+    if geometry_type == "MultiPolygon":
+        return {"type": "MultiPolygon", "coordinates": [[ring]]}
+    return {"type": "Point", "coordinates": ring[0]}  # Point, and Geometry of any type
 
 
 def blueprint(collection: Collection) -> Blueprint:
@@ -27,7 +29,7 @@ def blueprint(collection: Collection) -> Blueprint:
     noun = collection.title["en"]
     if collection.spatial:
         register_feature_endpoints(blp, collection, noun=noun,
-                                   example_geometry=_EXAMPLE_GEOMETRY[collection.geometry_type])
+                                   example_geometry=example_geometry(collection.geometry_type))
     else:
         register_record_endpoints(blp, collection, noun=noun)
     return blp
