@@ -17,6 +17,7 @@ from pathlib import Path
 
 from opengov.capability import Capability
 from opengov.collections import Collection
+from opengov.declare.model import DeclarationError
 
 NAME = "declared"
 
@@ -56,3 +57,16 @@ def declared_capability(datasets_path: Path | None,
 
     return Capability(name=NAME, summary="declared datasets" if collections else "",
                       collections=lambda: collections, blueprints=blueprints)
+
+
+def check_paths(app, capabilities, datasets_path: Path) -> None:
+    """Refuse (one line) a declared id that is the first segment of another path of the
+    application (``datasets``, ``ogc``, ``tiles``…): its list would shadow it or be shadowed."""
+    declared = {c.id for capability in capabilities.enabled if capability.name == NAME
+                for c in capability.collections()}
+    for rule in app.url_map.iter_rules():
+        first = rule.rule.strip("/").split("/")[0]
+        if first in declared and not rule.endpoint.startswith(f"{blueprint_name(first)}."):
+            raise DeclarationError(str(Path(datasets_path) / first / "metadata.yaml"), "id",
+                                   f"{first!r} is taken by the path {rule.rule} of the "
+                                   "application; choose another id (and folder name)")

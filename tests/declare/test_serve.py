@@ -233,3 +233,16 @@ def test_data_dictionary_lists_them_and_leaves_the_declarations_alone(project, t
     assert "### `budget` — Commune budget (records)" in tables
     assert "| `route_type` | string (bus, express, school) |" in tables
     assert declaration.read_text(encoding="utf-8") == before
+
+
+def test_an_id_taken_by_a_path_of_the_application_is_refused(tmp_path):
+    env = {"OPENGOV_DATASETS_PATH": str(tmp_path / "datasets"),
+           "OPENGOV_INSTANCE_PATH": str(tmp_path / "instance")}
+    (tmp_path / "datasets").mkdir()
+    run("add", str(budget_csv(tmp_path)), "--id", "tiles", env=env)
+    result = CliRunner().invoke(main, ["openapi", "-o", str(tmp_path / "o.json")], env=env)
+    assert result.exit_code == 2
+    assert result.output.strip().endswith(
+        "datasets/tiles/metadata.yaml: id: 'tiles' is taken by the path "
+        "/tiles/<collection_id>/<z>/<x>/<y>.mvt of the application; choose another id (and "
+        "folder name)")
