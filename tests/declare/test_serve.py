@@ -246,3 +246,10 @@ def test_an_id_taken_by_a_path_of_the_application_is_refused(tmp_path):
         "datasets/tiles/metadata.yaml: id: 'tiles' is taken by the path "
         "/tiles/<collection_id>/<z>/<x>/<y>.mvt of the application; choose another id (and "
         "folder name)")
+
+
+def test_the_map_has_a_layer_for_the_spatial_one(server):
+    page = get(server, "/map").text
+    assert '"id":"bus-stops","title":"Bus stops","geometry":"Point",' \
+           '"items":"/ogc/collections/bus-stops/items"' in page
+    assert '"id":"budget"' not in page
