@@ -22,6 +22,7 @@ from opengov import (
 )
 from opengov.api import PATH_CONVERTERS, Api
 from opengov.context import Context
+from opengov.declare.capability import check_paths
 from opengov.modules import capabilities_for
 from opengov.settings import load_settings
 from opengov.store.engine import make_engine
@@ -73,6 +74,7 @@ def create_app(config: dict | None = None) -> Flask:
     outages.install(app)
     for blp in capabilities.blueprints():
         api.register_blueprint(blp)
+    check_paths(app, capabilities, settings.datasets_path)  # a declared id shadows no path
     # Browser apps on other origins read everything and submit reports / readings; keys are
     # bearer tokens (never cookies), so no credentials mode is needed.
     cors.install(app, settings.cors_origins, methods=["GET", "HEAD", "OPTIONS", "POST", "PATCH"],

@@ -1,6 +1,7 @@
 """The shared list/item views every collection endpoint is built from.
 
-Domain blueprints call :func:`register_feature_endpoints` (spatial) or use
+Domain blueprints call :func:`register_feature_endpoints` (spatial),
+:func:`register_record_endpoints` (records without geometry) or use
 :func:`list_response`/:func:`item_response` directly; no domain repeats paging, formats,
 ETags or links.
 """
@@ -17,7 +18,13 @@ from opengov.collections import Collection
 from opengov.conditional import version_tag, versioned
 from opengov.context import current
 from opengov.cursor import CursorError
-from opengov.docschemas import example_feature, feature_schema, page_schema
+from opengov.docschemas import (
+    example_feature,
+    example_properties,
+    feature_schema,
+    page_schema,
+    record_schema,
+)
 from opengov.encoders import ENCODERS, PageBody, joined
 from opengov.encoders import csv as csv_encoder
 from opengov.errors import ApiError
@@ -173,6 +180,43 @@ def register_feature_endpoints(blp, collection: Collection, *, noun: str,
     @blp.response(200, feature_schema(collection), content_type="application/geo+json",
                   headers={"ETag": PAGE_HEADERS["ETag"]}, example=example,
                   description="The feature")
+    @blp.alt_response(404, response="NOT_FOUND")
+    @versioned(blp, max_age=collection.cache_seconds)
+    def item_view(_args, item_id):
+        return item_response(collection, item_id)
+
+
+def register_record_endpoints(blp, collection: Collection, *, noun: str) -> None:
+    """``GET /`` (``{items: […]}`` page, CSV) and ``GET /{id}`` (one record) for a collection
+    without geometry: the non-spatial sibling of :func:`register_feature_endpoints`."""
+    args_schema = list_args_schema(collection, RECORD_FORMATS)
+    example = example_properties(collection)
+    csv_example = ",".join(csv_encoder.header(collection)[:3]) + ",…"
+
+    @blp.route("")
+    @blp.doc(summary=f"List {noun}",
+             description=f"{collection.description['en']}\n\nJSON `{{items: […]}}` (default) "
+                         "or CSV (`f=csv` or `Accept: text/csv`). Filters combine with AND; "
+                         "comma-separated values of one filter combine with OR. Follow the "
+                         "`next` link to page.")
+    @blp.arguments(args_schema, location="query", unknown=ma.RAISE, as_kwargs=False)
+    @blp.response(200, page_schema(collection), headers=PAGE_HEADERS,
+                  description=f"A page of {noun}",
+                  example={"numberMatched": 1, "numberReturned": 1, "links": [],
+                           "items": [example]})
+    @blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
+                      example=csv_example)
+    @versioned(blp, max_age=collection.cache_seconds)
+    def list_view(args):
+        return list_response(collection, to_query(collection, args))
+
+    @blp.route("/<item_id>")
+    @blp.doc(summary=f"One of the {noun} by id", description="A JSON record (or CSV with "
+                                                             "`f=csv`).")
+    @blp.arguments(item_args_schema(collection, RECORD_FORMATS), location="query",
+                   unknown=ma.RAISE, as_kwargs=False)
+    @blp.response(200, record_schema(collection), headers={"ETag": PAGE_HEADERS["ETag"]},
+                  example=example, description="The record")
     @blp.alt_response(404, response="NOT_FOUND")
     @versioned(blp, max_age=collection.cache_seconds)
     def item_view(_args, item_id):

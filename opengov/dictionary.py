@@ -1,6 +1,7 @@
 """The data dictionary, derived from the registry: ``fields`` in each ``metadata.yaml`` and
-the field tables in ``docs/data.md``. ``opengov dictionary`` rewrites both; a test keeps them
-current.
+the field tables in ``docs/data.md`` (declared collections too: their ``metadata.yaml`` is left
+as written, its ``fields`` are the dictionary). ``opengov dictionary`` rewrites both; a test keeps
+them current.
 """
 
 from __future__ import annotations
@@ -65,11 +66,14 @@ def render_docs(doc_text: str, registry: Registry) -> str:
 
 def sync(registry: Registry, datasets: Path, doc: Path, *, check: bool = False) -> list[Path]:
     """Rewrite (or, with ``check``, only list) the files that are not current."""
+    from opengov.declare.load import is_declaration
+
     stale = []
     targets: list[tuple[Path, str]] = []
     for c in registry:
         meta = datasets / c.id / "metadata.yaml"
-        if meta.exists():
+        # A declaration's fields are its dictionary already (and say more: never rewritten).
+        if meta.exists() and not is_declaration(meta):
             targets.append((meta, metadata_with_fields(meta, c)))
     if doc.exists():
         targets.append((doc, render_docs(doc.read_text(encoding="utf-8"), registry)))

@@ -36,8 +36,14 @@ def built_in() -> tuple[Capability, ...]:
 
 
 def capabilities_for(settings) -> Capabilities:
-    """The capabilities ``settings`` enable (``capabilities`` / ``disabled_capabilities``)."""
-    return build(built_in(), settings.capabilities, settings.disabled_capabilities)
+    """The capabilities ``settings`` enable (``capabilities`` / ``disabled_capabilities``): the
+    built-in ones, then ``declared``, the collections declared under ``datasets_path``
+    (:mod:`opengov.declare.capability`)."""
+    from opengov.declare.capability import declared_capability
+
+    available = built_in()
+    available += (declared_capability(settings.datasets_path, available),)
+    return build(available, settings.capabilities, settings.disabled_capabilities)
 
 
 def all_capabilities() -> Capabilities:

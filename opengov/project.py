@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 PROJECT_FILE = "opengov.toml"
-# What a new project without the sample serves: the platform, none of the sample's domains.
-PLATFORM_CAPABILITIES = ("web", "ogcapi", "map", "tiles", "catalog", "gateway", "auth")
+# What a new project without the sample serves: the platform and the datasets declared in its
+# datasets/ folder (the ``declared`` capability), none of the sample's domains.
+PLATFORM_CAPABILITIES = ("web", "ogcapi", "map", "tiles", "catalog", "gateway", "auth",
+                         "declared")
 DOMAIN_CAPABILITIES = ("procedures", "cameras", "servicecentres", "adminunits", "land",
                        "monitoring", "reports")
 
@@ -54,7 +56,7 @@ def settings_text(region: str, *, with_sample: bool) -> str:
         capabilities_note = "Empty: every built-in one, with its sample."
     else:
         capabilities = "[" + ", ".join(f'"{name}"' for name in PLATFORM_CAPABILITIES) + "]"
-        capabilities_note = ("The platform only; the built-in\n# domains (" +
+        capabilities_note = ("The platform and your declared datasets;\n# the built-in domains (" +
                              ", ".join(DOMAIN_CAPABILITIES) + ") are added by name.")
     return f"""\
 # opengov project settings. Every key may also be set by its environment variable

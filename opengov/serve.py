@@ -25,6 +25,7 @@ def prepare_database(app: Flask, config: dict, echo: Callable[[str], None] = pri
     ``sample=False`` (a new project with no dataset yet) only prepares the schema."""
     ctx = app.extensions["opengov"]
     upgrade(ctx.store.engine)
+    declared_tables(ctx, echo)
     if not sample or not needs_sample(ctx):
         return
     check_datasets_folder(Path(ctx.settings.datasets_path), ctx.registry)
@@ -32,6 +33,17 @@ def prepare_database(app: Flask, config: dict, echo: Callable[[str], None] = pri
          f"{ctx.settings.datasets_path} in the background; /health says when it is done")
     ctx.store.engine.dispose()  # the loader process opens its own connections
     start_sample_load(config, ctx.settings)
+
+
+def declared_tables(ctx, echo: Callable[[str], None] = print) -> None:
+    """Declared collections not loaded yet get their (empty) tables, so they answer empty."""
+    from opengov.declare.capability import NAME
+    from opengov.declare.load import create_missing_tables
+
+    collections = [c for cap in ctx.capabilities.enabled if cap.name == NAME
+                   for c in cap.collections()]
+    for collection_id in create_missing_tables(ctx.store, collections):
+        echo(f"{collection_id}: declared but not loaded yet (run `opengov load`): served empty")
 
 
 class GunicornServer(BaseApplication):

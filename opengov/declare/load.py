@@ -7,8 +7,8 @@ idempotent write (:meth:`~opengov.store.writes.WritePath.replace_all`) as built-
 bad record changes nothing and an unchanged reload keeps the version.
 
 When a declaration's shape changes (fields, types, flags), the table is rebuilt beside the
-serving one and swapped in one transaction (:mod:`.rebuild`). Not yet: serving declared
-collections (the application's registry does not list them).
+serving one and swapped in one transaction (:mod:`.rebuild`). Every table gets the indexes a
+built-in's migrations give it (:mod:`.indexes`). Serving: :mod:`.capability`.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ import yaml
 from sqlalchemy import inspect
 
 from opengov.collections import Registry
+from opengov.declare.indexes import create_indexes, drop_indexes, has_indexes
 from opengov.declare.model import Declaration, DeclarationError, load_declaration
 from opengov.declare.readers import ReadError, read_source
 from opengov.declare.rebuild import needs_rebuild, rebuild
 from opengov.declare.records import declared_records
 from opengov.loader import LoadError, load_all
 from opengov.progress import tracked
+from opengov.store.engine import write_transaction
 from opengov.store.records import RecordError, row_values
 from opengov.store.repository import LoadResult, Store
 
@@ -67,14 +69,38 @@ def _check_crs(collection, meta: Path) -> None:
 
 
 def _write(store: Store, collection, rows: list[dict], source: str) -> LoadResult:
-    """Create the table and load it; reload it in place; or rebuild it and swap it in when
-    the declaration's shape changed (:mod:`opengov.declare.rebuild`)."""
+    """Create the table with its indexes (:mod:`opengov.declare.indexes`) and load it; reload
+    it in place; or rebuild it and swap it in when the declaration's shape changed
+    (:mod:`opengov.declare.rebuild`)."""
     table = store.table(collection.table_name)
     if not inspect(store.engine).has_table(table.name):
-        table.create(store.engine)
+        with write_transaction(store.engine) as conn:
+            table.create(conn)
+            create_indexes(conn, collection, table.name)
     elif needs_rebuild(store, collection):
         return rebuild(store, collection, rows, source)
+    else:  # a table made before its indexes were: give it them, as a migration would
+        with write_transaction(store.engine) as conn:
+            if not has_indexes(conn, collection, table.name):
+                drop_indexes(conn, table.name)
+                create_indexes(conn, collection, table.name)
     return store.repo(collection.id).replace_all(rows, source=source)
+
+
+def create_missing_tables(store: Store, collections: Iterable) -> list[str]:
+    """Create, empty and with their indexes, the tables of ``collections`` not loaded yet (so
+    a declaration added but not loaded is served as an empty collection, never a 500); their
+    ids. ``opengov load`` fills them later (a rebuild, as their shape is not recorded yet)."""
+    created = []
+    for collection in collections:
+        table = store.table(collection.table_name)
+        if inspect(store.engine).has_table(table.name):
+            continue
+        with write_transaction(store.engine) as conn:
+            table.create(conn)
+            create_indexes(conn, collection, table.name)
+        created.append(collection.id)
+    return created
 
 
 def _rows(collection, records, file: str) -> list[dict]:

@@ -2,9 +2,10 @@
 
 The new table (``c_<id>__next``) is built and filled beside the one that keeps serving; one
 transaction then drops the old table, renames the new one (and its indexes, and on PostgreSQL
-its ``_rowid`` sequence) to the collection's name and bumps the collection's version, so readers
-see either the old table or the new one, never a half-built one (SQLite and PostgreSQL both have
-transactional DDL).
+its ``_rowid`` sequence) to the collection's name, makes the SQLite R*Tree and FTS5 tables
+over it anew (:mod:`.indexes`; PostgreSQL's are built on the new table before) and bumps the
+collection's version, so readers see either the old table or the new one, never a half-built
+one (SQLite and PostgreSQL both have transactional DDL).
 
 A declaration changes the table when its *shape* changes: the fields' names, types and
 filter/sort/search flags, the id field, the geometry type or the native CRS
@@ -18,6 +19,7 @@ import dataclasses
 from sqlalchemy import delete, insert, inspect, select, text, update
 
 from opengov.collections import Collection, Registry
+from opengov.declare.indexes import create_indexes, drop_indexes
 from opengov.declare.model import DeclarationError, parse_declaration
 from opengov.store.engine import write_transaction
 from opengov.store.repository import LoadResult, Store
@@ -88,6 +90,9 @@ def _swap(store: Store, collection: Collection, built: Collection, count: int,
         conn.execute(text(f'DROP TABLE "{old}"'))
         conn.execute(text(f'ALTER TABLE "{new}" RENAME TO "{old}"'))
         _rename_indexes(conn, old, new)
+        if conn.dialect.name == "sqlite":  # R*Tree and FTS5 tables name their table: anew
+            drop_indexes(conn, old)
+            create_indexes(conn, collection, old)
         conn.execute(delete(st).where(st.c.collection_id == built.id))
         current = conn.execute(select(st.c.version).where(
             st.c.collection_id == collection.id)).scalar()
@@ -108,7 +113,10 @@ def rebuild(store: Store, collection: Collection, rows: list[dict], source: str)
     beside = Store(store.engine, registry)
     table = beside.table(built.table_name)
     table.drop(store.engine, checkfirst=True)  # left over by an interrupted rebuild
-    table.create(store.engine)
+    with write_transaction(store.engine) as conn:
+        table.create(conn)
+        if conn.dialect.name == "postgresql":  # renamed with the table's own indexes
+            create_indexes(conn, built, built.table_name)
     try:
         filled = beside.repo(built.id).replace_all(rows, source=source)
     except Exception:

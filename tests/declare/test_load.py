@@ -158,3 +158,45 @@ def test_an_invalid_geometry_or_a_missing_value_fails_the_load(project):
         assert not inspect(engine).has_table("c_markets")  # nothing was written
     finally:
         engine.dispose()
+
+
+def _spatial_and_search_rows(url: str) -> tuple[int, int]:
+    """SQLite: rows of the bus stops' R*Tree and FTS5 matches of 'tram'; PostgreSQL: the
+    stops found through the GiST and GIN expressions (same answers)."""
+    if url.startswith("sqlite"):
+        return (query(url, 'SELECT count(*) FROM "c_bus_stops_rtree"')[0][0],
+                query(url, "SELECT count(*) FROM c_bus_stops_fts WHERE c_bus_stops_fts "
+                           "MATCH 'tram*'")[0][0])
+    return (query(url, "SELECT count(*) FROM c_bus_stops WHERE geom && "
+                       "ST_MakeEnvelope(100, 10, 110, 20, 4326)")[0][0],
+            query(url, "SELECT count(*) FROM c_bus_stops WHERE to_tsvector('simple', "
+                       "coalesce(_search, '')) @@ to_tsquery('simple', 'tram:*')")[0][0])
+
+
+def test_declared_tables_get_the_built_in_indexes_also_after_a_rebuild(project):
+    from opengov.collections import Registry
+    from opengov.declare.indexes import has_indexes
+    from opengov.declare.model import load_declaration
+
+    project("--only", "bus-stops")
+    meta = project.datasets / "bus-stops" / "metadata.yaml"
+
+    def indexed() -> bool:
+        registry = Registry()
+        registry.register(load_declaration(meta).collection)
+        engine = create_engine(project.url)
+        try:
+            with engine.connect() as conn:
+                return has_indexes(conn, registry.get("bus-stops"), "c_bus_stops")
+        finally:
+            engine.dispose()
+
+    assert indexed()
+    assert _spatial_and_search_rows(project.url) == (12, 12)
+    text_ = meta.read_text(encoding="utf-8")
+    meta.write_text(text_.replace("  sortable: true\n  example: 100\n",
+                                  "  sortable: true\n  filterable: true\n  example: 100\n"),
+                    encoding="utf-8")
+    assert counts(project("--only", "bus-stops").stdout) == {"bus-stops": (12, 0, 0)}
+    assert indexed()
+    assert _spatial_and_search_rows(project.url) == (12, 12)
