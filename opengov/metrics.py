@@ -184,7 +184,8 @@ def install(app: Flask, settings) -> None:
     if mode not in MODES:
         raise ValueError(f"OPENGOV_METRICS must be one of {', '.join(MODES)}, got {mode!r}")
     ctx = app.extensions["opengov"]
-    observe.add_listener(app, RequestMetrics(ctx.store))
+    if mode != "off":  # off: nothing is counted either
+        observe.add_listener(app, RequestMetrics(ctx.store))
 
     def metrics():
         _allowed(mode)

@@ -118,10 +118,10 @@ def test_with_sample_serves_the_sample_under_the_project_region(tmp_path):
     client = app.test_client()
     ids = [d["id"] for d in client.get("/datasets").get_json()["datasets"]]
     assert "service-centres" in ids and "cameras" in ids
-    download = client.get("/datasets/service-centres/download.csv")
-    assert download.status_code == 200
-    assert download.headers["Content-Disposition"] == \
-        "attachment; filename=da-nang-service-centres-v1.csv"
+    with client.get("/datasets/service-centres/download.csv") as download:  # closes the file
+        assert download.status_code == 200
+        assert download.headers["Content-Disposition"] == \
+            "attachment; filename=da-nang-service-centres-v1.csv"
     catalogue = client.get("/catalog.jsonld").get_json()
     assert "Danh mục dữ liệu mở opengov – Đà Nẵng" in {t["@value"]
                                                        for t in catalogue["dct:title"]}
