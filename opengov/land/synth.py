@@ -69,7 +69,12 @@ def _cells(count: int, rng: np.random.Generator):
                          FIELD_LOTS)
     weight = density * per_cell
     scale = count / weight.sum()
-    keep = rng.random(len(gx)) < np.minimum(1.0, weight * scale * 1.03 / per_cell)
+    chance = np.minimum(1.0, weight * scale * 1.03 / per_cell)
+    keep = rng.random(len(gx)) < chance
+    # A small count can draw too few cells (or none): keep the likeliest cells, with room to spare.
+    enough = int(np.ceil(2 * count / FIELD_LOTS)) + 1
+    if keep.sum() < enough:
+        keep[np.argsort(-chance, kind="stable")[:enough]] = True
     gx, gy, cx, cy, kind = gx[keep], gy[keep], cx[keep], cy[keep], kind[keep]
     tree = shapely.STRtree([u.geometry for u in units])
     pts = shapely.points(cx, cy)

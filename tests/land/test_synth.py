@@ -54,3 +54,10 @@ def test_cli_loads_parcels_and_bumps_the_version(empty_app, tmp_path):
     assert native["features"][0]["id"] == body["features"][0]["id"]
     x, y = native["features"][0]["geometry"]["coordinates"][0][0]
     assert 300_000 < x < 800_000 and 1_600_000 < y < 1_800_000
+
+
+@pytest.mark.parametrize("count", [1, 5, 37])
+def test_small_counts_give_exactly_that_many_parcels(count):
+    batch = generate_parcels(count, seed=7)
+    assert len(batch.id) == count
+    assert len(set(batch.id.tolist())) == count
