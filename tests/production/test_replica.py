@@ -151,3 +151,20 @@ def test_lag_is_zero_when_caught_up_and_bounded_by_the_time_seen_behind():
     assert replication_lag(90, 100, 3600.0, 7.5) == 7.5
     assert replication_lag(90, 100, 0.2, 7.5) == 0.2  # steady writes: the replay's age
     assert replication_lag(None, 100, None, 4.0) == 4.0
+
+
+def test_a_read_url_needs_postgresql_on_both_sides(tmp_path):
+    with pytest.raises(ValueError, match="OPENGOV_DATABASE_READ_URL needs PostgreSQL"):
+        make_app(f"sqlite:///{tmp_path / 'a.sqlite3'}", tmp_path,
+                 database_read_url=f"sqlite:///{tmp_path / 'b.sqlite3'}")
+
+
+def test_without_a_replica_nothing_changes(empty_app_factory):
+    app = empty_app_factory(reports_rate_limit="1000/minute")
+    store = app.extensions["opengov"].store
+    assert store.router is None
+    load_all(store, DATASETS, only=["report-categories"])
+    api = app.test_client()
+    assert "replica" not in api.get("/health/ready").get_json()
+    submit(api)
+    assert api.get_cookie("og_primary") is None  # no replica: no sticky window needed
