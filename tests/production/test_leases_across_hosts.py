@@ -1,6 +1,7 @@
-"""Harvests run once across hosts: ``opengov harvest`` started at the same moment on two "hosts"
-(separate processes and instance folders, one database) fetches the source once; a holder
-killed with SIGKILL blocks the source only until its lease expires."""
+"""Scheduled work runs once across hosts: ``opengov harvest`` started at the same moment on two
+"hosts" (separate processes and instance folders, one database) fetches the source once; a
+holder killed with SIGKILL blocks the source only until its lease expires; ``opengov cameras
+check`` on two hosts sharing the Redis HTTP cache fetches each camera once."""
 
 from __future__ import annotations
 
@@ -15,6 +16,8 @@ import pytest
 
 from opengov.gateway import lease
 from opengov.gateway.harvest import Harvester
+from tests.cameras.conftest import JPEG, camera, make_camera_app  # noqa: F401 - fixture
+from tests.conftest import REDIS_URL, need_redis
 from tests.gateway.conftest import cameras, gateway, gateway_database  # noqa: F401 - fixtures
 from tests.upstream import upstream  # noqa: F401 - fixture
 
@@ -91,3 +94,28 @@ def test_a_killed_holder_blocks_the_source_only_until_its_lease_expires(cameras,
     assert taken.returncode == 0 and " ok " in out, (out, err)
     assert cameras.upstream.count("/cameras.geojson") == 1
     assert lease.acquire(cameras.store, "dn-cameras", "after", ttl=60)  # released after the run
+
+
+def test_camera_checks_on_two_hosts_fetch_each_camera_once_with_a_shared_cache(
+        make_camera_app, upstream, tmp_path):  # noqa: F811
+    need_redis()
+    upstream.route("/one.jpg", JPEG, content_type="image/jpeg")
+    upstream.route("/two.jpg", JPEG, content_type="image/jpeg")
+    upstream.slow("/one.jpg", 2.0)  # the other host arrives while the first is fetching
+    upstream.slow("/two.jpg", 2.0)
+    app = make_camera_app([camera("cam-1", upstream.url + "/one.jpg", status="offline"),
+                           camera("cam-2", upstream.url + "/two.jpg", status="offline")])
+    settings = app.extensions["opengov"].settings
+    runs = []
+    for name in ("host-a", "host-b"):
+        (tmp_path / name).mkdir()
+        env = {**os.environ, "OPENGOV_DATABASE_URL": settings.resolved_database_url,
+               "OPENGOV_INSTANCE_PATH": str(tmp_path / name), "OPENGOV_ACCESS_LOG": "off",
+               "OPENGOV_CAMERA_SNAPSHOT_HOSTS": settings.camera_snapshot_hosts,
+               "OPENGOV_HTTP_CACHE_URL": REDIS_URL}
+        runs.append(subprocess.Popen([OPENGOV, "cameras", "check"], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all("checked 2 cameras: 2 online, 0 offline" in out for out, _ in outputs), outputs
+    assert upstream.count("/one.jpg") == 1 and upstream.count("/two.jpg") == 1
