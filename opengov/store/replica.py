@@ -198,9 +198,10 @@ class ReadRouter:
         previous, self.state = self.state, state
         reads = "replica" if state == "ok" else "primary"
         lag_text = "unknown" if lag is None else f"{lag:.1f}s"
-        log.warning("replica %s (was %s; lag %s, bound %ss)%s: reads go to the %s",
-                    state, previous, lag_text, self.max_lag_s,
-                    f" [{detail}]" if detail else "", reads)
+        level = logging.INFO if state == "ok" else logging.WARNING
+        log.log(level, "replica %s (was %s; lag %s, bound %ss)%s: reads go to the %s",
+                state, previous, lag_text, self.max_lag_s, f" [{detail}]" if detail else "",
+                reads)
 
 
 def make_router(primary: Engine, read_url: str, max_lag_s: float, check_s: float,

@@ -106,7 +106,7 @@ def test_a_report_is_tracked_at_once_while_the_replica_is_paused(pair, replicate
 
 
 def test_a_lagging_replica_falls_back_to_the_primary_and_comes_back(pair, replicated, caplog):
-    caplog.set_level(logging.WARNING, logger="opengov.store.replica")
+    caplog.set_level(logging.INFO, logger="opengov.store.replica")
     client = replicated.test_client()
     pair.replica.sql("SELECT pg_wal_replay_pause()")
     receipt = submit(replicated.test_client())  # the primary moves on
@@ -126,7 +126,7 @@ def test_a_lagging_replica_falls_back_to_the_primary_and_comes_back(pair, replic
 
 
 def test_a_stopped_replica_costs_no_error(pair, replicated, caplog):
-    caplog.set_level(logging.WARNING, logger="opengov.store.replica")
+    caplog.set_level(logging.INFO, logger="opengov.store.replica")
     client = replicated.test_client()
     for _ in range(3):
         _listed_ids(client)  # pooled replica connections, about to die
