@@ -12,7 +12,9 @@
   tracking page, the ingest answer).
 - A GET/HEAD whose replica connection breaks mid-request (the replica stopped between two
   checks) marks the replica unreachable and is run once more on the primary, so a replica that
-  goes away costs no error.
+  goes away costs no error. A read the replica cancelled because of a conflict with recovery
+  (SQLSTATE 40001, e.g. a row it read was vacuumed on the primary) is run once more on the
+  primary too, leaving the replica in use.
 """
 
 from __future__ import annotations
@@ -25,6 +27,17 @@ from opengov.store.replica import ReadRoute, routed
 STICKY_COOKIE = "og_primary"
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 RETRYABLE_METHODS = ("GET", "HEAD")
+RECOVERY_CONFLICT = "40001"  # serialization_failure: on a hot standby, a recovery conflict
+
+
+def replica_failure(error: BaseException) -> str | None:
+    """``"unreachable"`` (connection lost or refused), ``"conflict"`` (a query the replica
+    cancelled to go on replaying) or None: how a read on the replica failed, if it did."""
+    if getattr(getattr(error, "orig", None), "sqlstate", None) == RECOVERY_CONFLICT:
+        return "conflict"  # (psycopg counts it as an OperationalError: test it first)
+    if classify(error) == "database-unavailable":
+        return "unreachable"
+    return None
 
 
 def wants_primary() -> bool:
@@ -47,10 +60,11 @@ def install(app: Flask, settings) -> None:
             try:
                 return dispatch()
             except Exception as exc:
-                if not (route.used_replica and request.method in RETRYABLE_METHODS
-                        and classify(exc) == "database-unavailable"):
+                failure = replica_failure(exc) if route.used_replica else None
+                if failure is None or request.method not in RETRYABLE_METHODS:
                     raise
-                router.mark_unreachable(exc)
+                if failure == "unreachable":
+                    router.mark_unreachable(exc)
                 route.primary = True
                 return dispatch()
 

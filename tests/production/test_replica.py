@@ -168,3 +168,20 @@ def test_without_a_replica_nothing_changes(empty_app_factory):
     assert "replica" not in api.get("/health/ready").get_json()
     submit(api)
     assert api.get_cookie("og_primary") is None  # no replica: no sticky window needed
+
+
+def test_replica_failures_worth_a_second_try_on_the_primary():
+    import psycopg
+    from sqlalchemy.exc import DBAPIError
+
+    from opengov.read_routing import replica_failure
+
+    def wrapped(orig, invalidated=False):
+        return DBAPIError("SELECT 1", {}, orig, connection_invalidated=invalidated)
+
+    conflict = psycopg.errors.SerializationFailure(
+        "canceling statement due to conflict with recovery")
+    assert replica_failure(wrapped(conflict)) == "conflict"
+    assert replica_failure(wrapped(psycopg.OperationalError("gone"), True)) == "unreachable"
+    assert replica_failure(wrapped(psycopg.errors.UndefinedTable("no such table"))) is None
+    assert replica_failure(ValueError("not a database error")) is None
