@@ -1,20 +1,26 @@
 """Two application instances ("hosts": separate instance folders, one database, one Redis)
 agree: a tile one renders is a cache hit on the other, and after a reload both serve the new
-tile; ETags and ``numberMatched`` are the same on both and follow a change made through either."""
+tile; ETags and ``numberMatched`` are the same on both and follow a change made through either;
+a source's stale mark reaches the host that did not harvest it."""
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 
 import pytest
 from sqlalchemy import text
 
+from opengov.gateway.service import STALE_CACHE_SECONDS
 from opengov.store.migrate import upgrade
 from opengov.tiles.shared_cache import TABLE
 from tests.conftest import REDIS_URL, make_app, need_redis, new_database_url
+from tests.gateway.conftest import cameras, gateway, gateway_database  # noqa: F401 - fixtures
+from tests.gateway.test_harvest import GEOJSON
 from tests.tiles.helpers import decode, tile_at, tile_url
 from tests.tiles.test_cache import PROVINCE, _load_admin_units
+from tests.upstream import upstream  # noqa: F401 - fixture
 
 URL = tile_url("admin-units", tile_at(*PROVINCE, 7))
 
@@ -159,3 +165,33 @@ def _drop_one_unit(app) -> None:
     records = list(read_records(find_dataset(DATASETS, collection).data))[1:]
     rows = prepare_rows(collection, records, source=f"test-{uuid.uuid4().hex[:6]}")
     assert store.repo("admin-units").replace_all(rows, source="test").removed == 1
+
+
+def test_stale_source_marks_reach_every_host_within_their_cache_time(cameras, tmp_path):  # noqa: F811
+    """The stale mark is derived from the gateway's table, so a host that did not harvest
+    shows it too, at most ``STALE_CACHE_SECONDS`` later (and clears it as late)."""
+    cameras.harvest_one()
+    other_folder = tmp_path / "host-b"
+    other_folder.mkdir()
+    other = make_app(cameras.settings.resolved_database_url, other_folder, access_log="off",
+                     sources_file=str(cameras.sources_file))
+    try:
+        b = other.test_client()
+        assert "X-Data-Stale" not in b.get("/cameras").headers
+        cameras.upstream.fail(GEOJSON, 503)
+        cameras.harvest_one()  # fails on host A
+        assert cameras.client.get("/cameras").headers["X-Data-Stale"] == "true"
+        _wait(lambda: b.get("/cameras").headers.get("X-Data-Stale") == "true",
+              STALE_CACHE_SECONDS + 3)
+        cameras.upstream.recover(GEOJSON)
+        cameras.harvest_one()
+        _wait(lambda: "X-Data-Stale" not in b.get("/cameras").headers, STALE_CACHE_SECONDS + 3)
+    finally:
+        other.extensions["opengov"].store.engine.dispose()
+
+
+def _wait(predicate, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, "not within the cache time"
+        time.sleep(0.25)
