@@ -44,7 +44,7 @@ def tiles() -> Tiles:
         settings = current().settings
         folder = TileCache(settings.instance_path / "tiles", settings.tile_cache_mb * 1024 * 1024)
         cache = (folder if settings.tile_cache_mb <= 0 else
-                 make_tile_cache(settings.tile_cache, settings, current().store.engine,
+                 make_tile_cache(settings.tile_cache, settings, current().store,
                                  lambda: folder))
         found = current_app.extensions["opengov_tiles"] = Tiles(cache, {})
     return found

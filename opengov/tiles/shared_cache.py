@@ -10,8 +10,9 @@ folder cache's ``get``/``put``/``enabled``.
   uncached: one warning, then Redis is left alone for ``RETRY_AFTER_S`` seconds, and an info
   line when it answers again.
 - Database (``database``): a table ``tile_cache`` created on first use (a cache, not data:
-  no migration), written on the primary; the first tile written under a new version key of a
-  collection deletes that collection's tiles of other versions.
+  no migration), read like any request read (from the replica when there is one: a tile not
+  replicated yet is merely rendered again) and written on the primary; the first tile written
+  under a new version key of a collection deletes that collection's tiles of other versions.
 """
 
 from __future__ import annotations
@@ -103,12 +104,14 @@ def _define(metadata: MetaData) -> Table:
 
 
 class DatabaseTileCache:
-    """Tiles in the ``tile_cache`` table of the application's database (its primary)."""
+    """Tiles in the ``tile_cache`` table of the application's database; ``reading`` is the
+    store's :meth:`~opengov.store.repository.Store.reading`."""
 
     enabled = True
 
-    def __init__(self, engine):
+    def __init__(self, engine, reading):
         self._engine = engine
+        self._reading = reading
         self._table = _define(MetaData())
         self._ready = False
         self._known_versions: dict[str, str] = {}
@@ -130,10 +133,9 @@ class DatabaseTileCache:
     def get(self, collection_id: str, version_key: str, tile: Tile) -> bytes | None:
         """The cached tile (b"" for an empty one), or None."""
         self._ensure_table()
-        with self._engine.connect() as conn:
+        with self._reading() as conn:
             row = conn.execute(select(self._table.c.data)
                                .where(self._where(collection_id, version_key, tile))).first()
-            conn.rollback()
         return None if row is None else bytes(row[0])
 
     def put(self, collection_id: str, version_key: str, tile: Tile, data: bytes) -> None:
@@ -154,11 +156,11 @@ class DatabaseTileCache:
         self._known_versions[collection_id] = version_key
 
 
-def make_tile_cache(choice: str, settings, engine, folder_cache):
+def make_tile_cache(choice: str, settings, store, folder_cache):
     """The cache ``OPENGOV_TILE_CACHE`` names: ``folder`` (``folder_cache()``), a Redis URL
     or ``database`` (the settings checked the choice)."""
     if is_redis(choice):
         return RedisTileCache(choice, settings.redis_timeout_ms)
     if choice == "database":
-        return DatabaseTileCache(engine)
+        return DatabaseTileCache(store.engine, store.reading)
     return folder_cache()
