@@ -18,6 +18,7 @@ from opengov import (
     metrics,
     outages,
     proxy,
+    read_routing,
     requestid,
 )
 from opengov.api import PATH_CONVERTERS, Api
@@ -26,6 +27,7 @@ from opengov.declare.capability import check_paths
 from opengov.modules import capabilities_for
 from opengov.settings import load_settings
 from opengov.store.engine import make_engine
+from opengov.store.replica import make_router
 from opengov.store.repository import Store
 from opengov.store.timeouts import RequestReads
 
@@ -64,9 +66,12 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    store = Store(make_engine(settings.resolved_database_url), capabilities.registry,
-                  count_cache_size=settings.count_cache_size,
-                  tables=capabilities.table_contributions())
+    engine = make_engine(settings.resolved_database_url)
+    store = Store(engine, capabilities.registry, count_cache_size=settings.count_cache_size,
+                  tables=capabilities.table_contributions(),
+                  router=make_router(engine, settings.database_read_url,
+                                     settings.replica_max_lag_s, settings.replica_check_s,
+                                     make_engine))
     app.extensions["opengov"] = Context(settings, capabilities, store)
     bodylimit.install(app, settings)
     api = Api(app)
@@ -81,6 +86,7 @@ def create_app(config: dict | None = None) -> Flask:
                  allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match",
                                 "Idempotency-Key", "Accept"],
                  expose_headers=EXPOSED_HEADERS, max_age=86400)
+    read_routing.install(app, settings)  # request reads on the replica (when configured)
     compression.install(app, settings.compress_min_bytes)
     app.wsgi_app = RequestReads(app.wsgi_app, settings.statement_timeout_ms)  # type: ignore[method-assign]
     metrics.install(app, settings)  # GET /metrics; counts every request

@@ -14,7 +14,7 @@ import tomllib
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 
-from opengov.redis_client import DEFAULT_TIMEOUT_MS
+from opengov.redis_client import DEFAULT_TIMEOUT_MS, is_redis
 
 
 def _bundled_datasets() -> Path:
@@ -38,6 +38,33 @@ class Settings:
             "help": "SQLAlchemy URL; empty means `sqlite:///<instance>/opengov.sqlite3`. "
             "`postgresql+psycopg://user@host/db` uses PostgreSQL + PostGIS.",
         },
+    )
+    database_read_url: str = field(
+        default="",
+        metadata={
+            "env": "OPENGOV_DATABASE_READ_URL",
+            "help": "PostgreSQL streaming replica for request reads (empty: the primary serves "
+            "everything); writes and read-your-writes paths use `OPENGOV_DATABASE_URL`. See "
+            "docs/deploy.md.",
+        },
+    )
+    replica_max_lag_s: int = field(
+        default=30,
+        metadata={"env": "OPENGOV_REPLICA_MAX_LAG_S",
+                  "help": "Reads fall back to the primary while the replica is further behind "
+                  "than this (seconds) or unreachable."},
+    )
+    replica_check_s: int = field(
+        default=5,
+        metadata={"env": "OPENGOV_REPLICA_CHECK_S",
+                  "help": "Seconds between two checks of the replica's reachability and lag "
+                  "(per process)."},
+    )
+    read_your_writes_s: int = field(
+        default=10,
+        metadata={"env": "OPENGOV_READ_YOUR_WRITES_S",
+                  "help": "After a successful write, the client's requests read from the primary "
+                  "for this many seconds (an `og_primary` cookie); 0 turns the cookie off."},
     )
     datasets_path: Path = field(
         default_factory=_bundled_datasets,
@@ -135,6 +162,15 @@ class Settings:
     )
     log_level: str = field(
         default="INFO", metadata={"env": "OPENGOV_LOG_LEVEL", "help": "Python logging level."}
+    )
+    tile_cache: str = field(
+        default="folder",
+        metadata={
+            "env": "OPENGOV_TILE_CACHE",
+            "help": "Where vector tiles are cached: `folder` (`<instance>/tiles/`, one host), "
+            "`redis://host:6379/0` or `database` (shared by every host; keyed by collection "
+            "version). See docs/deploy.md.",
+        },
     )
     tile_cache_mb: int = field(
         default=256,
@@ -394,7 +430,17 @@ def load_settings(config: dict | None = None, environ: dict | None = None) -> Se
     unknown = sorted(set(values) - known)
     if unknown:
         raise ValueError(f"unknown settings: {', '.join(unknown)}")
-    return replace(Settings(), **{k: _coerce(k, v) for k, v in values.items()})
+    settings = replace(Settings(), **{k: _coerce(k, v) for k, v in values.items()})
+    _check_choices(settings)
+    return settings
+
+
+def _check_choices(settings: Settings) -> None:
+    """Settings with a fixed set of values fail at start, not at the first request."""
+    cache = settings.tile_cache
+    if cache not in ("folder", "database") and not is_redis(cache):
+        raise ValueError(f"OPENGOV_TILE_CACHE must be `folder`, `database` or a redis:// URL, "
+                         f"not {cache!r}")
 
 
 def settings_table() -> list[tuple[str, str, str]]:

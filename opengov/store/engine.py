@@ -14,6 +14,7 @@ from sqlalchemy.exc import DisconnectionError
 from opengov.store import timeouts
 from opengov.store.compiled import begin_snapshot
 from opengov.store.filters import like_to_glob
+from opengov.store.replica import after_write
 from opengov.text import fold
 
 
@@ -103,8 +104,9 @@ def _request_statement_timeout(engine: Engine) -> None:
             raise DisconnectionError("connection refused its statement timeout") from exc
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, connect_timeout: int | None = None) -> Engine:
     """An engine for ``url``: SQLite gets WAL, busy timeout and our SQL functions.
+    ``connect_timeout`` (seconds, PostgreSQL) bounds the wait for a host that does not answer.
 
     Statement parameters are never shown in error messages (``hide_parameters``): they hold
     reporters' contacts, and an error's message ends up in the log.
@@ -118,7 +120,9 @@ def make_engine(url: str) -> Engine:
         _setup_sqlite(engine)
         return engine
     if parsed.get_backend_name() == "postgresql":
-        engine = create_engine(url, pool_size=8, max_overflow=8, hide_parameters=True)
+        connect_args = {} if connect_timeout is None else {"connect_timeout": connect_timeout}
+        engine = create_engine(url, pool_size=8, max_overflow=8, hide_parameters=True,
+                               connect_args=connect_args)
         _ping_when_idle(engine)
         _request_statement_timeout(engine)
         return engine
@@ -128,7 +132,9 @@ def make_engine(url: str) -> Engine:
 @contextmanager
 def write_transaction(engine: Engine):
     """A short write transaction (``BEGIN IMMEDIATE`` on SQLite), never cut by the statement
-    timeout of request reads."""
+    timeout of request reads. The rest of the request then reads from the primary
+    (:func:`~opengov.store.replica.after_write`)."""
+    after_write()
     with timeouts.unlimited(), engine.connect() as conn:
         conn = conn.execution_options(write=True)
         with conn.begin():

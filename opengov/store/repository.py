@@ -83,6 +83,8 @@ class Store:
     count_cache_size: int = 4096
     #: What the application's capabilities add to the schema (``Capability.tables``).
     tables: tuple = ()
+    #: Request reads on a replica (:class:`~opengov.store.replica.ReadRouter`), or None.
+    router: object = None
     metadata: object = field(init=False)
 
     def __post_init__(self):
@@ -111,7 +113,7 @@ class Store:
 
     @contextmanager
     def _autocommit_reading(self):
-        with self.engine.connect() as conn:
+        with (self.engine if self.router is None else self.router).connect() as conn:
             conn.execution_options(isolation_level="AUTOCOMMIT")
             try:
                 yield conn

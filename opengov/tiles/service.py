@@ -13,6 +13,7 @@ from opengov.tiles.cache import TileCache
 from opengov.tiles.generalise import generalise
 from opengov.tiles.grid import BUFFER, Tile
 from opengov.tiles.mvt import encode_layer
+from opengov.tiles.shared_cache import make_tile_cache
 from opengov.tiles.source import TileSource
 
 
@@ -26,7 +27,7 @@ def version_key(state: CollectionState) -> str:
 class Tiles:
     """Per-application tile state: compiled queries per collection and the file cache."""
 
-    cache: TileCache
+    cache: TileCache  # or a shared cache (:mod:`opengov.tiles.shared_cache`)
     sources: dict
 
     def source(self, collection: Collection) -> TileSource:
@@ -41,7 +42,10 @@ def tiles() -> Tiles:
     found = current_app.extensions.get("opengov_tiles")
     if found is None:
         settings = current().settings
-        cache = TileCache(settings.instance_path / "tiles", settings.tile_cache_mb * 1024 * 1024)
+        folder = TileCache(settings.instance_path / "tiles", settings.tile_cache_mb * 1024 * 1024)
+        cache = (folder if settings.tile_cache_mb <= 0 else
+                 make_tile_cache(settings.tile_cache, settings, current().store,
+                                 lambda: folder))
         found = current_app.extensions["opengov_tiles"] = Tiles(cache, {})
     return found
 

@@ -119,7 +119,12 @@ class ReadySchema(ma.Schema):
     status = ma.fields.String(metadata={"enum": ["ok", "unavailable"]})
     checks = ma.fields.Dict(metadata={
         "description": "`database`: `ok` or `unreachable`; `migrations`: `current`, `behind` "
-                       "(run `opengov init`) or `unknown`"})
+                       "(run `opengov init`) or `unknown`; `replica` (with "
+                       "`OPENGOV_DATABASE_READ_URL`): `ok`, `lagging` or `unreachable` — the "
+                       "last two still ready, reads then go to the primary"})
+    replica = ma.fields.Dict(metadata={
+        "description": "With a replica: `state`, `lag_s` (seconds behind the primary, null "
+                       "when unknown), `max_lag_s` and `reads` (`replica` or `primary`)"})
 
 
 @blp.route("/health/live")
@@ -153,9 +158,15 @@ def health_ready():
                   "migrations": "current" if revisions == _head_revisions() else "behind"}
     except Exception:  # noqa: BLE001 - any failure means not ready
         checks = {"database": "unreachable", "migrations": "unknown"}
-    if checks == {"database": "ok", "migrations": "current"}:
-        return {"status": "ok", "checks": checks}
-    return Response(dumps({"status": "unavailable", "checks": checks}), status=503,
+    ready = checks == {"database": "ok", "migrations": "current"}
+    body = {"status": "ok" if ready else "unavailable", "checks": checks}
+    router = current().store.router
+    if router is not None:  # a lagging or lost replica leaves the service ready (primary reads)
+        body["replica"] = router.status()
+        checks["replica"] = body["replica"]["state"]
+    if ready:
+        return body
+    return Response(dumps(body), status=503,
                     mimetype="application/json",
                     headers={"Retry-After": str(RETRY_AFTER_UNAVAILABLE_S)})
 

@@ -1,0 +1,125 @@
+"""Throwaway PostgreSQL clusters on 127.0.0.1: a primary and its streaming replica.
+
+Both run from Debian's PostgreSQL 15 binaries on free ports in a temporary folder, as the
+``postgres`` OS user when the tests run as root (``initdb`` refuses root), so nothing of the
+machine's own server changes. Under CI missing binaries fail the test; elsewhere without them
+the replica tests are left out with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from tests.conftest import need
+
+PG_BIN = Path(os.environ.get("OPENGOV_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_postgres(cmd: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *cmd] if os.geteuid() == 0 else cmd
+
+
+class Cluster:
+    """One server: ``start``/``stop``, ``sql`` as superuser, ``url(db)`` for the app."""
+
+    def __init__(self, data: Path, port: int):
+        self.data, self.port = data, port
+
+    def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run(_as_postgres([str(PG_BIN / args[0]), *args[1:]]), check=check,
+                              capture_output=True, text=True, timeout=120)
+
+    def start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-l",
+                  str(self.data / "server.log"), "-o",
+                  f"-c port={self.port} -c listen_addresses=127.0.0.1 "
+                  f"-c unix_socket_directories={self.data}", "start")
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop", check=False)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def sql(self, statement: str, database: str = "postgres"):
+        engine = create_engine(self.url(database), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                result = conn.execute(text(statement))
+                return result.all() if result.returns_rows else None
+        finally:
+            engine.dispose()
+
+
+class ReplicatedPair:
+    """A primary with ``wal_level=replica`` and a replica made by ``pg_basebackup -R``."""
+
+    def __init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="opengov-pgpair-"))
+        os.chmod(self.root, 0o755)
+        self.primary = Cluster(self.root / "primary", free_port())
+        self.replica = Cluster(self.root / "replica", free_port())
+
+    def start(self) -> None:
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        self.primary._run("initdb", "-D", str(self.primary.data), "-U", "postgres",
+                          "-A", "trust", "--no-sync", "-E", "UTF8")
+        with open(self.primary.data / "postgresql.conf", "a") as fh:
+            fh.write("wal_level = replica\nmax_wal_senders = 5\nfsync = off\n"
+                     "wal_receiver_status_interval = 1s\n")
+        self.primary.start()
+        self.replica._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port),
+                          "-U", "postgres", "-D", str(self.replica.data), "-R", "-X", "stream")
+        self.replica.start()
+
+    def wait_caught_up(self, timeout: float = 30) -> None:
+        """Until the replica has replayed everything the primary has written."""
+        target = self.primary.sql("SELECT pg_current_wal_lsn()::text")[0][0]
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            done = self.replica.sql(
+                f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn")[0][0]
+            if done:
+                return
+            time.sleep(0.1)
+        raise AssertionError("the replica did not catch up")
+
+    def close(self) -> None:
+        self.replica.stop()
+        self.primary.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def start_pair() -> ReplicatedPair:
+    """A running pair, or a skip/fail (see :func:`tests.conftest.need`) without binaries."""
+    need(f"PostgreSQL binaries in {PG_BIN}", (PG_BIN / "pg_basebackup").exists())
+    pair = ReplicatedPair()
+    try:
+        pair.start()
+    except Exception:
+        pair.close()
+        raise
+    return pair
+
+
+@pytest.fixture(scope="session")
+def pg_pair():
+    pair = start_pair()
+    yield pair
+    pair.close()

@@ -1,0 +1,121 @@
+"""Scheduled work runs once across hosts: ``opengov harvest`` started at the same moment on two
+"hosts" (separate processes and instance folders, one database) fetches the source once; a
+holder killed with SIGKILL blocks the source only until its lease expires; ``opengov cameras
+check`` on two hosts sharing the Redis HTTP cache fetches each camera once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from opengov.gateway import lease
+from opengov.gateway.harvest import Harvester
+from tests.cameras.conftest import JPEG, camera, make_camera_app  # noqa: F401 - fixture
+from tests.conftest import REDIS_URL, need_redis
+from tests.gateway.conftest import cameras, gateway, gateway_database  # noqa: F401 - fixtures
+from tests.upstream import upstream  # noqa: F401 - fixture
+
+pytestmark = pytest.mark.slow
+
+OPENGOV = str(Path(sys.executable).with_name("opengov"))
+
+
+def _env(gw, instance: Path) -> dict:
+    instance.mkdir(exist_ok=True)
+    return {**os.environ, "OPENGOV_DATABASE_URL": gw.settings.resolved_database_url,
+            "OPENGOV_INSTANCE_PATH": str(instance), "OPENGOV_SOURCES_FILE": str(gw.sources_file),
+            "OPENGOV_DATASETS_PATH": str(gw.settings.datasets_path),
+            "OPENGOV_ACCESS_LOG": "off"}
+
+
+def _harvest(gw, instance: Path) -> subprocess.Popen:
+    return subprocess.Popen([OPENGOV, "harvest", "dn-cameras", "--quiet"],
+                            env=_env(gw, instance), stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_two_hosts_harvesting_at_once_fetch_the_source_once(cameras, tmp_path):  # noqa: F811
+    cameras.upstream.slow("/cameras.geojson", 3.0)  # the winner is still fetching
+    runs = [_harvest(cameras, tmp_path / name) for name in ("host-a", "host-b")]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    busy = [out for out, _err in outputs if "busy: another harvester holds its lease" in out]
+    done = [out for out, _err in outputs if " ok " in out]
+    assert len(busy) == 1 and len(done) == 1, outputs
+    assert cameras.upstream.count("/cameras.geojson") == 1
+    assert cameras.store.repo("cameras").state().record_count > 0
+
+
+HOLDER = """
+import sys, time
+from opengov.app import create_app
+from opengov.gateway import lease
+from opengov.gateway.harvest import Harvester
+app = create_app({"database_url": sys.argv[1], "instance_path": sys.argv[2]})
+store = app.extensions["opengov"].store
+holder = lease.new_holder()
+while True:  # a harvester paging through a long source: renews its lease as it goes
+    assert lease.acquire(store, "dn-cameras", holder, ttl=float(sys.argv[3]))
+    print("held", flush=True)
+    time.sleep(0.3)
+"""
+
+
+def test_a_killed_holder_blocks_the_source_only_until_its_lease_expires(cameras, tmp_path):  # noqa: F811
+    ttl = 8.0
+    instance = tmp_path / "host-a"
+    instance.mkdir()
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, cameras.settings.resolved_database_url,
+                               str(instance), str(ttl)], stdout=subprocess.PIPE, text=True)
+    with holder.stdout:
+        assert holder.stdout.readline().strip() == "held"
+        os.kill(holder.pid, signal.SIGKILL)  # a crash: no release
+        killed_at = time.monotonic()
+        holder.wait(10)
+    # Host B (this process, its own instance folder) finds the source busy while the dead
+    # holder's lease runs ...
+    harvester = Harvester(cameras.settings, cameras.registry, cameras.store)
+    try:
+        assert harvester.run(cameras.sources()["dn-cameras"]).status == "busy"
+    finally:
+        harvester.close()
+    assert time.monotonic() - killed_at < ttl  # (so the busy answer was the lease's)
+    assert cameras.upstream.count("/cameras.geojson") == 0
+    # ... and once it has expired, the next scheduled run on another host takes over.
+    time.sleep(max(0.0, ttl + 0.5 - (time.monotonic() - killed_at)))
+    taken = _harvest(cameras, tmp_path / "host-c")
+    out, err = taken.communicate(timeout=120)
+    assert taken.returncode == 0 and " ok " in out, (out, err)
+    assert cameras.upstream.count("/cameras.geojson") == 1
+    assert lease.acquire(cameras.store, "dn-cameras", "after", ttl=60)  # released after the run
+
+
+def test_camera_checks_on_two_hosts_fetch_each_camera_once_with_a_shared_cache(
+        make_camera_app, upstream, tmp_path):  # noqa: F811
+    need_redis()
+    upstream.route("/one.jpg", JPEG, content_type="image/jpeg")
+    upstream.route("/two.jpg", JPEG, content_type="image/jpeg")
+    upstream.slow("/one.jpg", 2.0)  # the other host arrives while the first is fetching
+    upstream.slow("/two.jpg", 2.0)
+    app = make_camera_app([camera("cam-1", upstream.url + "/one.jpg", status="offline"),
+                           camera("cam-2", upstream.url + "/two.jpg", status="offline")])
+    settings = app.extensions["opengov"].settings
+    runs = []
+    for name in ("host-a", "host-b"):
+        (tmp_path / name).mkdir()
+        env = {**os.environ, "OPENGOV_DATABASE_URL": settings.resolved_database_url,
+               "OPENGOV_INSTANCE_PATH": str(tmp_path / name), "OPENGOV_ACCESS_LOG": "off",
+               "OPENGOV_CAMERA_SNAPSHOT_HOSTS": settings.camera_snapshot_hosts,
+               "OPENGOV_HTTP_CACHE_URL": REDIS_URL}
+        runs.append(subprocess.Popen([OPENGOV, "cameras", "check"], env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all("checked 2 cameras: 2 online, 0 offline" in out for out, _ in outputs), outputs
+    assert upstream.count("/one.jpg") == 1 and upstream.count("/two.jpg") == 1
