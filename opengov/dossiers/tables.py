@@ -1,0 +1,92 @@
+"""The dossier tables. No column holds personal data: no name, ID number, address or phone.
+
+- ``dossiers``: one row per dossier, its state, clock and step dates (the pin only hashed);
+- ``dossier_events``: every accepted event, keyed by the one-stop system's event id (a resend
+  finds its id and stores nothing);
+- ``dossier_monthly``: counts per (month of receipt, agency, procedure, commune, channel),
+  kept up to date by every ingested batch, so statistics never scan the dossiers.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    String,
+)
+
+from opengov.store.types import UTCDateTime
+
+TABLES = ("dossiers", "dossier_events", "dossier_monthly")
+#: The aggregate's key (``commune`` is "" when the one-stop system sent none).
+CELL = ("month", "agency", "procedure_code", "commune", "channel_in")
+#: The aggregate's counters.
+COUNTS = ("received", "resolved", "on_time", "late", "withdrawn", "online", "postal")
+
+
+def define(metadata: MetaData) -> None:
+    """Add the dossier tables to ``metadata`` (idempotent)."""
+    if "dossiers" in metadata.tables:
+        return
+    from sqlalchemy import Table
+
+    dossiers = Table(
+        "dossiers", metadata,
+        Column("code", String(64), primary_key=True),
+        Column("pin_sha256", String(64), nullable=False),
+        Column("procedure_code", String(40), nullable=False),
+        Column("field_code", String(100)),
+        Column("level", String(30)),
+        Column("agency", String(100), nullable=False),
+        Column("centre", String(100), nullable=False),
+        Column("commune", String(100)),
+        Column("channel_in", String(20), nullable=False),
+        Column("channel_out", String(20), nullable=False),
+        Column("postal_code", String(64)),
+        Column("received_at", UTCDateTime, nullable=False),
+        Column("month", String(7), nullable=False),
+        Column("statutory_days", Integer, nullable=False),
+        Column("time_unit", String(20), nullable=False),
+        Column("due_date", Date),
+        Column("used_days", Integer, nullable=False),
+        Column("clock_from", Date),
+        Column("state", String(30), nullable=False),
+        Column("appraisal_at", UTCDateTime),
+        Column("decided_at", UTCDateTime),
+        Column("ready_at", UTCDateTime),
+        Column("returned_at", UTCDateTime),
+        Column("resolved_at", UTCDateTime),
+        Column("days_taken", Integer),
+        Column("on_time", Boolean),
+        Column("last_event_at", UTCDateTime, nullable=False),
+    )
+    Index(None, dossiers.c.state, dossiers.c.due_date)
+    Index(None, dossiers.c.month, dossiers.c.agency)
+    events = Table(
+        "dossier_events", metadata,
+        Column("event_id", String(100), primary_key=True),
+        Column("dossier_code", String(64), nullable=False),
+        Column("kind", String(30), nullable=False),
+        Column("at", UTCDateTime, nullable=False),
+        Column("batch", String(40), nullable=False),
+        Column("ingested_at", UTCDateTime, nullable=False),
+    )
+    Index(None, events.c.dossier_code, events.c.at)
+    monthly = Table(
+        "dossier_monthly", metadata,
+        Column("month", String(7), nullable=False),
+        Column("agency", String(100), nullable=False),
+        Column("procedure_code", String(40), nullable=False),
+        Column("commune", String(100), nullable=False),
+        Column("channel_in", String(20), nullable=False),
+        Column("field_code", String(100)),
+        Column("level", String(30)),
+        *(Column(name, Integer, nullable=False) for name in COUNTS),
+        PrimaryKeyConstraint(*CELL),
+    )
+    Index(None, monthly.c.agency, monthly.c.month)
