@@ -9,5 +9,11 @@ def _tables(metadata):
     define(metadata)
 
 
+def _blueprints(_registry):
+    from opengov.dossiers.routes import blp
+
+    return [blp]
+
+
 CAPABILITY = Capability(name="dossiers", summary="dossier tracking and service statistics",
-                        tables=_tables, requires=("procedures",))
+                        blueprints=_blueprints, tables=_tables, requires=("procedures",))

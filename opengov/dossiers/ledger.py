@@ -19,6 +19,8 @@ CHANNELS = ("in_person", "online", "postal")
 #: A channel and the catalogue's submission method it uses.
 METHOD_OF = {"in_person": "direct", "online": "online", "postal": "postal"}
 PIN_LENGTH = (4, 32)
+#: District-level procedures end with the two-level government (DOMAIN.md §4, §7).
+TWO_LEVELS = date(2025, 7, 1)
 #: States in which the statutory clock runs (a supplement request stops it; a result ends it).
 RUNNING = ("received", "in_appraisal", "approved", "refused")
 
@@ -37,6 +39,7 @@ class Procedure:
     level: str | None
     postal: bool
     delegated: bool
+    legacy: bool = False
     times: dict[str, tuple[int, str]] = field(default_factory=dict)  # method → (n, unit)
 
 
@@ -100,11 +103,14 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar) 
         how = "is delegated to" if procedure.delegated else "is handled by"
         raise EventError(f"procedure {procedure.code} {how} {procedure.agency}, not "
                          f"{event.agency}")
+    received_on = local_date(event.at)
+    if procedure.legacy and received_on >= TWO_LEVELS:
+        raise EventError(f"procedure {procedure.code} is a former district-level procedure, "
+                         f"not received since {TWO_LEVELS.isoformat()}")
     method = METHOD_OF[channel_in]
     if method not in procedure.times:
         raise EventError(f"procedure {procedure.code} cannot be submitted {channel_in}")
     allowed, unit = procedure.times[method]
-    received_on = local_date(event.at)
     progress = Progress(0, received_on)
     return {
         "code": event.code, "pin_sha256": pin_hash(event.code, event.pin),

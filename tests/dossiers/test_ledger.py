@@ -11,10 +11,10 @@ from opengov.dossiers.workdays import WorkCalendar
 CAL = WorkCalendar(2025, 2027)
 ICT = timezone(timedelta(hours=7))
 POSTAL = Procedure("1.900001", "so-xay-dung", "xay-dung", "province", True, False,
-                   {"direct": (5, "working_day"), "postal": (5, "working_day"),
+                   times={"direct": (5, "working_day"), "postal": (5, "working_day"),
                     "online": (5, "working_day")})
 DESK_ONLY = Procedure("1.900002", "so-tu-phap", "tu-phap", "province", False, True,
-                      {"direct": (3, "working_day")})
+                      times={"direct": (3, "working_day")})
 
 
 def at(day: int, month: int = 3, hour: int = 9) -> datetime:
@@ -70,6 +70,14 @@ def test_a_supplement_request_stops_the_clock():
 def test_catalogue_rules(fields, reason):
     with pytest.raises(EventError, match=reason):
         receive(DESK_ONLY, **fields)
+
+
+def test_legacy_district_procedures_are_closed_after_the_reform():
+    legacy = Procedure("1.900003", "ubnd-cap-huyen", "dat-dai", "district_legacy", False,
+                       False, True, {"direct": (10, "working_day")})
+    with pytest.raises(EventError, match="former district-level"):
+        receive(legacy)
+    assert receive(legacy, at=datetime(2025, 6, 30, 9, tzinfo=ICT))["state"] == "received"
 
 
 def test_unknown_procedure():

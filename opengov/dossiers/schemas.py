@@ -1,0 +1,68 @@
+"""Documented shapes of the dossier endpoints (flask-smorest / OpenAPI)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from opengov.dossiers.batch import FIELDS, REQUIRED
+from opengov.dossiers.ledger import CHANNELS
+from opengov.dossiers.machine import EVENTS, STATES
+
+EVENT_PROPERTIES = {name: {"type": "string"} for name in FIELDS}
+EVENT_PROPERTIES["kind"] = {"type": "string", "enum": list(EVENTS)}
+EVENT_PROPERTIES["at"] = {"type": "string", "format": "date-time"}
+EVENT_PROPERTIES["channel_in"] = EVENT_PROPERTIES["channel_out"] = {
+    "type": "string", "enum": list(CHANNELS)}
+EVENT_SCHEMA = {"type": "object", "properties": EVENT_PROPERTIES, "required": list(REQUIRED),
+                "additionalProperties": False}
+EXAMPLE_EVENTS = [
+    {"event_id": "evt-000184", "code": "000.00.13.H47-260302-0007", "kind": "received",
+     "at": "2026-03-02T08:40:00+07:00", "pin": "K7Q4M2", "procedure": "1.001193",
+     "centre": "hcc-tinh", "commune": "xa-dai-loc", "channel_in": "in_person",
+     "channel_out": "postal"},
+    {"event_id": "evt-000185", "code": "000.00.13.H47-260302-0007",
+     "kind": "appraisal_started", "at": "2026-03-02T14:00:00+07:00"},
+]
+
+
+class DossierBatchResultSchema(ma.Schema):
+    batch = ma.fields.String(metadata={"description": "Id of the stored batch"})
+    received = ma.fields.Integer(metadata={"description": "Events in the request"})
+    stored = ma.fields.Integer(metadata={"description": "Events stored now"})
+    duplicates = ma.fields.Integer(metadata={"description": "Events already stored (resent)"})
+    dossiers = ma.fields.Integer(metadata={"description": "Dossiers created or changed"})
+
+
+class DossierTrackArgs(ma.Schema):
+    code = ma.fields.String(required=True, validate=ma.validate.Length(1, 64),
+                            metadata={"description": "Receipt code (mã hồ sơ)"})
+    pin = ma.fields.String(required=True, validate=ma.validate.Length(1, 32),
+                           metadata={"description": "Pin printed on the receipt"})
+
+
+class DossierStepSchema(ma.Schema):
+    step = ma.fields.String(metadata={"description": "reception, appraisal, approval, "
+                                                     "result_return"})
+    status = ma.fields.String(metadata={"description": "done, current or pending"})
+    at = ma.fields.DateTime(allow_none=True)
+    outcome = ma.fields.String(allow_none=True, metadata={"description": "approved or refused "
+                                                                         "(approval step)"})
+
+
+class DossierTrackSchema(ma.Schema):
+    code = ma.fields.String()
+    procedure = ma.fields.String()
+    agency = ma.fields.String()
+    state = ma.fields.String(metadata={"enum": list(STATES)})
+    timeline = ma.fields.List(ma.fields.Nested(DossierStepSchema))
+    received_at = ma.fields.DateTime()
+    due_date = ma.fields.Date(allow_none=True, metadata={
+        "description": "Last working day for the result; null while a supplement is awaited"})
+    on_time = ma.fields.Boolean(allow_none=True, metadata={
+        "description": "Resolved within the due date; for open dossiers, not overdue yet"})
+    awaiting = ma.fields.String(allow_none=True, metadata={
+        "description": "supplement (from you), agency, collection (result at the centre), post, "
+                       "or null when closed"})
+    channel_out = ma.fields.String(metadata={"enum": list(CHANNELS)})
+    postal_code = ma.fields.String(allow_none=True, metadata={
+        "description": "Postal tracking code of the result"})
