@@ -2,16 +2,27 @@
 
 from __future__ import annotations
 
-from flask import g
+import marshmallow as ma
+from flask import Response, g
 
 from opengov import bodylimit
 from opengov.api import Blueprint
 from opengov.bearer import BEARER_DOC, require_role
 from opengov.context import current
-from opengov.dossiers import batch
+from opengov.dossiers import batch, tracking
 from opengov.dossiers.ingest import ingest
-from opengov.dossiers.schemas import EVENT_SCHEMA, EXAMPLE_EVENTS, DossierBatchResultSchema
+from opengov.dossiers.schemas import (
+    EVENT_SCHEMA,
+    EXAMPLE_EVENTS,
+    TRACK_EXAMPLE,
+    DossierBatchResultSchema,
+    DossierTrackArgs,
+    DossierTrackSchema,
+)
 from opengov.dossiers.workdays import WorkCalendar
+from opengov.geo.geojson import dumps
+from opengov.reports.limits import client_key
+from opengov.store.types import utcnow
 
 blp = Blueprint("dossiers", __name__, url_prefix="/dossiers",
                 description="Dossiers of administrative procedures: follow yours, see how the "
@@ -25,6 +36,7 @@ EXTENSION = "opengov-dossiers"
 def _setup(state) -> None:
     """Per application: the working-day calendar and the ingest body cap."""
     state.app.extensions[EXTENSION] = WorkCalendar()
+    tracking.install_limiter(state.app, state.app.extensions["opengov"].settings)
     bodylimit.allow_larger(state.app, "dossiers.post_events", lambda s: s.ingest_max_body_bytes)
 
 
@@ -71,3 +83,30 @@ def post_events():
                     scope=g.api_key.scope)
     return {"batch": result.batch, "received": result.received, "stored": result.stored,
             "duplicates": result.duplicates, "dossiers": result.dossiers}
+
+
+@blp.route("/track")
+@blp.doc(summary="Follow your dossier with the code and pin on your receipt",
+         description="The state, the four steps (reception, appraisal, approval, result "
+                     "return) with their dates, the due date (working days; paused while a "
+                     "supplement is awaited), whether it is on time, what it waits for "
+                     "(`supplement` from you, the `agency`, `collection` at the centre, the "
+                     "`post`, `online_delivery`) and the postal tracking code of the result. "
+                     "A wrong pin and an unknown code are the same 404. Lookups are "
+                     "rate-limited per client (429 with `Retry-After`). Never cached: "
+                     "`Cache-Control: private, no-store`.")
+@blp.arguments(DossierTrackArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+@blp.response(200, DossierTrackSchema, example=TRACK_EXAMPLE, description="Your dossier")
+@blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(429, response="TOO_MANY_REQUESTS")
+def track(args):
+    tracking.check_rate(client_key())
+    store = current().store
+    with store.engine.connect() as conn:
+        found = tracking.find(store, conn, args["code"], args["pin"])
+    if found is None:
+        raise tracking.not_found()
+    body = DossierTrackSchema().dump(tracking.view(*found, utcnow()))
+    response = Response(dumps(body), mimetype="application/json")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -66,3 +66,18 @@ class DossierTrackSchema(ma.Schema):
     channel_out = ma.fields.String(metadata={"enum": list(CHANNELS)})
     postal_code = ma.fields.String(allow_none=True, metadata={
         "description": "Postal tracking code of the result"})
+
+
+TRACK_EXAMPLE = {
+    "code": "000.00.13.H47-260302-0007", "procedure": "1.001193", "agency": "ubnd-cap-xa",
+    "state": "result_ready",
+    "timeline": [
+        {"step": "reception", "status": "done", "at": "2026-03-02T01:40:00+00:00",
+         "outcome": None},
+        {"step": "appraisal", "status": "done", "at": "2026-03-02T07:00:00+00:00",
+         "outcome": None},
+        {"step": "approval", "status": "done", "at": "2026-03-03T03:00:00+00:00",
+         "outcome": "approved"},
+        {"step": "result_return", "status": "current", "at": None, "outcome": None}],
+    "received_at": "2026-03-02T01:40:00+00:00", "due_date": "2026-03-03", "on_time": True,
+    "awaiting": "post", "channel_out": "postal", "postal_code": None}

@@ -43,7 +43,8 @@ def days(procedure: dict, method: str = "direct") -> int:
 @pytest.fixture(scope="session")
 def dossiers_app(backend, postgres, tmp_path_factory):
     tmp = tmp_path_factory.mktemp(f"dossiers-{backend}")
-    app = make_app(new_database_url(backend, postgres, tmp), tmp)
+    app = make_app(new_database_url(backend, postgres, tmp), tmp,
+                   dossiers_track_rate_limit="10000/minute")
     store = app.extensions["opengov"].store
     upgrade(store.engine)
     load_all(store, DATASETS, only=["procedures"])
