@@ -40,6 +40,7 @@ class Deltas:
     def __init__(self):
         self.cells: dict[tuple, dict] = {}
         self.counts: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+        self.days: dict[tuple, int] = defaultdict(int)
 
     def add(self, before: dict | None, after: dict) -> None:
         key = cell(after)
@@ -48,6 +49,8 @@ class Deltas:
         counts = self.counts[key]
         for name in COUNTS:
             counts[name] += new[name] - old[name]
+        if new["resolved"] and not old["resolved"]:  # a resolution is final
+            self.days[(*key, after["days_taken"], after["statutory_days"])] += 1
 
     def write(self, store, conn) -> None:
         if not self.counts:
@@ -60,6 +63,15 @@ class Deltas:
             set_={name: t.c[name] + statement.excluded[name] for name in COUNTS})
         conn.execute(statement, [{**dict(zip(CELL, key, strict=True)), **self.cells[key],
                                   **counts} for key, counts in self.counts.items()])
+        if self.days:
+            t = store.table("dossier_days")
+            statement = insert(t)
+            statement = statement.on_conflict_do_update(
+                index_elements=[*CELL, "days_taken", "statutory_days"],
+                set_={"dossiers": t.c.dossiers + statement.excluded.dossiers})
+            conn.execute(statement, [
+                {**dict(zip((*CELL, "days_taken", "statutory_days"), key, strict=True)),
+                 "dossiers": n} for key, n in self.days.items()])
 
 
 def recompute(store, conn) -> list[tuple]:
@@ -78,6 +90,22 @@ def recompute(store, conn) -> list[tuple]:
                             else_=0))]
     rows = conn.execute(select(*columns, *counts).group_by(*columns)).all()
     return sorted(tuple(r[:5]) + tuple(int(v) for v in r[5:]) for r in rows)
+
+
+def recompute_days(store, conn) -> list[tuple]:
+    """The ``dossier_days`` histogram derived from the dossiers, sorted."""
+    d = store.table("dossiers")
+    columns = [d.c.month, d.c.agency, d.c.procedure_code, func.coalesce(d.c.commune, ""),
+               d.c.channel_in, d.c.days_taken, d.c.statutory_days]
+    rows = conn.execute(select(*columns, func.count()).where(d.c.state.in_(RESOLVED))
+                        .group_by(*columns)).all()
+    return sorted(tuple(r[:5]) + tuple(int(v) for v in r[5:]) for r in rows)
+
+
+def stored_days(store, conn) -> list[tuple]:
+    t = store.table("dossier_days")
+    rows = conn.execute(select(t).where(t.c.dossiers > 0)).all()
+    return sorted(tuple(r) for r in rows)
 
 
 def stored(store, conn) -> list[tuple]:

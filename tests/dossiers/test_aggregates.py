@@ -1,6 +1,6 @@
 """The monthly aggregates kept at ingest equal a full recomputation after every kind of batch."""
 
-from opengov.dossiers.aggregates import recompute, stored
+from opengov.dossiers.aggregates import recompute, recompute_days, stored, stored_days
 from tests.dossiers.conftest import DESK, POSTAL, Dossier, at, post, unique
 
 
@@ -8,6 +8,7 @@ def assert_consistent(app):
     store = app.extensions["opengov"].store
     with store.engine.connect() as conn:
         assert stored(store, conn) == recompute(store, conn)
+        assert stored_days(store, conn) == recompute_days(store, conn)
 
 
 def test_aggregates_equal_a_recomputation_after_each_kind_of_batch(api, keys, dossiers_app):
@@ -33,3 +34,7 @@ def test_aggregates_equal_a_recomputation_after_each_kind_of_batch(api, keys, do
     refused = post(api, keys["one-stop"], [d.event("withdrawn", at(20))])  # closed already
     assert refused.status_code == 422
     assert_consistent(dossiers_app)
+    store = dossiers_app.extensions["opengov"].store
+    with store.engine.connect() as conn:  # the comparisons were not of empty tables
+        mine = [r for r in stored_days(store, conn) if r[3] == commune]
+    assert sum(r[-1] for r in mine) == 3

@@ -71,9 +71,21 @@ def upgrade():
     )
     op.create_index(op.f("ix_dossier_monthly_agency_month"), "dossier_monthly",
                     ["agency", "month"])
+    op.create_table(
+        "dossier_days",
+        _str("month", 7, False), _str("agency", 100, False), _str("procedure_code", 40, False),
+        _str("commune", 100, False), _str("channel_in", 20, False),
+        sa.Column("days_taken", sa.Integer(), nullable=False),
+        sa.Column("statutory_days", sa.Integer(), nullable=False),
+        sa.Column("dossiers", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("month", "agency", "procedure_code", "commune", "channel_in",
+                                "days_taken", "statutory_days", name=op.f("pk_dossier_days")),
+    )
+    op.create_index(op.f("ix_dossier_days_agency_month"), "dossier_days", ["agency", "month"])
 
 
 def downgrade():
+    op.drop_table("dossier_days")
     op.drop_table("dossier_monthly")
     op.drop_table("dossier_events")
     op.drop_table("dossiers")
