@@ -10,12 +10,16 @@ from opengov.api import Blueprint
 from opengov.bearer import BEARER_DOC, require_role
 from opengov.context import current
 from opengov.dossiers import batch, tracking
+from opengov.dossiers import stats as stats_module
+from opengov.dossiers.clock import local_date
 from opengov.dossiers.ingest import ingest
 from opengov.dossiers.schemas import (
     EVENT_SCHEMA,
     EXAMPLE_EVENTS,
     TRACK_EXAMPLE,
     DossierBatchResultSchema,
+    DossierStatsArgs,
+    DossierStatsSchema,
     DossierTrackArgs,
     DossierTrackSchema,
 )
@@ -109,4 +113,54 @@ def track(args):
     body = DossierTrackSchema().dump(tracking.view(*found, utcnow()))
     response = Response(dumps(body), mimetype="application/json")
     response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+COHORT = ("Figures count the dossiers received in the period (month of receipt); days are "
+          "working days (or calendar days where the procedure says so), supplement waits left "
+          "out.")
+
+
+def _period(text: str | None) -> tuple[str | None, str | None]:
+    """``2026-03`` → (2026-03, 2026-04); ``a/b`` → (a, b) with ``..`` open."""
+    if not text:
+        return None, None
+    if "/" not in text:
+        year, month = map(int, text.split("-"))
+        return text, f"{year + month // 12:04d}-{month % 12 + 1:02d}"
+    start, end = (None if part == ".." else part for part in text.split("/"))
+    return start, end
+
+
+@blp.route("/stats")
+@blp.doc(summary="How well dossiers are handled: received, on time, late, overdue, channels",
+         description="Filters (agency, procedure, field, level, commune, channel, period) and "
+                     "grouping `by=month,agency,…` (combinable). Per cell: received, resolved "
+                     "on time and late, in progress, withdrawn, overdue now, shares online and "
+                     "postal, median and 90th percentile days taken against the statutory "
+                     "time. " + COHORT + " Cells with fewer than 5 dossiers are suppressed "
+                     "and counted in `suppression`. Aggregates only: nothing identifies a "
+                     "dossier.")
+@blp.arguments(DossierStatsArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+@blp.response(200, DossierStatsSchema, example={
+    "by": ["agency"], "filters": {}, "period": "2026-03", "cohort": COHORT,
+    "cells": [{"agency": "so-xay-dung", "received": 120, "resolved": 100,
+               "resolved_on_time": 91, "resolved_late": 9, "withdrawn": 2, "in_progress": 18,
+               "overdue_now": 3, "share_on_time": 0.91, "share_online": 0.42,
+               "share_postal": 0.18, "days_median": 6, "days_p90": 14,
+               "statutory_days_median": 10, "suppressed": False},
+              {"agency": "so-tu-phap", "suppressed": True}],
+    "suppression": {"threshold": 5, "suppressed_cells": 1, "note": "…"}})
+def stats(args):
+    start, end = _period(args.get("period"))
+    filters = {k: args[k] for k in stats_module.FILTERS if args.get(k) is not None}
+    by = tuple(dict.fromkeys(args["by"]))
+    store = current().store
+    request = stats_module.Request(by=by, filters=filters, start=start, end=end)
+    with store.engine.connect() as conn:
+        body = stats_module.compute(store, conn, request, local_date(utcnow()))
+    body = {"by": list(by), "filters": filters, "period": args.get("period"),
+            "cohort": COHORT, **body}
+    response = Response(dumps(body), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=60"
     return response

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import marshmallow as ma
+from webargs.fields import DelimitedList
 
 from opengov.dossiers.batch import FIELDS, REQUIRED
 from opengov.dossiers.ledger import CHANNELS
 from opengov.dossiers.machine import EVENTS, STATES
 
+PERIOD = r"^(\d{4}-(0[1-9]|1[0-2])|(\d{4}-(0[1-9]|1[0-2])|\.\.)/(\d{4}-(0[1-9]|1[0-2])|\.\.))$"
 EVENT_PROPERTIES = {name: {"type": "string"} for name in FIELDS}
 EVENT_PROPERTIES["kind"] = {"type": "string", "enum": list(EVENTS)}
 EVENT_PROPERTIES["at"] = {"type": "string", "format": "date-time"}
@@ -81,3 +83,54 @@ TRACK_EXAMPLE = {
         {"step": "result_return", "status": "current", "at": None, "outcome": None}],
     "received_at": "2026-03-02T01:40:00+00:00", "due_date": "2026-03-03", "on_time": True,
     "awaiting": "post", "channel_out": "postal", "postal_code": None}
+
+
+class DossierStatsArgs(ma.Schema):
+    by = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(
+        ("month", "agency", "procedure", "commune", "channel"))), load_default=list,
+        metadata={"description": "Group by these, comma-separated (combinable): month, agency, "
+                                 "procedure, commune, channel"})
+    agency = ma.fields.String(metadata={"description": "Handling agency code"})
+    procedure = ma.fields.String(metadata={"description": "Procedure code"})
+    field = ma.fields.String(metadata={"description": "Procedure field code (lĩnh vực)"})
+    level = ma.fields.String(metadata={"description": "Procedure level (province, commune, "
+                                                      "district_legacy)"})
+    commune = ma.fields.String(metadata={"description": "Commune code"})
+    channel = ma.fields.String(validate=ma.validate.OneOf(CHANNELS),
+                               metadata={"description": "Channel the dossier came in"})
+    period = ma.fields.String(validate=ma.validate.Regexp(PERIOD), metadata={
+        "description": "Month of receipt: `2026-03`, or a half-open range of months "
+                       "`2026-01/2026-07` (either end may be `..`)"})
+
+
+class DossierStatsCellSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    suppressed = ma.fields.Boolean(metadata={"description": "Fewer than 5 dossiers: figures "
+                                                            "left out"})
+    received = ma.fields.Integer()
+    resolved = ma.fields.Integer()
+    resolved_on_time = ma.fields.Integer()
+    resolved_late = ma.fields.Integer()
+    withdrawn = ma.fields.Integer()
+    in_progress = ma.fields.Integer()
+    overdue_now = ma.fields.Integer(metadata={"description": "Open, clock running, past due "
+                                                            "today"})
+    share_on_time = ma.fields.Float(allow_none=True)
+    share_online = ma.fields.Float(allow_none=True)
+    share_postal = ma.fields.Float(allow_none=True, metadata={
+        "description": "Received or returned by post"})
+    days_median = ma.fields.Integer(allow_none=True, metadata={
+        "description": "Median days taken (statutory unit, supplement waits left out)"})
+    days_p90 = ma.fields.Integer(allow_none=True)
+    statutory_days_median = ma.fields.Integer(allow_none=True)
+
+
+class DossierStatsSchema(ma.Schema):
+    by = ma.fields.List(ma.fields.String())
+    filters = ma.fields.Dict()
+    period = ma.fields.String(allow_none=True)
+    cohort = ma.fields.String()
+    cells = ma.fields.List(ma.fields.Nested(DossierStatsCellSchema))
+    suppression = ma.fields.Dict()
