@@ -10,11 +10,11 @@ from opengov.dossiers.ledger import CHANNELS
 from opengov.dossiers.machine import EVENTS, STATES
 
 PERIOD = r"^(\d{4}-(0[1-9]|1[0-2])|(\d{4}-(0[1-9]|1[0-2])|\.\.)/(\d{4}-(0[1-9]|1[0-2])|\.\.))$"
-EVENT_PROPERTIES = {name: {"type": "string"} for name in FIELDS}
-EVENT_PROPERTIES["kind"] = {"type": "string", "enum": list(EVENTS)}
-EVENT_PROPERTIES["at"] = {"type": "string", "format": "date-time"}
-EVENT_PROPERTIES["channel_in"] = EVENT_PROPERTIES["channel_out"] = {
-    "type": "string", "enum": list(CHANNELS)}
+_SPECIAL = {"kind": {"type": "string", "enum": list(EVENTS)},
+            "at": {"type": "string", "format": "date-time"},
+            "channel_in": {"type": "string", "enum": list(CHANNELS)},
+            "channel_out": {"type": "string", "enum": list(CHANNELS)}}
+EVENT_PROPERTIES = {name: _SPECIAL.get(name, {"type": "string"}) for name in FIELDS}
 EVENT_SCHEMA = {"type": "object", "properties": EVENT_PROPERTIES, "required": list(REQUIRED),
                 "additionalProperties": False}
 EXAMPLE_EVENTS = [
