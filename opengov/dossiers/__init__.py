@@ -15,5 +15,12 @@ def _blueprints(_registry):
     return [blp]
 
 
+def _synth_commands():
+    from opengov.dossiers.commands import synth_dossiers
+
+    return (synth_dossiers,)
+
+
 CAPABILITY = Capability(name="dossiers", summary="dossier tracking and service statistics",
-                        blueprints=_blueprints, tables=_tables, requires=("procedures",))
+                        blueprints=_blueprints, tables=_tables,
+                        synth_commands=_synth_commands, requires=("procedures",))
