@@ -1,9 +1,10 @@
 """Service-delivery statistics from the aggregates: counts, shares, days taken, suppression.
 
 Every figure counts the dossiers *received* in the period (their month of receipt), so a month's
-figures settle as its dossiers are resolved. Counts come from ``dossier_monthly``, days taken
-from the ``dossier_days`` histogram, and only "overdue now" (which depends on today) reads the
-dossiers, through their (state, due date) index. A cell with fewer than :data:`THRESHOLD`
+figures settle as its dossiers are resolved. Counts come from the coarsest aggregate level that
+holds the request's groupings and filters (:func:`level_for`), days taken from its histogram,
+and only "overdue now" (which depends on today) reads the dossiers, through their (state, due
+date) index. A cell with fewer than :data:`THRESHOLD`
 dossiers is suppressed: its figures are left out and the answer says how many were.
 """
 
@@ -17,7 +18,7 @@ from datetime import date
 from sqlalchemy import and_, func, select
 
 from opengov.dossiers.ledger import RUNNING
-from opengov.dossiers.tables import COUNTS
+from opengov.dossiers.tables import COUNTS, LEVELS, Level
 
 THRESHOLD = 5
 #: ``by`` names → aggregate columns.
@@ -62,11 +63,23 @@ def _procedure_filter(store, req: Request, t):
     return [t.c.procedure_code.in_(codes)]
 
 
-def compute(store, conn, req: Request, today: date) -> dict:
-    """The statistics ``req`` asks for, one cell per combination of its ``by`` values."""
+def level_for(req: Request) -> Level:
+    """The coarsest aggregate level whose key holds every grouping and filter of ``req``."""
+    needed = {DIMENSIONS[name] for name in req.by} | {
+        FILTERS[name] for name, value in (req.filters or {}).items() if value is not None}
+    if req.start or req.end:
+        needed.add("month")
+    return next(lv for lv in reversed(LEVELS) if needed <= set(lv.key)
+                or lv is LEVELS[0])
+
+
+def compute(store, conn, req: Request, today: date, level: Level | None = None) -> dict:
+    """The statistics ``req`` asks for, one cell per combination of its ``by`` values (from
+    ``level``, by default the coarsest sufficient one)."""
     columns = [DIMENSIONS[name] for name in req.by]
     cells: dict[tuple, dict] = {}
-    m = store.table("dossier_monthly")
+    level = level or level_for(req)
+    m = store.table(level.counts)
     keys = [m.c[c] for c in columns]
     rows = conn.execute(select(*keys, *(func.sum(m.c[n]) for n in COUNTS))
                         .where(*_where(m, req)).group_by(*keys)).all()
@@ -74,7 +87,7 @@ def compute(store, conn, req: Request, today: date) -> dict:
         cells[tuple(row[:len(keys)])] = dict(zip(COUNTS, (int(v or 0) for v in
                                                           row[len(keys):]), strict=True))
     overdue = _overdue(store, conn, req, columns, today)
-    days = _days(store, conn, req, columns)
+    days = _days(store, conn, req, columns, level)
     out, suppressed = [], 0
     for key in sorted(cells, key=lambda k: tuple("" if v is None else str(v) for v in k)):
         counts = cells[key]
@@ -136,8 +149,8 @@ def _overdue(store, conn, req: Request, columns: list[str], today: date) -> dict
     return {tuple(r[:-1]): int(r[-1]) for r in rows}
 
 
-def _days(store, conn, req: Request, columns: list[str]) -> dict[tuple, dict]:
-    t = store.table("dossier_days")
+def _days(store, conn, req: Request, columns: list[str], level: Level) -> dict[tuple, dict]:
+    t = store.table(level.days)
     keys = [t.c[c] for c in columns]
     rows = conn.execute(select(*keys, t.c.days_taken, t.c.statutory_days,
                                func.sum(t.c.dossiers))

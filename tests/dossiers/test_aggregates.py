@@ -1,14 +1,16 @@
 """The monthly aggregates kept at ingest equal a full recomputation after every kind of batch."""
 
 from opengov.dossiers.aggregates import recompute, recompute_days, stored, stored_days
+from opengov.dossiers.tables import LEVELS
 from tests.dossiers.conftest import DESK, POSTAL, Dossier, at, post, unique
 
 
 def assert_consistent(app):
     store = app.extensions["opengov"].store
     with store.engine.connect() as conn:
-        assert stored(store, conn) == recompute(store, conn)
-        assert stored_days(store, conn) == recompute_days(store, conn)
+        for level in LEVELS:
+            assert stored(store, conn, level) == recompute(store, conn, level)
+            assert stored_days(store, conn, level) == recompute_days(store, conn, level)
 
 
 def test_aggregates_equal_a_recomputation_after_each_kind_of_batch(api, keys, dossiers_app):

@@ -76,3 +76,34 @@ def test_bad_arguments(api, args):
     response = api.get("/dossiers/stats", query_string=args)
     assert response.status_code in (400, 422)
     assert response.mimetype == "application/problem+json"
+
+
+@pytest.mark.parametrize(("by", "filters", "table"), [
+    ("agency,month", {}, "dossier_agency_monthly"),
+    ("channel", {"agency": "x", "period": "2026-03"}, "dossier_agency_monthly"),
+    ("agency", {"commune": "x"}, "dossier_monthly"),
+    ("procedure", {}, "dossier_monthly"),
+    ("month", {"field": "x"}, "dossier_monthly"),
+])
+def test_the_coarsest_sufficient_aggregate_is_read(by, filters, table):
+    from opengov.dossiers.stats import FILTERS, Request, level_for
+
+    req = Request(by=tuple(by.split(",")),
+                  filters={k: v for k, v in filters.items() if k in FILTERS},
+                  start=filters.get("period"))
+    assert level_for(req).counts == table
+
+
+def test_both_levels_give_the_same_figures(dossiers_app, commune):
+    from datetime import date
+
+    from opengov.dossiers.stats import Request, compute
+    from opengov.dossiers.tables import LEVELS
+
+    store = dossiers_app.extensions["opengov"].store
+    req = Request(by=("agency", "month", "channel"), filters={"agency": POSTAL["agency_code"]})
+    with store.engine.connect() as conn:
+        coarse, fine = (compute(store, conn, req, date(2026, 12, 1), level)
+                        for level in reversed(LEVELS))
+    assert coarse == fine
+    assert any(not c["suppressed"] for c in coarse["cells"])

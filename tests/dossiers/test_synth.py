@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from opengov.dossiers.aggregates import recompute, stored
 from opengov.dossiers.commands import ingest_synthetic
+from opengov.dossiers.tables import LEVELS
 from opengov.dossiers.workdays import WorkCalendar
 from opengov.synth.dossiers import generate
 from tests.dossiers.conftest import CATALOGUE
@@ -59,7 +60,8 @@ def test_ingested_synthetic_dossiers_are_accepted_with_a_realistic_late_share(do
         late = conn.execute(select(d.c.on_time, func.count()).where(
             d.c.code.like("000.00.47.H47-%"), d.c.resolved_at.is_not(None))
             .group_by(d.c.on_time)).all()
-        assert stored(store, conn) == recompute(store, conn)
+        for level in LEVELS:
+            assert stored(store, conn, level) == recompute(store, conn, level)
     counts = dict(late)
     share = counts.get(False, 0) / (counts.get(False, 0) + counts.get(True, 0))
     assert 0.04 < share < 0.2

@@ -19,6 +19,9 @@ branch_labels = None
 depends_on = None
 
 COUNTS = ("received", "resolved", "on_time", "late", "withdrawn", "online", "postal")
+FINE = ("month", "agency", "procedure_code", "commune", "channel_in")
+COARSE = ("month", "agency", "channel_in")
+LENGTHS = {"month": 7, "agency": 100, "procedure_code": 40, "commune": 100, "channel_in": 20}
 
 
 def _utc(name, nullable=True):
@@ -60,32 +63,31 @@ def upgrade():
     )
     op.create_index(op.f("ix_dossier_events_dossier_code_at"), "dossier_events",
                     ["dossier_code", "at"])
+    _aggregates("dossier_monthly", "dossier_days", FINE, procedure_columns=True)
+    _aggregates("dossier_agency_monthly", "dossier_agency_days", COARSE)
+
+
+def _aggregates(counts, days, key, procedure_columns=False):
+    extra = [_str("field_code", 100), _str("level", 30)] if procedure_columns else []
     op.create_table(
-        "dossier_monthly",
-        _str("month", 7, False), _str("agency", 100, False), _str("procedure_code", 40, False),
-        _str("commune", 100, False), _str("channel_in", 20, False),
-        _str("field_code", 100), _str("level", 30),
+        counts, *(_str(name, LENGTHS[name], False) for name in key), *extra,
         *(sa.Column(name, sa.Integer(), nullable=False) for name in COUNTS),
-        sa.PrimaryKeyConstraint("month", "agency", "procedure_code", "commune", "channel_in",
-                                name=op.f("pk_dossier_monthly")),
+        sa.PrimaryKeyConstraint(*key, name=op.f(f"pk_{counts}")),
     )
-    op.create_index(op.f("ix_dossier_monthly_agency_month"), "dossier_monthly",
-                    ["agency", "month"])
+    op.create_index(op.f(f"ix_{counts}_agency_month"), counts, ["agency", "month"])
     op.create_table(
-        "dossier_days",
-        _str("month", 7, False), _str("agency", 100, False), _str("procedure_code", 40, False),
-        _str("commune", 100, False), _str("channel_in", 20, False),
+        days, *(_str(name, LENGTHS[name], False) for name in key),
         sa.Column("days_taken", sa.Integer(), nullable=False),
         sa.Column("statutory_days", sa.Integer(), nullable=False),
         sa.Column("dossiers", sa.Integer(), nullable=False),
-        sa.PrimaryKeyConstraint("month", "agency", "procedure_code", "commune", "channel_in",
-                                "days_taken", "statutory_days", name=op.f("pk_dossier_days")),
+        sa.PrimaryKeyConstraint(*key, "days_taken", "statutory_days", name=op.f(f"pk_{days}")),
     )
-    op.create_index(op.f("ix_dossier_days_agency_month"), "dossier_days", ["agency", "month"])
+    op.create_index(op.f(f"ix_{days}_agency_month"), days, ["agency", "month"])
 
 
 def downgrade():
-    op.drop_table("dossier_days")
-    op.drop_table("dossier_monthly")
+    for table in ("dossier_agency_days", "dossier_agency_monthly", "dossier_days",
+                  "dossier_monthly"):
+        op.drop_table(table)
     op.drop_table("dossier_events")
     op.drop_table("dossiers")
