@@ -10,9 +10,10 @@ def _tables(metadata):
 
 
 def _blueprints(_registry):
+    from opengov.dossiers.dashboard import blp as dashboard
     from opengov.dossiers.routes import blp
 
-    return [blp]
+    return [blp, dashboard]
 
 
 def _synth_commands():
