@@ -35,8 +35,8 @@ def _digest(token: str) -> str:
 def create_key(store: Store, role: str, scope: str | None = None,
                label: str | None = None) -> tuple[ApiKey, str]:
     """Store a new key; returns it with the token, which is never shown again."""
-    if not role or not role.replace("_", "").isalnum():
-        raise ValueError("role must be a short word (letters, digits, _)")
+    if not role or not role.replace("_", "").replace("-", "").isalnum():
+        raise ValueError("role must be a short word (letters, digits, _ and -)")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)  # 32 bytes = 256 bits
     t = store.table("api_keys")
     now = utcnow()

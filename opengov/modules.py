@@ -24,6 +24,7 @@ BUILT_IN = (
     "opengov.tiles",
     "opengov.monitoring",
     "opengov.reports",
+    "opengov.dossiers",
     "opengov.catalog",
     "opengov.gateway",
     "opengov.auth",

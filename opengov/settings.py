@@ -196,6 +196,14 @@ class Settings:
             "flask-limiter notation; `;` separates several limits.",
         },
     )
+    dossiers_track_rate_limit: str = field(
+        default="30/minute;300/day",
+        metadata={
+            "env": "OPENGOV_DOSSIERS_TRACK_RATE_LIMIT",
+            "help": "Dossier lookups (`GET /dossiers/track`) allowed per client (API key, else "
+            "IP address), in flask-limiter notation; `;` separates several limits.",
+        },
+    )
     ratelimit_storage_url: str = field(
         default="",
         metadata={

@@ -1,0 +1,167 @@
+"""Ingesting a batch of events: all or nothing, idempotent by event id, in time order.
+
+Inside one write transaction the batch is checked against the dossiers as stored and the
+procedures catalogue, every refused event is listed (422, nothing stored), and otherwise the
+dossiers, their events and the monthly aggregates are written together.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, insert, select, update
+
+from opengov.dossiers import catalogue
+from opengov.dossiers.aggregates import Deltas
+from opengov.dossiers.batch import problem
+from opengov.dossiers.ledger import Event, EventError, apply
+from opengov.dossiers.machine import ORDER
+from opengov.dossiers.workdays import WorkCalendar
+from opengov.errors import ApiError
+from opengov.store.engine import write_transaction
+from opengov.store.types import utcnow
+
+CHUNK = 900  # ids per IN (…): under SQLite's older limit of 999 variables
+
+
+@dataclass(frozen=True)
+class Result:
+    batch: str
+    received: int
+    stored: int
+    duplicates: int
+    dossiers: int
+
+
+def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def _same(a: Event, code: str, kind: str, at) -> bool:
+    return a.code == code and a.kind == kind and a.at == at
+
+
+def ingest(store, calendar: WorkCalendar, events: list[tuple[int, Event]], problems: list[dict],
+           *, total: int, scope: str | None = None) -> Result:
+    """Store ``events`` (``(index, event)`` pairs) or raise a 422/403 listing every refusal;
+    ``problems`` are the refusals found while parsing."""
+    problems = list(problems)
+    fresh, duplicates = _unique_in_batch(events, problems)
+    batch = f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
+    with write_transaction(store.engine) as conn:
+        fresh, replayed = _not_yet_stored(store, conn, fresh, problems)
+        duplicates += replayed
+        before = _dossiers(store, conn, sorted({e.code for _, e in fresh}))
+        procedures = catalogue.procedures(
+            store, conn, [e.procedure for _, e in fresh if e.kind == "received" and e.procedure])
+        after, deltas, outside = _apply_all(fresh, before, procedures, calendar, problems, scope)
+        if outside:
+            raise ApiError(403, f"{len(outside)} events concern dossiers of another agency than "
+                                f"your key's ({scope}); nothing was stored.", errors=outside)
+        if problems:
+            problems.sort(key=lambda p: p["index"])
+            raise ApiError(422, f"{len(problems)} of {total} events are refused; nothing was "
+                                "stored.", errors=problems)
+        _write(store, conn, before, after, fresh, deltas, batch)
+    return Result(batch, total, len(fresh), duplicates, len(after))
+
+
+def _unique_in_batch(events, problems) -> tuple[list[tuple[int, Event]], int]:
+    seen: dict[str, Event] = {}
+    out, duplicates = [], 0
+    for index, event in events:
+        first = seen.get(event.event_id)
+        if first is None:
+            seen[event.event_id] = event
+            out.append((index, event))
+        elif first == event:
+            duplicates += 1
+        else:
+            problems.append(problem(index, event.event_id, "the event id appears twice in the "
+                                                           "batch with different contents"))
+    return out, duplicates
+
+
+def _not_yet_stored(store, conn, events, problems) -> tuple[list[tuple[int, Event]], int]:
+    t = store.table("dossier_events")
+    stored = {}
+    for ids in _chunks([e.event_id for _, e in events]):
+        for row in conn.execute(select(t.c.event_id, t.c.dossier_code, t.c.kind, t.c.at)
+                                .where(t.c.event_id.in_(ids))):
+            stored[row.event_id] = row
+    out, duplicates = [], 0
+    for index, event in events:
+        row = stored.get(event.event_id)
+        if row is None:
+            out.append((index, event))
+        elif _same(event, row.dossier_code, row.kind, row.at):
+            duplicates += 1
+        else:
+            problems.append(problem(index, event.event_id, "the event id was already used for "
+                                                           "another event"))
+    return out, duplicates
+
+
+def _dossiers(store, conn, codes: list[str]) -> dict[str, dict]:
+    t = store.table("dossiers")
+    found = {}
+    for chunk in _chunks(codes):
+        for row in conn.execute(select(t).where(t.c.code.in_(chunk))):
+            found[row.code] = dict(row._mapping)
+    return found
+
+
+def _apply_all(events, before, procedures, calendar, problems, scope):
+    """Apply each dossier's events in time order; the dossiers after, the aggregate deltas and
+    the events outside the key's scope."""
+    by_dossier: dict[str, list[tuple[int, Event]]] = defaultdict(list)
+    for index, event in events:
+        by_dossier[event.code].append((index, event))
+    after: dict[str, dict] = {}
+    deltas, outside = Deltas(), []
+    for code, items in by_dossier.items():
+        items.sort(key=lambda pair: (pair[1].at, ORDER[pair[1].kind], pair[0]))
+        current, refused = before.get(code), None
+        start = current
+        for index, event in items:
+            if refused is not None:
+                problems.append(problem(index, event.event_id, "not applied: an earlier event "
+                                        f"of dossier {code} (index {refused}) is refused"))
+                continue
+            try:
+                current = apply(current, event, procedures.get(event.procedure), calendar)
+            except EventError as exc:
+                problems.append(problem(index, event.event_id, str(exc)))
+                refused = index
+                continue
+            if scope is not None and current["agency"] != scope:
+                outside.append(problem(index, event.event_id, f"dossier {code} belongs to "
+                                       f"{current['agency']}"))
+        if refused is None and current is not start:
+            after[code] = current
+            deltas.add(start, current)
+    return after, deltas, outside
+
+
+def _write(store, conn, before, after, events, deltas, batch) -> None:
+    d = store.table("dossiers")
+    new = [row for code, row in after.items() if code not in before]
+    changed = [row for code, row in after.items() if code in before]
+    if new:
+        conn.execute(insert(d), new)
+    if changed:
+        columns = [c.name for c in d.columns if c.name != "code"]
+        conn.execute(update(d).where(d.c.code == bindparam("k_code"))
+                     .values({c: bindparam("v_" + c) for c in columns}),
+                     [{"k_code": r["code"], **{"v_" + c: r[c] for c in columns}}
+                      for r in changed])
+    now = utcnow()
+    if events:
+        conn.execute(insert(store.table("dossier_events")), [
+            {"event_id": e.event_id, "dossier_code": e.code, "kind": e.kind, "at": e.at,
+             "batch": batch, "ingested_at": now} for _, e in events])
+    deltas.write(store, conn)

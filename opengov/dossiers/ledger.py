@@ -1,0 +1,168 @@
+"""Applying one event to a dossier: the state machine, the catalogue's rules and the clock.
+
+Pure functions on plain values (no database): :func:`apply` takes the dossier as it is (a dict
+of the ``dossiers`` table's columns, or None) and returns it as the event leaves it, or raises
+:class:`EventError` with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from opengov.dossiers import machine
+from opengov.dossiers.clock import Clock, Progress, local_date
+from opengov.dossiers.pins import pin_hash
+from opengov.dossiers.workdays import CalendarRangeError, WorkCalendar
+
+CHANNELS = ("in_person", "online", "postal")
+#: A channel and the catalogue's submission method it uses.
+METHOD_OF = {"in_person": "direct", "online": "online", "postal": "postal"}
+PIN_LENGTH = (4, 32)
+#: District-level procedures end with the two-level government (DOMAIN.md §4, §7).
+TWO_LEVELS = date(2025, 7, 1)
+#: States in which the statutory clock runs (a supplement request stops it; a result ends it).
+RUNNING = ("received", "in_appraisal", "approved", "refused")
+
+
+class EventError(ValueError):
+    """Why an event cannot be applied (one sentence)."""
+
+
+@dataclass(frozen=True)
+class Procedure:
+    """What ingestion needs from the procedures catalogue."""
+
+    code: str
+    agency: str
+    field_code: str | None
+    level: str | None
+    postal: bool
+    delegated: bool
+    legacy: bool = False
+    times: dict[str, tuple[int, str]] = field(default_factory=dict)  # method → (n, unit)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One event from the one-stop system (details only on ``received`` and
+    ``result_returned``)."""
+
+    event_id: str
+    code: str
+    kind: str
+    at: datetime
+    pin: str | None = None
+    procedure: str | None = None
+    centre: str | None = None
+    agency: str | None = None
+    commune: str | None = None
+    channel_in: str | None = None
+    channel_out: str | None = None
+    postal_code: str | None = None
+
+
+def apply(dossier: dict | None, event: Event, procedure: Procedure | None,
+          calendar: WorkCalendar) -> dict:
+    """The dossier after ``event`` (a new dict), or :class:`EventError`."""
+    state = dossier["state"] if dossier else None
+    try:
+        after = machine.advance(state, event.kind)
+    except machine.TransitionError as exc:
+        raise EventError(str(exc)) from None
+    if dossier is not None and event.at < dossier["last_event_at"]:
+        last = dossier["last_event_at"].isoformat()
+        raise EventError(f"out of order: dossier {event.code} already has an event at {last}, "
+                         f"later than {event.at.isoformat()}")
+    try:
+        if event.kind == "received":
+            return _receive(event, procedure, calendar)
+        return _step(dict(dossier), event, after, calendar)
+    except CalendarRangeError as exc:
+        raise EventError(str(exc)) from None
+
+
+def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar) -> dict:
+    if not event.pin or not PIN_LENGTH[0] <= len(event.pin) <= PIN_LENGTH[1]:
+        raise EventError(f"a received event needs a pin of {PIN_LENGTH[0]} to {PIN_LENGTH[1]} "
+                         "characters (printed on the receipt)")
+    if procedure is None:
+        raise EventError(f"unknown procedure {event.procedure!r} (not in the procedures "
+                         "catalogue)")
+    if not event.centre:
+        raise EventError("a received event needs the receiving centre (centre)")
+    channel_in = event.channel_in
+    channel_out = event.channel_out or channel_in
+    for name, value in (("channel_in", channel_in), ("channel_out", channel_out)):
+        if value not in CHANNELS:
+            raise EventError(f"{name} must be one of {', '.join(CHANNELS)}, not {value!r}")
+    if "postal" in (channel_in, channel_out) and not procedure.postal:
+        raise EventError(f"procedure {procedure.code} is not approved for postal reception "
+                         "and return")
+    if event.agency and event.agency != procedure.agency:
+        how = "is delegated to" if procedure.delegated else "is handled by"
+        raise EventError(f"procedure {procedure.code} {how} {procedure.agency}, not "
+                         f"{event.agency}")
+    received_on = local_date(event.at)
+    if procedure.legacy and received_on >= TWO_LEVELS:
+        raise EventError(f"procedure {procedure.code} is a former district-level procedure, "
+                         f"not received since {TWO_LEVELS.isoformat()}")
+    method = METHOD_OF[channel_in]
+    if method not in procedure.times:
+        raise EventError(f"procedure {procedure.code} cannot be submitted {channel_in}")
+    allowed, unit = procedure.times[method]
+    progress = Progress(0, received_on)
+    return {
+        "code": event.code, "pin_sha256": pin_hash(event.code, event.pin),
+        "procedure_code": procedure.code, "field_code": procedure.field_code,
+        "level": procedure.level, "agency": procedure.agency, "centre": event.centre,
+        "commune": event.commune, "channel_in": channel_in, "channel_out": channel_out,
+        "postal_code": None, "received_at": event.at, "month": received_on.strftime("%Y-%m"),
+        "statutory_days": allowed, "time_unit": unit,
+        "due_date": progress.due(Clock(calendar, unit), allowed),
+        "used_days": 0, "clock_from": received_on, "state": "received",
+        "appraisal_at": None, "decided_at": None, "ready_at": None, "returned_at": None,
+        "resolved_at": None, "days_taken": None, "on_time": None, "last_event_at": event.at,
+    }
+
+
+def _step(d: dict, event: Event, after: str, calendar: WorkCalendar) -> dict:
+    if event.postal_code and event.kind != "result_returned":
+        raise EventError("postal_code belongs to the result_returned event")
+    clock = Clock(calendar, d["time_unit"])
+    on = local_date(event.at)
+    progress = Progress(d["used_days"], d["clock_from"])
+    if event.kind == "appraisal_started":
+        d["appraisal_at"] = event.at
+    elif event.kind == "supplement_requested":
+        progress = progress.pause(clock, on)
+    elif event.kind == "supplement_supplied":
+        progress = progress.resume(on)
+    elif event.kind in ("approved", "refused"):
+        d["decided_at"] = event.at
+    elif event.kind == "result_ready":
+        d["ready_at"] = d["resolved_at"] = event.at
+        d["days_taken"] = progress.taken(clock, on)
+        d["on_time"] = d["due_date"] is None or on <= d["due_date"]
+    elif event.kind == "result_returned":
+        _return(d, event)
+    d["used_days"], d["clock_from"] = progress.used, progress.since
+    if event.kind in ("supplement_requested", "supplement_supplied"):
+        d["due_date"] = progress.due(clock, d["statutory_days"])
+    d["state"], d["last_event_at"] = after, event.at
+    return d
+
+
+def _return(d: dict, event: Event) -> None:
+    if d["channel_out"] == "postal" and not event.postal_code:
+        raise EventError("a result returned by post needs its postal tracking code "
+                         "(postal_code)")
+    if d["channel_out"] != "postal" and event.postal_code:
+        raise EventError(f"the result goes out {d['channel_out']}; a postal_code is only for "
+                         "results returned by post")
+    d["returned_at"], d["postal_code"] = event.at, event.postal_code
+
+
+def overdue(d: dict, today: date) -> bool:
+    """Open, the clock running, and past its due date."""
+    return d["state"] in RUNNING and d["due_date"] is not None and today > d["due_date"]

@@ -1,0 +1,61 @@
+"""/dashboard: charts drawn from the aggregates, in both languages, checked in headless
+Chromium (Debian's; nothing is downloaded) for drawn shapes and a clean console."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import need
+from tests.dossiers.conftest import POSTAL, Dossier, post, unique
+
+CHROMIUM = shutil.which("chromium")
+DRIVER = shutil.which("chromedriver")
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run",
+         "--disable-dev-shm-usage", "--window-size=1200,900")
+
+
+@pytest.fixture(scope="module")
+def filled(dossiers_app, keys):
+    api = dossiers_app.test_client()
+    commune = unique("xa")
+    events = [e for _ in range(6) for e in Dossier(POSTAL, commune).resolved(4)]
+    assert post(api, keys["one-stop"], events).status_code == 200
+
+
+@pytest.mark.parametrize(("lang", "title"), [("vi", "Tình hình giải quyết"),
+                                             ("en", "How dossiers")])
+def test_the_page_in_both_languages(api, filled, lang, title):
+    response = api.get("/dashboard", query_string={"lang": lang})
+    assert response.status_code == 200 and response.mimetype == "text/html"
+    page = response.get_data(as_text=True)
+    assert title in page and POSTAL["agency_code"] in page
+    assert "<script" not in page and "http://" not in page and "https://" not in page
+
+
+def test_charts_are_drawn_in_chromium_without_console_errors(api, filled, tmp_path):
+    need("Chromium (Debian packages chromium and chromium-driver)", bool(CHROMIUM and DRIVER))
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    page = tmp_path / "dashboard.html"
+    page.write_text(api.get("/dashboard?lang=en").get_data(as_text=True), "utf-8")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+    try:
+        driver.get(page.as_uri())
+        widths = driver.execute_script(
+            "return [...document.querySelectorAll('#by-agency rect, #channels rect')]"
+            ".map(r => r.getBoundingClientRect().width)")
+        assert widths and any(w > 0 for w in widths)
+        assert driver.execute_script(
+            "return document.querySelectorAll('#by-month rect').length") > 0
+        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
+    finally:
+        driver.quit()
