@@ -167,7 +167,7 @@ def test_restore_refuses_a_database_with_data_unless_forced(source, backend, pos
                             timeout=30).status_code == 200
 
 
-def test_a_damaged_or_foreign_backup_is_refused_before_touching_the_target(
+def test_a_damaged_backup_is_refused_before_touching_the_target(
         source, backend, postgres, tmp_path):
     dest = tmp_path / "backup"
     assert opengov(source, "backup", str(dest)).returncode == 0
