@@ -1,4 +1,5 @@
-"""The ``opengov`` command: init, load, serve, openapi, dictionary, synth, keys, export."""
+"""The ``opengov`` command: init, load, serve, openapi, dictionary, synth, keys, export, backup,
+restore."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import click
 from click.core import ParameterSource
 
 from opengov import __version__
+from opengov.backup_cli import backup_command, restore_command
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import in_new_project, use_project, when_enabled
 from opengov.cli_context import store_for as _store
@@ -319,6 +321,8 @@ def _register_capability_commands() -> None:
 
 _register_capability_commands()
 main.add_command(add_command)
+main.add_command(backup_command)
+main.add_command(restore_command)
 
 if __name__ == "__main__":
     main()

@@ -24,14 +24,16 @@ def free_port() -> int:
 
 @contextmanager
 def serving(env: dict, log_path: Path, *, workers: int = 1, threads: int | None = None,
-            worker_class: str | None = None, startup_seconds: float = 120) -> Iterator[str]:
+            worker_class: str | None = None, startup_seconds: float = 120,
+            module: str = "opengov.cli") -> Iterator[str]:
     """Start ``opengov serve`` with ``env`` added to the environment (None removes a variable);
     yield its base URL once ``/health`` answers and the first start's sample load is done.
 
     The server (its whole process group) is stopped on exit, also when it never became ready.
+    ``module`` is run with ``serve --port … --workers …`` (default: the ``opengov`` command).
     """
     port = free_port()
-    argv = [sys.executable, "-m", "opengov.cli", "serve", "--port", str(port),
+    argv = [sys.executable, "-m", module, "serve", "--port", str(port),
             "--workers", str(workers)]
     if threads is not None:
         argv += ["--threads", str(threads)]

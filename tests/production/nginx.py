@@ -26,20 +26,25 @@ from tests.serving import free_port
 
 PROXY_ADDRESS = "127.0.0.2"  # nginx's address as the application sees it
 
-CONFIG = """
+MAIN = """
 {user}
 worker_processes 1;
 pid {root}/nginx.pid;
 error_log {root}/error.log warn;
 events {{ worker_connections 256; }}
 http {{
-    log_format combined_id '$remote_addr [$time_local] "$request" $status $request_id';
-    access_log {root}/access.log combined_id;
     client_body_temp_path {root}/body;
     proxy_temp_path {root}/proxy;
     fastcgi_temp_path {root}/fastcgi;
     uwsgi_temp_path {root}/uwsgi;
     scgi_temp_path {root}/scgi;
+{http}
+}}
+"""
+
+SITE = """
+    log_format combined_id '$remote_addr [$time_local] "$request" $status $request_id';
+    access_log {root}/access.log combined_id;
     client_max_body_size 30m;
     upstream opengov {{ server {upstream}; keepalive 8; }}
     server {{
@@ -59,8 +64,22 @@ http {{
             proxy_set_header X-Request-Id $request_id;
         }}
     }}
-}}
 """
+
+
+def main_config(root: Path, http: str) -> Path:
+    """Write ``root/nginx.conf``: an unprivileged main configuration (pid, logs and temporary
+    folders in ``root``) whose ``http`` block holds ``http`` (e.g. a site file); its path."""
+    config = root / "nginx.conf"
+    config.write_text(MAIN.format(user="user root;" if os.geteuid() == 0 else "", root=root,
+                                  http=http))
+    return config
+
+
+def check_config(config: Path, root: Path) -> subprocess.CompletedProcess:
+    """``nginx -t`` on ``config`` with prefix ``root`` (exit status and messages)."""
+    return subprocess.run([need_nginx(), "-t", "-p", str(root), "-c", str(config)],
+                          capture_output=True, text=True)
 
 
 @dataclass
@@ -88,7 +107,8 @@ def need_nginx() -> str:
     return binary
 
 
-def _certificate(root: Path) -> None:
+def certificate(root: Path) -> None:
+    """A self-signed certificate for 127.0.0.1: ``root/cert.pem`` and ``root/key.pem``."""
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
                     "-subj", "/CN=127.0.0.1", "-keyout", str(root / "key.pem"),
                     "-out", str(root / "cert.pem")], check=True, capture_output=True)
@@ -107,23 +127,15 @@ def _wait_for(port: int, proc: subprocess.Popen, root: Path) -> None:
 
 
 @contextmanager
-def nginx_in_front(upstream: str, root: Path) -> Iterator[Nginx]:
-    """nginx proxying to ``upstream`` (``127.0.0.1:port``); stopped on exit."""
-    binary = need_nginx()
-    root.mkdir(parents=True, exist_ok=True)
-    _certificate(root)
-    http_port, https_port = free_port(), free_port()
-    config = root / "nginx.conf"
-    config.write_text(CONFIG.format(
-        user="user root;" if os.geteuid() == 0 else "", root=root, upstream=upstream,
-        http_port=http_port, https_port=https_port, proxy_address=PROXY_ADDRESS))
-    proc = subprocess.Popen([binary, "-p", str(root), "-c", str(config), "-g", "daemon off;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+def running(config: Path, root: Path, ports: tuple[int, ...]) -> Iterator[None]:
+    """nginx with ``config`` (prefix ``root``) until exit, once it listens on ``ports``."""
+    proc = subprocess.Popen([need_nginx(), "-p", str(root), "-c", str(config),
+                             "-g", "daemon off;"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        _wait_for(http_port, proc, root)
-        _wait_for(https_port, proc, root)
-        yield Nginx(f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}", root)
+        for port in ports:
+            _wait_for(port, proc, root)
+        yield
     finally:
         os.killpg(proc.pid, signal.SIGQUIT)
         try:
@@ -131,3 +143,16 @@ def nginx_in_front(upstream: str, root: Path) -> Iterator[Nginx]:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
+
+
+@contextmanager
+def nginx_in_front(upstream: str, root: Path) -> Iterator[Nginx]:
+    """nginx proxying to ``upstream`` (``127.0.0.1:port``); stopped on exit."""
+    need_nginx()
+    root.mkdir(parents=True, exist_ok=True)
+    certificate(root)
+    http_port, https_port = free_port(), free_port()
+    config = main_config(root, SITE.format(root=root, upstream=upstream, http_port=http_port,
+                                           https_port=https_port, proxy_address=PROXY_ADDRESS))
+    with running(config, root, (http_port, https_port)):
+        yield Nginx(f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}", root)

@@ -8,11 +8,8 @@ own forwarding headers, must gain nothing by it.
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
-import ssl
-import time
 import uuid
 from urllib.parse import urlsplit
 
@@ -22,44 +19,12 @@ from opengov.keys import create_key
 from opengov.loader import load_all
 from opengov.store.migrate import upgrade
 from tests.conftest import DATASETS, make_app
+from tests.production.client import access_lines, call
 from tests.production.nginx import PROXY_ADDRESS, need_nginx, nginx_in_front
 from tests.serving import serving
 
 pytestmark = pytest.mark.slow
 REPORT = {"category": "pothole", "address": "12 Phan Chu Trinh"}
-
-
-def call(base: str, method: str, path: str, *, source: str = "127.0.0.1", body=None,
-         headers: dict | None = None) -> tuple[int, dict, bytes]:
-    """One request to ``base`` from the local address ``source``: (status, headers, body)."""
-    url = urlsplit(base)
-    if url.scheme == "https":
-        conn = http.client.HTTPSConnection(url.hostname, url.port, timeout=60,
-                                           source_address=(source, 0),
-                                           context=ssl._create_unverified_context())
-    else:
-        conn = http.client.HTTPConnection(url.hostname, url.port, timeout=60,
-                                          source_address=(source, 0))
-    data = json.dumps(body).encode() if body is not None else None
-    sent = {"Content-Type": "application/json"} if data else {}
-    try:
-        conn.request(method, path, body=data, headers={**sent, **(headers or {})})
-        response = conn.getresponse()
-        return response.status, dict(response.getheaders()), response.read()
-    finally:
-        conn.close()
-
-
-def access_lines(path, *wanted: str) -> dict[str, dict]:
-    """The application's access log, by request id, once it has the ``wanted`` ids (a line is
-    written when the server closes the response, just after the client has it)."""
-    deadline = time.monotonic() + 15
-    while True:
-        lines = {entry["request_id"]: entry for entry in
-                 map(json.loads, path.read_text().splitlines())}
-        if all(i in lines for i in wanted) or time.monotonic() > deadline:
-            return lines
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
