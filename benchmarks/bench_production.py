@@ -30,6 +30,7 @@ verdict passed, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import statistics
@@ -61,9 +62,6 @@ from benchmarks.production_stack import (
 )
 from tests.production.nginx import PROXY_ADDRESS
 
-# the datasets the mixed load reads or writes into
-NEEDED = ("parcels", "cameras", "service-centres", "admin-units", "procedures",
-          "report-categories", "monitoring-stations", "monitoring-parameters")
 FAULTS = ("kill-app", "redis", "replica", "primary")
 RECOVERY_LIMIT_S = 10.0
 SCALING_GOAL = 1.7
@@ -83,7 +81,6 @@ class Stack:
 
     root: Path
     profile: str
-    collections: tuple[str, ...] = ()  # to load (default: every dataset of the sample)
     workers: int = 2
     next_upstream: str = "error timeout"
     max_fails: int = 1
@@ -92,6 +89,7 @@ class Stack:
     hosts: list[AppHost] = field(default_factory=list)
     nginx: Balancer | None = None
     token: str = ""
+    batch_numbers: itertools.count = field(default_factory=itertools.count)
     parcels: int = 0
     exits: ExitStack = field(default_factory=ExitStack)
 
@@ -107,8 +105,8 @@ class Stack:
                 "OPENGOV_SAMPLE_PROFILE": self.profile}
 
     def start(self) -> Stack:
-        say(f"PostgreSQL primary and replica, Redis (in {self.root})")
-        self.pg = PgPair(self.root / "pg")
+        self.pg = PgPair()
+        say(f"PostgreSQL primary and replica (in {self.pg.root}), Redis (in {self.root})")
         self.exits.callback(self.pg.close)
         self.pg.start()
         self.redis = RedisServer(self.root / "redis")
@@ -117,8 +115,7 @@ class Stack:
         url = self.pg.primary.url()
         started = time.monotonic()
         opengov_command(url, "init")
-        only = [arg for c in self.collections for arg in ("--only", c)]
-        opengov_command(url, "load", "--profile", self.profile, "--no-build", *only,
+        opengov_command(url, "load", "--profile", self.profile, "--no-build",
                         env={"OPENGOV_INSTANCE_PATH": str(self.root / "loader")})
         say(f"sample ({self.profile}) loaded into the primary in "
             f"{time.monotonic() - started:.0f} s")
@@ -155,11 +152,12 @@ def say(line: str) -> None:
 class Load:
     """``clients`` client threads through nginx until :meth:`stop`."""
 
-    def __init__(self, base: str, token: str, clients: int, ledger: Ledger):
+    def __init__(self, stack: Stack, clients: int, ledger: Ledger):
         self.outcomes: list = []
         self.ledger = ledger
         self.halt = threading.Event()
-        build = Requests(token)
+        base = stack.nginx.base_url
+        build = Requests(stack.token, stack.batch_numbers)
         self.threads = [Client(base, build, ledger, self.outcomes, self.halt, seed=i)
                         for i in range(clients)]
 
@@ -260,7 +258,7 @@ def wait_recovered(load: Load, cleared: float, window: float, patience: float = 
 
 def run_load_and_faults(stack: Stack, args) -> dict:
     """Phase 1 and 2: the clean window, then each fault with its recovery window."""
-    load = Load(stack.nginx.base_url, stack.token, args.clients, Ledger()).start()
+    load = Load(stack, args.clients, Ledger()).start()
     say(f"mixed load: {args.clients} clients for {args.duration:.0f} s")
     before = load_averages()
     time.sleep(args.duration)
@@ -357,7 +355,7 @@ def run_soak(stack: Stack, args) -> dict:
     warmup = min(120.0, args.soak / 5)
     say(f"soak: {args.soak:.0f} s ({warmup:.0f} s warm-up), {args.clients} clients")
     before = load_averages()
-    load = Load(stack.nginx.base_url, stack.token, args.clients, Ledger()).start()
+    load = Load(stack, args.clients, Ledger()).start()
     samples = []
     while time.monotonic() - load.started < args.soak:
         pids = [pid for host in stack.hosts for pid in host.worker_pids()]
@@ -370,6 +368,7 @@ def run_soak(stack: Stack, args) -> dict:
     total = figures(load.outcomes, load.stopped - load.started)
     limit = MEMORY_GROWTH_LIMIT
     return {"seconds": args.soak, "warmup_s": warmup, "samples": samples, "memory": growth,
+            "writes": asdict(writes),
             "figures": total, "load_averages_before": before,
             "load_averages_after": load_averages(),
             "verdicts": {f"worker memory grows ≤ {limit:.0%} after warm-up": (
@@ -472,9 +471,6 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--soak-sample", type=float, default=10)
     parser.add_argument("--profile", choices=("small", "full"), default="small",
                         help="sample profile loaded into the primary")
-    parser.add_argument("--collections", default="",
-                        help="comma-separated datasets to load (default all); the load needs "
-                             f"{', '.join(NEEDED)}")
     parser.add_argument("--next-upstream", default="error timeout",
                         help="nginx proxy_next_upstream (e.g. 'error timeout http_502 "
                              "http_503' to see what retrying on 503 does)")
@@ -498,8 +494,8 @@ def main(argv: list[str] | None = None) -> int:
               "next_upstream": f"{args.next_upstream}; max_fails={args.max_fails}",
               "command": "python -m benchmarks.bench_production " +
                          " ".join(sys.argv[1:] if argv is None else argv)}
-    stack = Stack(root, args.profile, tuple(c for c in args.collections.split(",") if c),
-                  next_upstream=args.next_upstream, max_fails=args.max_fails)
+    stack = Stack(root, args.profile, next_upstream=args.next_upstream,
+                  max_fails=args.max_fails)
     try:
         stack.start()
         result["load"] = run_load_and_faults(stack, args)

@@ -77,10 +77,13 @@ class Ledger:
 class Requests:
     """Builds the requests of each kind (random but reproducible per seed)."""
 
-    def __init__(self, ingest_token: str, seed: int = 19):
+    def __init__(self, ingest_token: str, batch_numbers: itertools.count, seed: int = 19):
+        """``batch_numbers`` numbers the readings batches: share one counter between loads of
+        the same database, or a later load resends the minutes of an earlier one (stored
+        already: the first write wins)."""
         self.token = ingest_token
         self.rng = random.Random(seed)
-        self.batch_numbers = itertools.count()
+        self.batch_numbers = batch_numbers
         self.lock = threading.Lock()
 
     def _uniform(self, low: float, high: float) -> float:

@@ -16,6 +16,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,13 @@ DATABASE = "opengov"
 
 def _as_postgres(argv: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+def _run_pg(argv: list[str], timeout: float = 300) -> None:
+    """Run a PostgreSQL program (as ``postgres`` when root); its messages in the error."""
+    done = subprocess.run(_as_postgres(argv), capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{Path(argv[0]).name} failed: {done.stdout}{done.stderr}")
 
 
 def wait_port(port: int, timeout: float, *, proc: subprocess.Popen | None = None) -> None:
@@ -89,17 +97,21 @@ class PgServer:
 
 @dataclass
 class PgPair:
-    """A primary (``wal_level=replica``) and a streaming replica made by ``pg_basebackup -R``.
+    """A primary (``wal_level=replica``) and a streaming replica made by ``pg_basebackup -R``,
+    in a fresh folder under the system's temporary folder (the ``postgres`` user must reach it:
+    pytest's and the repository's folders may be closed to it); removed by :meth:`close`.
 
     ``fsync=off``: the faults we inject (a fast restart, a stopped replica) shut PostgreSQL
     down cleanly, which writes everything out anyway; an operating-system crash is not one.
     """
 
-    root: Path
+    root: Path = field(init=False)
     primary: PgServer = field(init=False)
     replica: PgServer = field(init=False)
 
     def __post_init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="opengov-bench-pg-"))
+        os.chmod(self.root, 0o755)
         self.primary = PgServer(self.root / "primary", free_port())
         self.replica = PgServer(self.root / "replica", free_port())
 
@@ -107,26 +119,19 @@ class PgPair:
         if not (PG_BIN / "pg_basebackup").exists():
             raise RuntimeError(f"PostgreSQL binaries not found in {PG_BIN} "
                                "(set OPENGOV_BENCH_PG_BIN)")
-        if self.root.exists():
-            shutil.rmtree(self.root)
-        self.root.mkdir(parents=True)
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
-        subprocess.run(_as_postgres([str(PG_BIN / "initdb"), "-D", str(self.primary.data),
-                                     "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                                     "--no-sync"]),
-                       check=True, capture_output=True, timeout=180)
+        _run_pg([str(PG_BIN / "initdb"), "-D", str(self.primary.data), "-U", "postgres",
+                 "-A", "trust", "-E", "UTF8", "--no-sync"])
         with (self.primary.data / "postgresql.conf").open("a") as conf:
             conf.write("wal_level = replica\nmax_wal_senders = 5\nfsync = off\n"
                        "max_connections = 200\nwal_receiver_status_interval = 1s\n"
                        "hot_standby_feedback = on\n")
         self.primary.start()
         self.primary.query(f"CREATE DATABASE {DATABASE}", database="postgres")
-        subprocess.run(_as_postgres([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p",
-                                     str(self.primary.port), "-U", "postgres", "-D",
-                                     str(self.replica.data), "-R", "-X", "stream",
-                                     "-c", "fast"]),
-                       check=True, capture_output=True, timeout=300)
+        _run_pg([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p",
+                 str(self.primary.port), "-U", "postgres", "-D", str(self.replica.data), "-R",
+                 "-X", "stream", "-c", "fast"])
         self.replica.start()
         return self
 
@@ -142,6 +147,7 @@ class PgPair:
     def close(self) -> None:
         self.replica.stop()
         self.primary.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 # -- Redis ----------------------------------------------------------------------------------------
