@@ -117,7 +117,7 @@ class Stack:
         opengov_command(url, "init")
         opengov_command(url, "load", "--profile", self.profile, "--no-build",
                         env={"OPENGOV_INSTANCE_PATH": str(self.root / "loader")})
-        say(f"sample ({self.profile}) loaded into the primary in "
+        say(f"schema and sample ({self.profile}) loaded into the primary in "
             f"{time.monotonic() - started:.0f} s")
         self.token = opengov_command(url, "keys", "create", "--role", "ingest", "--label",
                                      "bench").split()[-1]
