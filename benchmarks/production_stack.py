@@ -1,0 +1,337 @@
+"""The several-hosts deployment of issue 19, started on 127.0.0.1 for the faults-and-load
+benchmark: a PostgreSQL + PostGIS primary and its streaming replica, a private Redis, two
+``opengov serve`` instances ("hosts", each with its own instance folder and port) and nginx in
+front of both.
+
+Every process is ours: started in its own session (or, for PostgreSQL, by ``pg_ctl`` on a data
+folder of ours) and stopped by its pid or data folder, never by name. PostgreSQL refuses to run
+as root, so its commands run as the ``postgres`` OS user (``runuser``) when we are root.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import requests
+from sqlalchemy import create_engine, text
+
+from benchmarks.harness import Server, free_port
+from tests.production.nginx import PROXY_ADDRESS, need_nginx
+
+PG_BIN = Path(os.environ.get("OPENGOV_BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
+DATABASE = "opengov"
+
+
+def _as_postgres(argv: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
+
+
+def _run_pg(argv: list[str], timeout: float = 300) -> None:
+    """Run a PostgreSQL program (as ``postgres`` when root); its messages in the error."""
+    done = subprocess.run(_as_postgres(argv), capture_output=True, text=True, timeout=timeout)
+    if done.returncode != 0:
+        raise RuntimeError(f"{Path(argv[0]).name} failed: {done.stdout}{done.stderr}")
+
+
+def wait_port(port: int, timeout: float, *, proc: subprocess.Popen | None = None) -> None:
+    """Until something accepts connections on 127.0.0.1:``port`` (or ``proc`` exits)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process {proc.args[0]} exited with {proc.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f} s")
+
+
+# -- PostgreSQL -----------------------------------------------------------------------------------
+@dataclass
+class PgServer:
+    """One PostgreSQL server on a data folder of ours; ``pg_ctl`` starts, stops, restarts it."""
+
+    data: Path
+    port: int
+
+    def ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        argv = _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), *args])
+        return subprocess.run(argv, capture_output=True, text=True, timeout=180, check=check)
+
+    def start(self) -> None:
+        options = (f"-c port={self.port} -c listen_addresses=127.0.0.1 "
+                   f"-c unix_socket_directories={self.data}")
+        self.ctl("-w", "-t", "120", "-l", str(self.data / "server.log"), "-o", options, "start")
+
+    def stop(self) -> None:
+        self.ctl("-w", "-m", "fast", "stop", check=False)
+
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: sessions are cut, committed work stays."""
+        self.ctl("-w", "-t", "120", "-m", "fast", "-l", str(self.data / "server.log"),
+                 "restart")
+
+    def url(self, database: str = DATABASE) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def query(self, statement: str, database: str = DATABASE, **params) -> list[tuple]:
+        """Rows of one statement, run in autocommit on a connection of its own."""
+        engine = create_engine(self.url(database), isolation_level="AUTOCOMMIT")
+        try:
+            with engine.connect() as conn:
+                result = conn.execute(text(statement), params)
+                return [tuple(row) for row in result] if result.returns_rows else []
+        finally:
+            engine.dispose()
+
+
+@dataclass
+class PgPair:
+    """A primary (``wal_level=replica``) and a streaming replica made by ``pg_basebackup -R``,
+    in a fresh folder under the system's temporary folder (the ``postgres`` user must reach it:
+    pytest's and the repository's folders may be closed to it); removed by :meth:`close`.
+
+    ``fsync=off``: the faults we inject (a fast restart, a stopped replica) shut PostgreSQL
+    down cleanly, which writes everything out anyway; an operating-system crash is not one.
+    """
+
+    root: Path = field(init=False)
+    primary: PgServer = field(init=False)
+    replica: PgServer = field(init=False)
+
+    def __post_init__(self):
+        self.root = Path(tempfile.mkdtemp(prefix="opengov-bench-pg-"))
+        os.chmod(self.root, 0o755)
+        self.primary = PgServer(self.root / "primary", free_port())
+        self.replica = PgServer(self.root / "replica", free_port())
+
+    def start(self) -> PgPair:
+        if not (PG_BIN / "pg_basebackup").exists():
+            raise RuntimeError(f"PostgreSQL binaries not found in {PG_BIN} "
+                               "(set OPENGOV_BENCH_PG_BIN)")
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        _run_pg([str(PG_BIN / "initdb"), "-D", str(self.primary.data), "-U", "postgres",
+                 "-A", "trust", "-E", "UTF8", "--no-sync"])
+        with (self.primary.data / "postgresql.conf").open("a") as conf:
+            conf.write("wal_level = replica\nmax_wal_senders = 5\nfsync = off\n"
+                       "max_connections = 200\nwal_receiver_status_interval = 1s\n"
+                       "hot_standby_feedback = on\n")
+        self.primary.start()
+        self.primary.query(f"CREATE DATABASE {DATABASE}", database="postgres")
+        _run_pg([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p",
+                 str(self.primary.port), "-U", "postgres", "-D", str(self.replica.data), "-R",
+                 "-X", "stream", "-c", "fast"])
+        self.replica.start()
+        return self
+
+    def replay_lag_bytes(self) -> int | None:
+        """Bytes of WAL the replica has not replayed yet (None when it does not answer)."""
+        try:
+            target = self.primary.query("SELECT pg_current_wal_lsn()::text")[0][0]
+            return int(self.replica.query(
+                f"SELECT pg_wal_lsn_diff('{target}', pg_last_wal_replay_lsn())")[0][0])
+        except Exception:  # noqa: BLE001 - a server down is an answer here
+            return None
+
+    def close(self) -> None:
+        self.replica.stop()
+        self.primary.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+# -- Redis ----------------------------------------------------------------------------------------
+@dataclass
+class RedisServer:
+    """A private ``redis-server`` (no persistence) on a free port; stop/start keep the port."""
+
+    root: Path
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> RedisServer:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            raise RuntimeError("redis-server not found (apt-get install redis-server)")
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no", "--dir", str(self.root)],
+            stdout=(self.root / "redis.log").open("ab"), stderr=subprocess.STDOUT,
+            start_new_session=True)
+        wait_port(self.port, 20, proc=self.proc)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(15)
+
+
+# -- nginx ----------------------------------------------------------------------------------------
+NGINX_CONFIG = """
+{user}
+worker_processes 1;
+pid {root}/nginx.pid;
+error_log {root}/error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/body;
+    proxy_temp_path {root}/proxy;
+    fastcgi_temp_path {root}/fastcgi;
+    uwsgi_temp_path {root}/uwsgi;
+    scgi_temp_path {root}/scgi;
+    client_max_body_size 30m;
+    upstream opengov {{
+{servers}
+        keepalive 32;
+    }}
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            proxy_pass http://opengov;
+            proxy_bind {proxy_address};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Request-Id $request_id;
+            proxy_connect_timeout 2s;
+            proxy_read_timeout 60s;
+            # another host when this one refuses or times out (a POST only if it was not
+            # sent yet). Not on its 502/503: with max_fails=1 a database blip answered 503 by
+            # every host would mark them all down, and nginx answers 502 for fail_timeout.
+            proxy_next_upstream {next_upstream};
+            proxy_next_upstream_tries 2;
+        }}
+    }}
+}}
+"""
+
+
+@dataclass
+class Balancer:
+    """nginx on a free port with every app host in one upstream (``max_fails=1``: a host that
+    refuses connections is left out for 5 s, then tried again)."""
+
+    root: Path
+    upstreams: list[int]
+    next_upstream: str = "error timeout"  # when to try another host
+    max_fails: int = 1
+    port: int = field(default_factory=free_port)
+    proc: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> Balancer:
+        binary = need_nginx()
+        self.root.mkdir(parents=True, exist_ok=True)
+        servers = "\n".join(f"        server 127.0.0.1:{p} max_fails={self.max_fails} "
+                            "fail_timeout=5s;" for p in self.upstreams)
+        config = self.root / "nginx.conf"
+        config.write_text(NGINX_CONFIG.format(
+            user="user root;" if os.geteuid() == 0 else "", root=self.root, servers=servers,
+            port=self.port, proxy_address=PROXY_ADDRESS, next_upstream=self.next_upstream))
+        self.proc = subprocess.Popen([binary, "-p", str(self.root), "-c", str(config),
+                                      "-g", "daemon off;"], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        wait_port(self.port, 20, proc=self.proc)
+        return self
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGQUIT)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+# -- application hosts ----------------------------------------------------------------------------
+@dataclass
+class AppHost:
+    """``opengov serve`` as one host: its own instance folder and port, the shared databases
+    and Redis. ``kill`` is ``kill -9`` of its whole process group (master and workers)."""
+
+    name: str
+    folder: Path
+    env: dict
+    workers: int = 2
+    port: int = field(default_factory=free_port)
+    server: Server | None = None
+
+    def start(self) -> AppHost:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        argv = [sys.executable, "-m", "opengov.cli", "serve", "--port", str(self.port),
+                "--workers", str(self.workers)]
+        env = {**self.env, "OPENGOV_INSTANCE_PATH": str(self.folder),
+               "OPENGOV_ACCESS_LOG": str(self.folder / "access.jsonl")}
+        self.server = Server.for_command(self.name, argv, self.port, log_dir=self.folder,
+                                         env=env, ready_path="/health/live").start()
+        return self
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def pid(self) -> int | None:
+        proc = self.server.proc if self.server else None
+        return proc.pid if proc is not None and proc.poll() is None else None
+
+    def worker_pids(self) -> list[int]:
+        """The gunicorn workers: children of the master process."""
+        master = self.pid()
+        if master is None:
+            return []
+        children = Path(f"/proc/{master}/task/{master}/children")
+        try:
+            return [int(p) for p in children.read_text().split()]
+        except OSError:
+            return []
+
+    def kill(self) -> None:
+        """SIGKILL master and workers at once, as a host losing power would."""
+        master = self.pid()
+        if master is not None:
+            os.killpg(master, signal.SIGKILL)
+            self.server.proc.wait(10)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.stop()
+
+    def ready(self) -> bool:
+        try:
+            return requests.get(self.base_url + "/health/ready", timeout=5).status_code == 200
+        except requests.RequestException:
+            return False
+
+
+def opengov_command(url: str, *args: str, env: dict | None = None,
+                    timeout: float = 900) -> str:
+    """Run ``opengov --database-url URL ARGS…`` to its end; its standard output."""
+    done = subprocess.run([sys.executable, "-m", "opengov.cli", "--database-url", url, *args],
+                          capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, **(env or {})})
+    if done.returncode != 0:
+        raise RuntimeError(f"opengov {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+    return done.stdout
