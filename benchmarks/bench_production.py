@@ -56,11 +56,12 @@ from benchmarks.production_load import KINDS, Client, Ledger, Requests
 from benchmarks.production_stack import (
     AppHost,
     Balancer,
-    PgPair,
     RedisServer,
     opengov_command,
+    pg_pair,
 )
 from tests.production.nginx import PROXY_ADDRESS
+from tests.production.pgcluster import ReplicatedPair
 
 FAULTS = ("kill-app", "redis", "replica", "primary")
 RECOVERY_LIMIT_S = 10.0
@@ -84,7 +85,7 @@ class Stack:
     workers: int = 2
     next_upstream: str = "error timeout"
     max_fails: int = 1
-    pg: PgPair = field(init=False)
+    pg: ReplicatedPair = field(init=False)
     redis: RedisServer = field(init=False)
     hosts: list[AppHost] = field(default_factory=list)
     nginx: Balancer | None = None
@@ -105,7 +106,7 @@ class Stack:
                 "OPENGOV_SAMPLE_PROFILE": self.profile}
 
     def start(self) -> Stack:
-        self.pg = PgPair()
+        self.pg = pg_pair()
         say(f"PostgreSQL primary and replica (in {self.pg.root}), Redis (in {self.root})")
         self.exits.callback(self.pg.close)
         self.pg.start()
@@ -121,7 +122,7 @@ class Stack:
             f"{time.monotonic() - started:.0f} s")
         self.token = opengov_command(url, "keys", "create", "--role", "ingest", "--label",
                                      "bench").split()[-1]
-        self.parcels = int(self.pg.primary.query("SELECT count(*) FROM c_parcels")[0][0])
+        self.parcels = int(self.pg.primary.sql("SELECT count(*) FROM c_parcels")[0][0])
         for name in ("host-a", "host-b"):
             self.hosts.append(AppHost(name, self.root / name, self.env(), workers=self.workers))
             self.exits.callback(self.hosts[-1].stop)
@@ -297,9 +298,9 @@ def replica_agrees(stack: Stack, timeout: float = 60) -> dict:
             break
         time.sleep(0.5)
     counts = "SELECT (SELECT count(*) FROM c_reports), (SELECT count(*) FROM monitoring_readings)"
-    primary = stack.pg.primary.query(counts)[0]
+    primary = stack.pg.primary.sql(counts)[0]
     try:
-        replica = stack.pg.replica.query(counts)[0]
+        replica = stack.pg.replica.sql(counts)[0]
     except Exception as exc:  # noqa: BLE001 - a replica that does not answer fails the check
         return {"same": False, "error": str(exc)}
     return {"same": primary == replica, "primary": list(primary), "replica": list(replica)}

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.production_load import REPORT_MARK, Outcome
-from benchmarks.production_stack import PgServer
+from tests.production.pgcluster import Cluster
 
 RECOVERY_STREAK = 10  # consecutive successes of a kind that count as "recovered"
 
@@ -104,10 +104,10 @@ class WriteCheck:
                     or self.readings_changed)
 
 
-def check_writes(primary: PgServer, reports: dict[str, str], batches: list[dict]) -> WriteCheck:
+def check_writes(primary: Cluster, reports: dict[str, str], batches: list[dict]) -> WriteCheck:
     """Every acknowledged report (its id) is in the primary once, no idempotency key made two
     reports, and every reading of every acknowledged batch is stored with the value sent."""
-    rows = primary.query("SELECT id, description FROM c_reports WHERE description LIKE :mark",
+    rows = primary.sql("SELECT id, description FROM c_reports WHERE description LIKE :mark",
                          mark=f"{REPORT_MARK} %")
     ids = {row[0] for row in rows}
     per_key: dict[str, int] = defaultdict(int)
@@ -116,7 +116,7 @@ def check_writes(primary: PgServer, reports: dict[str, str], batches: list[dict]
     missing = sorted(key for key, report_id in reports.items() if report_id not in ids)
     duplicated = sorted(key for key, n in per_key.items() if n > 1)
     stored = {}
-    for station, parameter, at, value in primary.query(
+    for station, parameter, at, value in primary.sql(
             "SELECT station_id, parameter, time, value FROM monitoring_readings "
             "WHERE time < :before", before=_ingest_ceiling()):
         stored[(station, parameter, int(at))] = value
@@ -158,12 +158,12 @@ INTEGRITY_QUERIES = {
 }
 
 
-def integrity(primary: PgServer, parcels_before: int) -> dict[str, int]:
+def integrity(primary: Cluster, parcels_before: int) -> dict[str, int]:
     """Counts of rows that break an invariant (all must be 0), and the parcels count change."""
-    found = {name: int(primary.query(sql, mark=f"{REPORT_MARK} %")[0][0])
+    found = {name: int(primary.sql(sql, mark=f"{REPORT_MARK} %")[0][0])
              for name, sql in INTEGRITY_QUERIES.items()}
     found["parcels changed by the load"] = abs(
-        int(primary.query("SELECT count(*) FROM c_parcels")[0][0]) - parcels_before)
+        int(primary.sql("SELECT count(*) FROM c_parcels")[0][0]) - parcels_before)
     return found
 
 

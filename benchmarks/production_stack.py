@@ -16,30 +16,17 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests
-from sqlalchemy import create_engine, text
 
 from benchmarks.harness import Server, free_port
 from tests.production.nginx import PROXY_ADDRESS, need_nginx
+from tests.production.pgcluster import ReplicatedPair
 
-PG_BIN = Path(os.environ.get("OPENGOV_BENCH_PG_BIN", "/usr/lib/postgresql/15/bin"))
 DATABASE = "opengov"
-
-
-def _as_postgres(argv: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *argv] if os.geteuid() == 0 else argv
-
-
-def _run_pg(argv: list[str], timeout: float = 300) -> None:
-    """Run a PostgreSQL program (as ``postgres`` when root); its messages in the error."""
-    done = subprocess.run(_as_postgres(argv), capture_output=True, text=True, timeout=timeout)
-    if done.returncode != 0:
-        raise RuntimeError(f"{Path(argv[0]).name} failed: {done.stdout}{done.stderr}")
 
 
 def wait_port(port: int, timeout: float, *, proc: subprocess.Popen | None = None) -> None:
@@ -56,98 +43,10 @@ def wait_port(port: int, timeout: float, *, proc: subprocess.Popen | None = None
     raise RuntimeError(f"nothing listens on 127.0.0.1:{port} after {timeout:.0f} s")
 
 
-# -- PostgreSQL -----------------------------------------------------------------------------------
-@dataclass
-class PgServer:
-    """One PostgreSQL server on a data folder of ours; ``pg_ctl`` starts, stops, restarts it."""
-
-    data: Path
-    port: int
-
-    def ctl(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        argv = _as_postgres([str(PG_BIN / "pg_ctl"), "-D", str(self.data), *args])
-        return subprocess.run(argv, capture_output=True, text=True, timeout=180, check=check)
-
-    def start(self) -> None:
-        options = (f"-c port={self.port} -c listen_addresses=127.0.0.1 "
-                   f"-c unix_socket_directories={self.data}")
-        self.ctl("-w", "-t", "120", "-l", str(self.data / "server.log"), "-o", options, "start")
-
-    def stop(self) -> None:
-        self.ctl("-w", "-m", "fast", "stop", check=False)
-
-    def restart(self) -> None:
-        """``pg_ctl restart -m fast``: sessions are cut, committed work stays."""
-        self.ctl("-w", "-t", "120", "-m", "fast", "-l", str(self.data / "server.log"),
-                 "restart")
-
-    def url(self, database: str = DATABASE) -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
-
-    def query(self, statement: str, database: str = DATABASE, **params) -> list[tuple]:
-        """Rows of one statement, run in autocommit on a connection of its own."""
-        engine = create_engine(self.url(database), isolation_level="AUTOCOMMIT")
-        try:
-            with engine.connect() as conn:
-                result = conn.execute(text(statement), params)
-                return [tuple(row) for row in result] if result.returns_rows else []
-        finally:
-            engine.dispose()
-
-
-@dataclass
-class PgPair:
-    """A primary (``wal_level=replica``) and a streaming replica made by ``pg_basebackup -R``,
-    in a fresh folder under the system's temporary folder (the ``postgres`` user must reach it:
-    pytest's and the repository's folders may be closed to it); removed by :meth:`close`.
-
-    ``fsync=off``: the faults we inject (a fast restart, a stopped replica) shut PostgreSQL
-    down cleanly, which writes everything out anyway; an operating-system crash is not one.
-    """
-
-    root: Path = field(init=False)
-    primary: PgServer = field(init=False)
-    replica: PgServer = field(init=False)
-
-    def __post_init__(self):
-        self.root = Path(tempfile.mkdtemp(prefix="opengov-bench-pg-"))
-        os.chmod(self.root, 0o755)
-        self.primary = PgServer(self.root / "primary", free_port())
-        self.replica = PgServer(self.root / "replica", free_port())
-
-    def start(self) -> PgPair:
-        if not (PG_BIN / "pg_basebackup").exists():
-            raise RuntimeError(f"PostgreSQL binaries not found in {PG_BIN} "
-                               "(set OPENGOV_BENCH_PG_BIN)")
-        if os.geteuid() == 0:
-            shutil.chown(self.root, "postgres", "postgres")
-        _run_pg([str(PG_BIN / "initdb"), "-D", str(self.primary.data), "-U", "postgres",
-                 "-A", "trust", "-E", "UTF8", "--no-sync"])
-        with (self.primary.data / "postgresql.conf").open("a") as conf:
-            conf.write("wal_level = replica\nmax_wal_senders = 5\nfsync = off\n"
-                       "max_connections = 200\nwal_receiver_status_interval = 1s\n"
-                       "hot_standby_feedback = on\n")
-        self.primary.start()
-        self.primary.query(f"CREATE DATABASE {DATABASE}", database="postgres")
-        _run_pg([str(PG_BIN / "pg_basebackup"), "-h", "127.0.0.1", "-p",
-                 str(self.primary.port), "-U", "postgres", "-D", str(self.replica.data), "-R",
-                 "-X", "stream", "-c", "fast"])
-        self.replica.start()
-        return self
-
-    def replay_lag_bytes(self) -> int | None:
-        """Bytes of WAL the replica has not replayed yet (None when it does not answer)."""
-        try:
-            target = self.primary.query("SELECT pg_current_wal_lsn()::text")[0][0]
-            return int(self.replica.query(
-                f"SELECT pg_wal_lsn_diff('{target}', pg_last_wal_replay_lsn())")[0][0])
-        except Exception:  # noqa: BLE001 - a server down is an answer here
-            return None
-
-    def close(self) -> None:
-        self.replica.stop()
-        self.primary.stop()
-        shutil.rmtree(self.root, ignore_errors=True)
+# -- PostgreSQL: the tests' throwaway primary + streaming replica ---------------------------------
+def pg_pair() -> ReplicatedPair:
+    """A primary and replica (not started) with the benchmark's database and settings."""
+    return ReplicatedPair(DATABASE, settings="max_connections = 200\nhot_standby_feedback = on\n")
 
 
 # -- Redis ----------------------------------------------------------------------------------------

@@ -35,17 +35,20 @@ def _as_postgres(cmd: list[str]) -> list[str]:
 
 
 class Cluster:
-    """One server: ``start``/``stop``, ``sql`` as superuser, ``url(db)`` for the app."""
+    """One server: ``start``/``stop``/``restart``, ``sql`` as superuser, ``url(db)`` for the app.
 
-    def __init__(self, data: Path, port: int):
-        self.data, self.port = data, port
+    ``database`` is the default of ``url`` and ``sql`` (``postgres`` unless the pair made one).
+    """
+
+    def __init__(self, data: Path, port: int, database: str = "postgres"):
+        self.data, self.port, self.database = data, port, database
 
     def _run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
         return subprocess.run(_as_postgres([str(PG_BIN / args[0]), *args[1:]]), check=check,
-                              capture_output=True, text=True, timeout=120)
+                              capture_output=True, text=True, timeout=180)
 
     def start(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "60", "-l",
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "120", "-l",
                   str(self.data / "server.log"), "-o",
                   f"-c port={self.port} -c listen_addresses=127.0.0.1 "
                   f"-c unix_socket_directories={self.data}", "start")
@@ -53,40 +56,68 @@ class Cluster:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-w", "-m", "fast", "stop", check=False)
 
-    def url(self, database: str = "postgres") -> str:
-        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: sessions are cut, committed work stays."""
+        self._run("pg_ctl", "-D", str(self.data), "-w", "-t", "120", "-m", "fast", "-l",
+                  str(self.data / "server.log"), "restart")
 
-    def sql(self, statement: str, database: str = "postgres"):
+    def url(self, database: str | None = None) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database or self.database}"
+
+    def sql(self, statement: str, database: str | None = None, **params) -> list[tuple] | None:
+        """Rows of one statement (None if it returns none), autocommit, own connection."""
         engine = create_engine(self.url(database), isolation_level="AUTOCOMMIT")
         try:
             with engine.connect() as conn:
-                result = conn.execute(text(statement))
-                return result.all() if result.returns_rows else None
+                result = conn.execute(text(statement), params)
+                return [tuple(row) for row in result] if result.returns_rows else None
         finally:
             engine.dispose()
 
 
 class ReplicatedPair:
-    """A primary with ``wal_level=replica`` and a replica made by ``pg_basebackup -R``."""
+    """A primary with ``wal_level=replica`` and a replica made by ``pg_basebackup -R``.
 
-    def __init__(self):
+    In a fresh folder under the system's temporary folder (the ``postgres`` user must reach
+    it). ``database``: created on the primary before the base backup and made the default of
+    both servers' ``url``/``sql``; ``settings``: more ``postgresql.conf`` lines. ``fsync=off``:
+    the faults the tests and benchmarks inject shut PostgreSQL down cleanly.
+    """
+
+    def __init__(self, database: str = "postgres", settings: str = ""):
         self.root = Path(tempfile.mkdtemp(prefix="opengov-pgpair-"))
         os.chmod(self.root, 0o755)
-        self.primary = Cluster(self.root / "primary", free_port())
-        self.replica = Cluster(self.root / "replica", free_port())
+        self.primary = Cluster(self.root / "primary", free_port(), database)
+        self.replica = Cluster(self.root / "replica", free_port(), database)
+        self.settings = settings
 
-    def start(self) -> None:
+    def start(self) -> ReplicatedPair:
+        if not (PG_BIN / "pg_basebackup").exists():
+            raise RuntimeError(f"PostgreSQL binaries not found in {PG_BIN}")
         if os.geteuid() == 0:
             shutil.chown(self.root, "postgres", "postgres")
         self.primary._run("initdb", "-D", str(self.primary.data), "-U", "postgres",
                           "-A", "trust", "--no-sync", "-E", "UTF8")
         with open(self.primary.data / "postgresql.conf", "a") as fh:
             fh.write("wal_level = replica\nmax_wal_senders = 5\nfsync = off\n"
-                     "wal_receiver_status_interval = 1s\n")
+                     f"wal_receiver_status_interval = 1s\n{self.settings}")
         self.primary.start()
+        if self.primary.database != "postgres":
+            self.primary.sql(f'CREATE DATABASE "{self.primary.database}"', database="postgres")
         self.replica._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port),
-                          "-U", "postgres", "-D", str(self.replica.data), "-R", "-X", "stream")
+                          "-U", "postgres", "-D", str(self.replica.data), "-R", "-X", "stream",
+                          "-c", "fast")
         self.replica.start()
+        return self
+
+    def replay_lag_bytes(self) -> int | None:
+        """Bytes of WAL the replica has not replayed yet (None when it does not answer)."""
+        try:
+            target = self.primary.sql("SELECT pg_current_wal_lsn()::text")[0][0]
+            return int(self.replica.sql(
+                f"SELECT pg_wal_lsn_diff('{target}', pg_last_wal_replay_lsn())")[0][0])
+        except Exception:  # noqa: BLE001 - a server down is an answer here
+            return None
 
     def wait_caught_up(self, timeout: float = 30) -> None:
         """Until the replica has replayed everything the primary has written."""

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.production_stack import PG_BIN
 from tests.conftest import need
 from tests.production.nginx import need_nginx
+from tests.production.pgcluster import PG_BIN
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[2]
