@@ -66,9 +66,12 @@ def landing_document() -> dict:
         _link("related", "/map", "text/html", "Map viewer"),
     ]
     from opengov.context import current
+    from opengov.loader import is_bundled_sample
 
-    return {"title": f"opengov – {current().settings.region_name} – OGC API – Features",
-            "description": "Every spatial collection of opengov (synthetic sample data) through "
+    settings = current().settings
+    sample = " (synthetic sample data)" if is_bundled_sample(settings.datasets_path) else ""
+    return {"title": f"opengov – {settings.region_name} – OGC API – Features",
+            "description": f"Every spatial collection of opengov{sample} through "
                            "OGC API – Features Parts 1–3.", "version": __version__, "links": links}
 
 
