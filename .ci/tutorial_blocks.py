@@ -33,7 +33,7 @@ def script(text: str) -> str:
     """The marked blocks as one script that stops at the first failing command."""
     parts = ["set -euo pipefail"]
     for number, block in enumerate(blocks(text), 1):
-        parts += [f"echo '--- tutorial block {number}'", block]
+        parts += [f"printf '\\n--- tutorial block {number}\\n'", block]
     return "\n".join(parts) + "\n"
 
 
