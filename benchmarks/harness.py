@@ -331,10 +331,16 @@ def load(url: str, duration: float, connections: int = 1) -> Sample:
 # -- comparing ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Shape:
-    """One request shape: a label and the path (with query) sent to both servers."""
+    """One request shape: a label and the path (with query) sent to both servers, or to the
+    baseline only ``baseline_path`` when that differs (the same data under another name)."""
 
     name: str
     path: str
+    baseline_path: str | None = None
+
+    def path_for(self, role: str) -> str:
+        """The path sent to the ``"candidate"`` or the ``"baseline"`` server."""
+        return (self.baseline_path or self.path) if role == "baseline" else self.path
 
 
 @dataclass
@@ -355,8 +361,8 @@ def feature_ids(doc: dict) -> list:
 
 def verify_shape(shape: Shape, candidate: Server, baseline: Server) -> Check:
     """Both servers must return the same features (same ids, same order) for ``shape``."""
-    status_c, body_c = get(candidate.port, shape.path)
-    status_b, body_b = get(baseline.port, shape.path)
+    status_c, body_c = get(candidate.port, shape.path_for("candidate"))
+    status_b, body_b = get(baseline.port, shape.path_for("baseline"))
     if status_c != 200 or status_b != 200:
         raise RuntimeError(f"{shape.name}: HTTP {status_c} from {candidate.label}, "
                            f"{status_b} from {baseline.label}")
@@ -374,10 +380,12 @@ def verify_shape(shape: Shape, candidate: Server, baseline: Server) -> Check:
 
 
 def warm_up(servers: Iterable[Server], shapes: Iterable[Shape], seconds: float) -> None:
-    """Load each shape on each server briefly (caches, connections, prepared statements)."""
+    """Load each shape on each server briefly (caches, connections, prepared statements);
+    the second server is the baseline."""
     for shape in shapes:
-        for server in servers:
-            load(server.base_url + shape.path, seconds)
+        for number, server in enumerate(servers):
+            load(server.base_url + shape.path_for("baseline" if number else "candidate"),
+                 seconds)
 
 
 def interleaved_rounds(shapes: list[Shape], candidate: Server, baseline: Server, *,
@@ -391,7 +399,7 @@ def interleaved_rounds(shapes: list[Shape], candidate: Server, baseline: Server,
         order = sides if rnd % 2 == 0 else sides[::-1]
         for shape in shapes:
             for role, server in order:
-                sample = load(server.base_url + shape.path, duration, connections)
+                sample = load(server.base_url + shape.path_for(role), duration, connections)
                 if sample.errors:
                     raise RuntimeError(f"{server.label} {shape.name}: {sample.errors} errors")
                 results[shape.name][role].append(sample)

@@ -134,3 +134,35 @@ def is_empty_datasets_folder(root: Path) -> bool:
     """A folder holding no dataset folder: a new project's ``datasets/``."""
     root = Path(root)
     return root.is_dir() and not any(p.is_dir() for p in root.iterdir())
+
+
+# Licence pages of the SPDX ids open-data portals use most; any other id links to its SPDX page.
+LICENCE_URLS = {
+    "CC-BY-4.0": "https://creativecommons.org/licenses/by/4.0/",
+    "CC-BY-SA-4.0": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "CC0-1.0": "https://creativecommons.org/publicdomain/zero/1.0/",
+    "ODbL-1.0": "https://opendatacommons.org/licenses/odbl/1-0/",
+    "ODC-By-1.0": "https://opendatacommons.org/licenses/by/1-0/",
+    "PDDL-1.0": "https://opendatacommons.org/licenses/pddl/1-0/",
+}
+
+
+def licence_record(spdx_id: str) -> dict | None:
+    """``{id, url}`` for an SPDX licence id (None when empty)."""
+    spdx_id = spdx_id.strip()
+    if not spdx_id:
+        return None
+    return {"id": spdx_id,
+            "url": LICENCE_URLS.get(spdx_id, f"https://spdx.org/licenses/{spdx_id}.html")}
+
+
+def catalogue_defaults(settings) -> dict:
+    """The project's publisher, contact point and licence (``opengov.toml``) as catalogue
+    metadata: what ``opengov add`` writes into a new declaration and what the catalogue says
+    of a dataset that names none. Without a publisher: "opengov – <region>"."""
+    publisher = {"name": settings.publisher.strip() or f"opengov – {settings.region_name}"}
+    contact = dict(publisher)
+    if settings.contact_email.strip():
+        contact["email"] = settings.contact_email.strip()
+    return {"publisher": publisher, "contact_point": contact,
+            "license": licence_record(settings.licence)}

@@ -93,8 +93,9 @@ class Settings:
     capabilities: str = field(
         default="",
         metadata={"env": "OPENGOV_CAPABILITIES",
-                  "help": "Capabilities to enable (comma list, e.g. `web,procedures,ogcapi`); "
-                  "empty enables every built-in one (see docs/architecture.md)."},
+                  "help": "Capabilities to enable (comma list, e.g. `web,procedures,ogcapi`; "
+                  "`declared`: the datasets declared in the datasets folder); empty enables "
+                  "every one (see docs/architecture.md)."},
     )
     disabled_capabilities: str = field(
         default="",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from opengov.catalog.metadata import matches
 from opengov.catalog.service import all_datasets, one_dataset
 from opengov.errors import ApiError
@@ -23,7 +25,8 @@ EXAMPLE = {
 
 
 def _slug(text: str) -> str:
-    return "-".join(fold(text).split())
+    """A CKAN name: lower-case ASCII letters, digits, `_` and `-` (`Sở TT&TT` → `so-tt-tt`)."""
+    return "-".join(re.findall(r"[a-z0-9_]+", fold(text)))
 
 
 def resource_key(dist: dict) -> str:

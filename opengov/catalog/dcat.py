@@ -89,8 +89,9 @@ def _distribution(ds: dict, dist: dict, licence: dict | None) -> dict:
     return out
 
 
-def dataset_node(ds: dict, base: str) -> dict:
-    """One dcat:Dataset node."""
+def dataset_node(ds: dict, base: str, area: str = "quang-nam") -> dict:
+    """One dcat:Dataset node; its identifier is ``<area>-<id>`` (``area``: the region's slug,
+    as in download file names)."""
     uri = f"{base}/datasets/{ds['id']}"
     licence = None
     if ds["license"]:
@@ -99,7 +100,7 @@ def dataset_node(ds: dict, base: str) -> dict:
                    "dct:identifier": ds["license"].get("id", "")}
     node: dict = {
         "@id": uri, "@type": "dcat:Dataset",
-        "dct:identifier": ds["id"],
+        "dct:identifier": f"{area}-{ds['id']}",
         "dct:title": _text(ds["title"]), "dct:description": _text(ds["description"]),
         "dct:publisher": _agent(ds["publisher"], f"{base}/#publisher"),
         "dcat:contactPoint": _contact(ds["contact_point"]),
@@ -134,21 +135,26 @@ def dataset_node(ds: dict, base: str) -> dict:
     return node
 
 
-def catalog_jsonld(datasets: list[dict], base: str, region: str = "Quảng Nam") -> dict:
-    """The whole catalogue of ``region`` as one JSON-LD document."""
-    publisher = datasets[0]["publisher"] if datasets else {"name": "opengov"}
+def catalog_jsonld(datasets: list[dict], base: str, region: str = "Quảng Nam",
+                   area: str = "quang-nam", publisher: dict | None = None) -> dict:
+    """The whole catalogue of ``region`` (``area``: its slug) as one JSON-LD document;
+    ``publisher``: the catalogue's (default: the first dataset's)."""
+    publisher = publisher or (datasets[0]["publisher"] if datasets else {"name": "opengov"})
+    sample = any(ds["synthetic"] for ds in datasets)
     return {
         "@context": {**CONTEXT, "rdfs": "http://www.w3.org/2000/01/rdf-schema#"},
         "@id": f"{base}/catalog", "@type": "dcat:Catalog",
+        "dct:identifier": f"opengov-{area}",
         "dct:title": _text({"vi": f"Danh mục dữ liệu mở opengov – {region}",
                             "en": f"opengov open-data catalogue – {region}"}),
         "dct:description": _text({
-            "vi": "Các bộ dữ liệu công bố qua API opengov; dữ liệu mẫu là dữ liệu tổng hợp.",
-            "en": "Datasets published through the opengov API; the sample datasets are "
-                  "synthetic."}),
+            "vi": "Các bộ dữ liệu công bố qua API opengov"
+                  + ("; dữ liệu mẫu là dữ liệu tổng hợp." if sample else "."),
+            "en": "Datasets published through the opengov API"
+                  + ("; the sample datasets are synthetic." if sample else ".")}),
         "dct:publisher": _agent(publisher, f"{base}/#publisher"),
         "foaf:homepage": {"@id": f"{base}/"},
-        "dcat:dataset": [dataset_node(ds, base) for ds in datasets],
+        "dcat:dataset": [dataset_node(ds, base, area) for ds in datasets],
     }
 
 

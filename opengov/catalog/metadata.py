@@ -19,7 +19,8 @@ from opengov.collections import Collection
 from opengov.store.repository import Store
 from opengov.text import fold
 
-PUBLISHER = {"name": "opengov sample data"}
+PUBLISHER = {"name": "opengov sample data"}  # the bundled sample's, and only its
+SAMPLE_DEFAULTS = {"publisher": PUBLISHER, "contact_point": PUBLISHER, "license": None}
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,30 @@ def _keywords(collection: Collection, meta: dict) -> dict[str, list[str]]:
     return {"vi": [], "en": list(collection.keywords)}
 
 
-def dataset_record(collection: Collection, state: DatasetState | None) -> dict:
-    """The catalogue's description of one dataset (without distributions)."""
+def catalogue_defaults(settings) -> dict:
+    """Publisher, contact point and licence of a dataset whose metadata names none: the
+    sample's ("opengov sample data") when serving the bundled sample, else the project's
+    (``opengov.toml``: ``publisher``, ``contact_email``, ``licence``)."""
+    from opengov.loader import is_bundled_sample
+    from opengov.project import catalogue_defaults as project_defaults
+
+    if settings.datasets_path is None or is_bundled_sample(Path(settings.datasets_path)):
+        return SAMPLE_DEFAULTS
+    return project_defaults(settings)
+
+
+def dataset_record(collection: Collection, state: DatasetState | None,
+                   defaults: dict = SAMPLE_DEFAULTS) -> dict:
+    """The catalogue's description of one dataset (without distributions); ``defaults``
+    (:func:`catalogue_defaults`) fill the publisher, contact and licence its metadata omits."""
     meta = state.metadata if state else {}
     return {
         "id": collection.id,
         "title": meta.get("title") or collection.title,
         "description": meta.get("description") or collection.description,
-        "publisher": meta.get("publisher") or PUBLISHER,
-        "contact_point": meta.get("contact_point") or PUBLISHER,
-        "license": meta.get("license"),
+        "publisher": meta.get("publisher") or defaults["publisher"],
+        "contact_point": meta.get("contact_point") or defaults["contact_point"],
+        "license": meta.get("license") or defaults["license"],
         "keywords": _keywords(collection, meta),
         "themes": list(meta.get("themes") or []),
         "spatial": meta.get("spatial"),

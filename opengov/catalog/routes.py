@@ -15,7 +15,7 @@ from opengov.catalog.downloads import (
     extract_metadata,
 )
 from opengov.catalog.formats import FORMATS
-from opengov.catalog.metadata import matches
+from opengov.catalog.metadata import catalogue_defaults, matches
 from opengov.catalog.schemas import (
     EXAMPLE_DATASET,
     DatasetPageSchema,
@@ -205,8 +205,7 @@ def get_download(args, dataset_id, fmt):
               example={"@context": {"dcat": "http://www.w3.org/ns/dcat#"},
                        "@type": "dcat:Catalog"})
 def catalog_jsonld():
-    return _json(dcat.catalog_jsonld(all_datasets(), base_url(),
-                                      current().settings.region_name), "application/ld+json")
+    return _json(_catalog_document(), "application/ld+json")
 
 
 @blp.route("/catalog.ttl")
@@ -215,5 +214,12 @@ def catalog_jsonld():
               description="The catalogue graph",
               example="@prefix dcat: <http://www.w3.org/ns/dcat#> .")
 def catalog_turtle():
-    document = dcat.catalog_jsonld(all_datasets(), base_url(), current().settings.region_name)
-    return Response(dcat.to_turtle(document), mimetype="text/turtle")
+    return Response(dcat.to_turtle(_catalog_document()), mimetype="text/turtle")
+
+
+def _catalog_document() -> dict:
+    """The DCAT catalogue of this application's region, published by its publisher."""
+    settings = current().settings
+    publisher = catalogue_defaults(settings)["publisher"]
+    return dcat.catalog_jsonld(all_datasets(), base_url(), settings.region_name,
+                               settings.region_slug, publisher)

@@ -17,6 +17,7 @@ from opengov.catalog.datapackage import package_properties
 from opengov.catalog.distributions import Distributions
 from opengov.catalog.metadata import (
     DatasetState,
+    catalogue_defaults,
     dataset_record,
     dataset_states,
     folder_metadata,
@@ -38,7 +39,8 @@ def distributions() -> Distributions:
 
         def describe(collection: Collection) -> dict:
             state = _state(collection, dataset_states(ctx.store), ctx.settings.datasets_path)
-            return package_properties(dataset_record(collection, state))
+            return package_properties(dataset_record(collection, state,
+                                                     catalogue_defaults(ctx.settings)))
 
         ext["catalog"] = Distributions(
             ctx.settings.instance_path / "distributions", ctx.store,
@@ -74,7 +76,7 @@ def distribution_records(collection: Collection, version: int,
 
 def dataset(collection: Collection, state: DatasetState | None) -> dict:
     """A full catalogue entry: metadata, fields, distributions and links."""
-    record = dataset_record(collection, state)
+    record = dataset_record(collection, state, catalogue_defaults(current().settings))
     live = live_catalog.sources().get(collection.id)
     record["distributions"] = []
     if collection.id in current().registry:

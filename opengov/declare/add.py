@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -110,9 +110,23 @@ def add_dataset(source: str, collection_id: str, datasets: Path, *, title: str |
             shutil.copyfile(original, path)
         read = read_file(path, layer=layer, default_crs=default_crs)
         inferred = infer_declaration(read, collection_id, path.name, title=title)
-        text = render_declaration(inferred.declaration, _notes(source, inferred.guesses))
-        if parse_declaration(yaml.safe_load(text), "metadata.yaml") != inferred.declaration:
+        declaration, guesses = inferred.declaration, inferred.guesses
+        if settings is not None:
+            declaration = with_project_catalog(declaration, settings)
+            guesses += ("publisher, contact point and licence: the project's (opengov.toml)",)
+        text = render_declaration(declaration, _notes(source, guesses))
+        if parse_declaration(yaml.safe_load(text), "metadata.yaml") != declaration:
             raise AssertionError("the written declaration does not read back the same")
         (staging / "metadata.yaml").write_text(text, encoding="utf-8")
         staging.rename(folder)
-    return Added(folder, inferred.declaration, text, inferred.guesses)
+    return Added(folder, declaration, text, guesses)
+
+
+def with_project_catalog(declaration: Declaration, settings) -> Declaration:
+    """``declaration`` with the project's publisher, contact point and licence."""
+    from opengov.project import catalogue_defaults
+
+    defaults = catalogue_defaults(settings)
+    return replace(declaration, catalog=replace(
+        declaration.catalog, publisher=defaults["publisher"],
+        contact_point=defaults["contact_point"], license=defaults["license"]))

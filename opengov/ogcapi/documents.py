@@ -13,7 +13,7 @@ from opengov import __version__
 from opengov.collections import Collection
 from opengov.conditional import version_tag
 from opengov.extents import cached_extent
-from opengov.geo.crs import CRS84, SUPPORTED
+from opengov.geo.crs import CRS84, SUPPORTED, CrsError, parse_crs
 from opengov.geo.geojson import dumps
 from opengov.links import collection_path, url_for_path
 from opengov.negotiation import negotiate
@@ -66,9 +66,12 @@ def landing_document() -> dict:
         _link("related", "/map", "text/html", "Map viewer"),
     ]
     from opengov.context import current
+    from opengov.loader import is_bundled_sample
 
-    return {"title": f"opengov – {current().settings.region_name} – OGC API – Features",
-            "description": "Every spatial collection of opengov (synthetic sample data) through "
+    settings = current().settings
+    sample = " (synthetic sample data)" if is_bundled_sample(settings.datasets_path) else ""
+    return {"title": f"opengov – {settings.region_name} – OGC API – Features",
+            "description": f"Every spatial collection of opengov{sample} through "
                            "OGC API – Features Parts 1–3.", "version": __version__, "links": links}
 
 
@@ -88,16 +91,27 @@ def _extent(collection: Collection) -> dict | None:
     return extent
 
 
+def storage_crs(collection: Collection) -> str:
+    """The URI of ``collection``'s native CRS (OGC API – Features Part 2 ``storageCrs``):
+    items in it come back in the coordinates of the published source; CRS84 when the native
+    CRS is not one the API offers."""
+    try:
+        return parse_crs(collection.native_crs).uri
+    except CrsError:
+        return CRS84
+
+
 def collection_document(collection: Collection) -> dict:
     base = f"{PREFIX}/collections/{collection.id}"
+    storage = storage_crs(collection)
     doc: dict = {
         "id": collection.id,
         "title": collection.title["en"],
         "description": collection.description["en"],
         "keywords": list(collection.keywords),
         "itemType": "feature",
-        "crs": list(SUPPORTED),
-        "storageCrs": CRS84,
+        "crs": list(dict.fromkeys([*SUPPORTED, storage])),
+        "storageCrs": storage,
         "links": [
             _link("self", base, "application/json", "This collection"),
             _link("alternate", base, "text/html", "This collection as HTML", f="html"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from opengov.catalog.metadata import dataset_states
+from opengov.catalog.metadata import catalogue_defaults, dataset_states
 from opengov.collections import Collection
 from opengov.context import current
 from opengov.extents import cached_extent
@@ -36,8 +36,9 @@ def _field_description(collection: Collection) -> dict[str, str]:
 def _attribution(collection: Collection) -> str:
     state = dataset_states(current().store).get(collection.id)
     meta = state.metadata if state else {}
-    publisher = (meta.get("publisher") or {}).get("name") or "opengov sample data"
-    licence = meta.get("license") or {}
+    defaults = catalogue_defaults(current().settings)
+    publisher = (meta.get("publisher") or defaults["publisher"]).get("name")
+    licence = meta.get("license") or defaults["license"] or {}
     text = f"© {publisher}"
     if meta.get("synthetic"):
         text += " (synthetic)"

@@ -71,7 +71,8 @@ def test_jsonld_context_is_inlined(client):
 
 def test_new_distributions_name_their_file_types(client):
     doc = client.get("/catalog.jsonld").get_json()
-    nodes = {d["dct:identifier"]: d for d in doc["dcat:dataset"]}
+    nodes = {d["@id"].rsplit("/", 1)[1]: d for d in doc["dcat:dataset"]}
+    assert nodes["procedures"]["dct:identifier"] == "quang-nam-procedures"
     by_format = {d["@id"].rsplit("download.", 1)[-1]: d
                  for d in nodes["procedures"]["dcat:distribution"]}
     assert by_format["xlsx"]["dct:format"]["@id"].endswith("/file-type/XLSX")
