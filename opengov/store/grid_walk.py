@@ -31,9 +31,9 @@ MAX_PARTS = 64
 EMPTY = (1, 0)
 
 # Statement kinds: the index candidates in grid order, from the start or after the cursor
-# (boxes expected to hold few records); otherwise ``(parts, same)`` — ``parts`` key ranges,
-# after the rest of the cursor's own key when ``same``.
-CANDIDATES, CANDIDATES_AFTER = "candidates", "after"
+# (boxes expected to hold few records); the rest of the cursor's own key; otherwise a number
+# of key ranges.
+CANDIDATES, CANDIDATES_AFTER, SAME_KEY = "candidates", "after", "same"
 
 
 class GridStatements:
@@ -93,9 +93,8 @@ class GridStatements:
             stmt = self._part(query, kind, forward, columns)
             order = self._order(self.key, self.table.c.id, forward)
         else:
-            parts, same = kind
-            selects = ([self._part(query, "same", forward, columns)] if same else [])
-            selects += [self._part(query, i, forward, columns) for i in range(parts)]
+            selects = ([self._part(query, SAME_KEY, forward, columns)] if kind == SAME_KEY
+                       else [self._part(query, i, forward, columns) for i in range(kind)])
             if len(selects) == 1:
                 stmt = selects[0]
                 order = self._order(self.key, self.table.c.id, forward)
@@ -112,7 +111,7 @@ class GridStatements:
 
     def _part(self, query: q.Query, part, forward: bool, columns):
         """One select: the query's rows of key range ``part`` (a number), of the rest of the
-        cursor's key (``"same"``), or the index candidates (after the cursor)."""
+        cursor's key (:data:`SAME_KEY`), or the index candidates (after the cursor)."""
         repo, t = self.repo, self.table
         candidates = part in (CANDIDATES, CANDIDATES_AFTER)
         stmt = select(*repo._wanted(columns), self.key.label("gkey"), t.c.id).select_from(t)
@@ -124,7 +123,7 @@ class GridStatements:
             if forward:
                 return stmt.where((self.key > gk) | ((self.key == gk) & (t.c.id > gid)))
             return stmt.where((self.key < gk) | ((self.key == gk) & (t.c.id < gid)))
-        if part == "same":
+        if part == SAME_KEY:
             return stmt.where(self.key == gk, t.c.id > gid if forward else t.c.id < gid)
         if candidates:
             return stmt
@@ -188,11 +187,12 @@ def next_size(parts: int, found: int, wanted: int) -> int:
 
 
 def walk(run, ranges: KeyRanges, cursor_key, forward: bool, need: int) -> list:
-    """Up to ``need`` rows after (before) ``cursor_key`` in grid order, several grid rows per
-    statement (one first, then as many as the density seen so far needs); the first
-    statement also reads the rest of the cursor's own key."""
+    """Up to ``need`` rows after (before) ``cursor_key`` in grid order: the rest of the
+    cursor's own key, then several grid rows per statement (one first, then as many as the
+    density seen so far needs)."""
     out: list = []
-    same = cursor_key is not None
+    if cursor_key is not None:
+        out += run(SAME_KEY, {"gk": cursor_key[0], "gid": cursor_key[1], "n": need})
     sizes = [1]  # the size of the next statement, updated from what each one found
 
     def size_iter():
@@ -201,18 +201,12 @@ def walk(run, ranges: KeyRanges, cursor_key, forward: bool, need: int) -> list:
 
     parts_read = 0
     for group in groups(row_ranges(ranges, cursor_key, forward), size_iter()):
+        if len(out) >= need:
+            break
         parts_read += len(group)
         group = padded(group)
-        extra = {**range_values(group), "n": need - len(out)}
-        if same:
-            extra.update(gk=cursor_key[0], gid=cursor_key[1])
-        out += run((len(group), same), extra)
-        same = False
-        if len(out) >= need:
-            return out
+        out += run(len(group), {**range_values(group), "n": need - len(out)})
         sizes[0] = next_size(parts_read, len(out), need - len(out))
-    if same:  # the cursor's key is the box's last: only the rest of it
-        out += run((0, True), {"gk": cursor_key[0], "gid": cursor_key[1], "n": need})
     return out
 
 

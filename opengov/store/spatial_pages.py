@@ -161,7 +161,7 @@ class GridPages:
             return
         statements: dict = {}
         for group in grid_walk.stream_groups(ranges):
-            kind = (len(group), False)
+            kind = len(group)
             if kind not in statements:
                 statements[kind] = self.statements.statement(query, kind, True, columns,
                                                              limited=False)
