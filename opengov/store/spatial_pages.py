@@ -13,32 +13,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import shapely
 from sqlalchemy import func, select
 
 from opengov import query as q
 from opengov.store import grid_walk
-from opengov.store.grid_walk import CANDIDATES, CANDIDATES_AFTER, GridStatements
+from opengov.store.grid_walk import CANDIDATES, CANDIDATES_AFTER, GridStatements, driving_box
 from opengov.store.spatial_order import KeyRanges, SpatialStats
 
 # Spatial queries in another order than the grid's take index candidates (and sort them) when
 # about this many records or fewer are expected to match; beyond, they walk the sort order.
 INDEX_CANDIDATES = 5000
 CURSOR_TYPES = ("integer", "string")  # a grid-ordered page's cursor: (cell key, id)
-
-
-def driving_box(query: q.Query) -> tuple[float, float, float, float] | None:
-    """The box every matching feature must intersect: the bbox, the bounds of a top-level
-    ``S_INTERSECTS`` geometry, or their overlap; None when the query has neither."""
-    boxes = [query.bbox.as_tuple()] if query.bbox is not None else []
-    items = (query.filter.items if isinstance(query.filter, q.And)
-             else (query.filter,) if query.filter is not None else ())
-    boxes += [tuple(shapely.from_wkb(i.wkb).bounds) for i in items
-              if isinstance(i, q.Intersects)]
-    if not boxes:
-        return None
-    return (max(b[0] for b in boxes), max(b[1] for b in boxes),
-            min(b[2] for b in boxes), min(b[3] for b in boxes))
 
 
 class GridPages:
