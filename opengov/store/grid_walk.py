@@ -62,6 +62,11 @@ def driving_box(query: q.Query) -> tuple[float, float, float, float] | None:
             min(b[2] for b in boxes), min(b[3] for b in boxes))
 
 
+def box_values(query: q.Query) -> dict:
+    """The driving box bound as :data:`BOX_PARAMS` (every walk statement tests it first)."""
+    return dict(zip(BOX_PARAMS, driving_box(query) or (0.0,) * 4, strict=True))
+
+
 class GridStatements:
     """Builds, compiles (once per query shape) and runs one repository's grid statements."""
 
@@ -90,7 +95,7 @@ class GridStatements:
 
     def runner(self, conn, query: q.Query, columns, forward: bool):
         """A function ``run(kind, values)`` running one statement kind of this query."""
-        box = dict(zip(BOX_PARAMS, driving_box(query) or (0.0,) * 4, strict=True))
+        box = box_values(query)
         try:
             shape, values = parameterise(query, self.repo._coerce_field)
         except Unparameterisable:

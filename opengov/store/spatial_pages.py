@@ -145,12 +145,14 @@ class GridPages:
         if ranges is None:
             return
         statements: dict = {}
+        box = grid_walk.box_values(query)
         for group in grid_walk.stream_groups(ranges):
             kind = len(group)
             if kind not in statements:
                 statements[kind] = self.statements.statement(query, kind, True, columns,
                                                              limited=False)
-            result = conn.execute(statements[kind], grid_walk.range_values(group))
+            result = conn.execute(statements[kind],
+                                  {**box, **grid_walk.range_values(group)})
             try:
                 yield from result
             finally:
