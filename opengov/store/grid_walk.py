@@ -11,7 +11,7 @@ one each, and a dense row costs what it did alone.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 
@@ -188,16 +188,17 @@ def row_ranges(ranges: KeyRanges, cursor_key, forward: bool) -> Iterator[tuple[i
         yield lo, hi
 
 
-def groups(ranges: Iterator[tuple[int, int]], sizes) -> Iterator[list[tuple[int, int]]]:
-    """``ranges`` cut into lists, each as long as the next value sent to (or drawn from)
-    ``sizes`` (the last may be shorter)."""
+def groups(ranges: Iterator[tuple[int, int]],
+           size: Callable[[], int]) -> Iterator[list[tuple[int, int]]]:
+    """``ranges`` cut into lists, each as long as ``size()`` says when it starts (the last
+    may be shorter)."""
     group: list = []
-    size = next(sizes)
+    wanted = size()
     for item in ranges:
         group.append(item)
-        if len(group) >= size:
+        if len(group) >= wanted:
             yield group
-            group, size = [], next(sizes)
+            group, wanted = [], size()
     if group:
         yield group
 
@@ -223,8 +224,8 @@ def range_values(group: list[tuple[int, int]]) -> dict:
 def next_size(parts: int, found: int, wanted: int) -> int:
     """Rows for the next statement, from the last one (``found`` rows in ``parts`` rows):
     as many as that density needs for ``wanted`` more rows, :data:`GROWTH` times more when
-    it found none, at most :data:`MAX_PARTS`; a dense row is read alone (PostgreSQL reads
-    every row of a statement's ranges)."""
+    it found none, at most :data:`MAX_PARTS`; a dense row is read alone (every part costs an
+    index seek, and its first row is read even when the page is full before it)."""
     if found == 0:
         return compiled_size(parts * GROWTH)
     return compiled_size(max(1, -(-wanted * parts // found)))
@@ -237,27 +238,18 @@ def walk(run, ranges: KeyRanges, cursor_key, forward: bool, need: int) -> list:
     out: list = []
     if cursor_key is not None:
         out += run(SAME_KEY, {"gk": cursor_key[0], "gid": cursor_key[1], "n": need})
-    sizes = [1]  # the size of the next statement, updated from what each one found
-
-    def size_iter():
-        while True:
-            yield sizes[0]
-
-    for group in groups(row_ranges(ranges, cursor_key, forward), size_iter()):
+    size = [1]  # the size of the next statement, updated from what each one found
+    for group in groups(row_ranges(ranges, cursor_key, forward), lambda: size[0]):
         if len(out) >= need:
             break
-        parts = len(group)
-        found = run(len(padded(group)), {**range_values(padded(group)),
-                                         "n": need - len(out)})
+        parts = padded(group)
+        found = run(len(parts), {**range_values(parts), "n": need - len(out)})
         out += found
-        sizes[0] = next_size(parts, len(found), need - len(out))
+        size[0] = next_size(len(group), len(found), need - len(out))
     return out
 
 
 def stream_groups(ranges: KeyRanges) -> Iterator[list[tuple[int, int]]]:
     """Every row range of the box, :data:`MAX_PARTS` per statement, padded."""
-    def full():
-        while True:
-            yield MAX_PARTS
-    for group in groups(row_ranges(ranges, None, True), full()):
+    for group in groups(row_ranges(ranges, None, True), lambda: MAX_PARTS):
         yield padded(group)
