@@ -85,4 +85,5 @@ def replace_parcels(store: Store, batches: Iterable[Batch], source: str,
             count += len(chunk)
             progress(len(chunk))
         version = repo.bump_version(conn, source, count)
+    repo.analyze()  # PostgreSQL: the planner's statistics of the new rows (grid-order index)
     return count, version

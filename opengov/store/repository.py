@@ -42,6 +42,7 @@ from opengov.store.filters import (
     coerce_value,
 )
 from opengov.store.readers import ThreadReaders
+from opengov.store.spatial_pages import CURSOR_TYPES as GRID_CURSOR_TYPES
 from opengov.store.spatial_pages import GridPages
 from opengov.store.tables import build_metadata, has_native_geometry
 from opengov.store.writes import LoadResult as LoadResult  # re-exported: loaders return it
@@ -49,7 +50,6 @@ from opengov.store.writes import WritePath
 
 # Stored serialisations read as bytes when asked for by name (the native-CRS Feature).
 FEATURE_COLUMNS = (FEATURE, NATIVE_FEATURE)
-GRID_CURSOR_TYPES = ("integer", "string")  # a grid-ordered page's cursor: (cell key, id)
 
 
 @dataclass(frozen=True)
@@ -252,7 +252,7 @@ class Repository(WritePath):
         cached = self.store._counts.get(key)
         if cached is not None:
             return cached
-        if self._bbox_holds_all(query, version, conn):  # a bbox around everything: no bbox
+        if self.grid.holds_all(query, version, conn):  # a bbox around everything: no bbox
             return self.count(replace(query, bbox=None), version, conn)
         stmt = select(func.count()).select_from(self.table)
         where = self.where(query)
@@ -270,7 +270,7 @@ class Repository(WritePath):
         cached = self.store._counts.get(key)
         if cached is not None:
             return cached
-        if self._bbox_holds_all(query, version, conn):
+        if self.grid.holds_all(query, version, conn):
             return self.count_within(replace(query, bbox=None), version, limit, conn)
         if self.where(query) is None and self.collection.kind == "batch":
             state = self.state(conn)  # a batch load records its row count with its version
@@ -279,15 +279,6 @@ class Repository(WritePath):
                 return state.record_count
         total = self.count(q.Query(), version, conn)
         return self.count(query, version, conn) if total <= limit else None
-
-    def _bbox_holds_all(self, query: q.Query, version: int, conn) -> bool:
-        """Whether the query's bbox contains every feature of this version (so is no filter)."""
-        if query.bbox is None or not self.collection.spatial:
-            return False
-        with self._connection(conn) as c:
-            stats = self.grid.stats(version, c)
-            return stats is not None and stats.within(query.bbox.as_tuple()) \
-                and self.state(c).version == version
 
     def page(self, query: q.Query, version: int, *, with_count: bool = True,
              columns: list[str] | None = None, conn=None,
@@ -309,7 +300,7 @@ class Repository(WritePath):
         by_id = columns is None and not query.sort and not query.search and not gridded
         with self._connection(conn) as c:
             if gridded:
-                rows = self._grid_rows(c, query, version, cursor, forward, columns)
+                rows = self.grid.page_rows(c, query, version, cursor, forward, columns)
             else:
                 indexed = self.grid.selective(query, version, c)
                 rows = self._page_rows(c, query, keys, cursor, forward, columns, not by_id,
@@ -334,14 +325,6 @@ class Repository(WritePath):
             prev=Cursor(first_key, "prev") if has_prev and first_key else None,
         )
 
-    def _grid_rows(self, conn, query, version, cursor, forward, columns) -> list:
-        """A grid-ordered page (with ``offset`` rows skipped when there is no cursor)."""
-        key = cursor.key if cursor is not None else None
-        skip = query.offset if key is None else 0
-        rows = self.grid.rows(conn, query, version, key, forward, columns,
-                              skip + query.limit + 1)
-        return rows[skip:]
-
     def stream(self, query: q.Query, *, columns: list[str] | None = None,
                batch: int = 5000) -> Iterator[list]:
         """Every row matching ``query`` in sort order, ``batch`` rows at a time.
@@ -353,7 +336,7 @@ class Repository(WritePath):
         """
         width = len(columns) if columns else 1
         if self.grid.applies(query):
-            yield from self._grid_stream(query, columns, width, batch)
+            yield from self.grid.stream_batches(query, columns, width, batch)
             return
         ranking = self._ranking(query)
         keys = self._sort_columns(query, ranking)
@@ -370,23 +353,6 @@ class Repository(WritePath):
                     yield [r[:width] for r in rows] if columns else [r[0] for r in rows]
             finally:
                 result.close()
-
-    def _grid_stream(self, query: q.Query, columns, width: int, batch: int) -> Iterator[list]:
-        """:meth:`stream` for a grid-ordered query: the key ranges in order, one snapshot."""
-        with self.store.engine.connect() as c:
-            c = c.execution_options(stream_results=True, yield_per=batch)
-            if self.store.dialect == "postgresql":
-                c = c.execution_options(isolation_level="REPEATABLE READ")
-            with c.begin():  # every range read from the same snapshot
-                version = self.state(c).version
-                rows: list = []
-                for row in self.grid.stream(c, query, version, columns):
-                    rows.append(row[:width] if columns else row[0])
-                    if len(rows) >= batch:
-                        yield rows
-                        rows = []
-                if rows:
-                    yield rows
 
     def _wanted(self, columns: list[str] | None) -> list:
         """The selected columns of a page: stored serialisations as bytes, others as stored."""

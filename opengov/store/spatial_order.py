@@ -24,11 +24,6 @@ from dataclasses import dataclass
 CELLS_PER_DEGREE = 1024
 COLUMNS = 360 * CELLS_PER_DEGREE
 ROWS = 180 * CELLS_PER_DEGREE
-# A walk's ranges may grow from one grid row to this many (fewer statements where the rows
-# near a box's edge hold few features). Measured on 1M parcels, SQLite 3.40: bands of up to 8
-# rows made first pages slower, not faster (a band reads every feature of its rows across the
-# whole width, and testing their column needs their table row), so ranges stay one row.
-MAX_BAND_ROWS = 1
 
 
 def cell_key_sql(dialect: str) -> str:
@@ -140,14 +135,13 @@ class KeyRanges:
         return cls(max(r0, 0), min(r1, ROWS - 1), max(c0, 0), min(c1, COLUMNS - 1),
                    all_columns)
 
-    def bands(self, start: int | None = None, forward: bool = True
-              ) -> Iterator[tuple[int, int]]:
-        """Key ranges covering the box's rows in key order (descending when not ``forward``),
-        from the row holding key ``start`` (or the first row): one row, then two, four… (up to
-        ``MAX_BAND_ROWS``), so a page needs few statements where the rows hold few features.
-        A range over several
-        rows also spans the columns outside the box between them; the statements test the
-        column (``key % COLUMNS``) too."""
+    def row_ranges(self, start: int | None = None, forward: bool = True
+                   ) -> Iterator[tuple[int, int]]:
+        """The key range of each of the box's rows in key order (descending when not
+        ``forward``), from the row holding key ``start`` (or the first row); one range over
+        every row when ``merged``. (A range over several rows would also span the columns
+        outside the box between them; :mod:`opengov.store.grid_walk` reads several rows in
+        one statement as several ranges instead.)"""
         if self.merged:
             yield (self.first_row * COLUMNS + self.first_column,
                    self.last_row * COLUMNS + self.last_column)
@@ -155,14 +149,7 @@ class KeyRanges:
         row = (self.first_row if forward else self.last_row) if start is None \
             else start // COLUMNS
         row = min(max(row, self.first_row), self.last_row)
-        size = 1
+        step = 1 if forward else -1
         while self.first_row <= row <= self.last_row:
-            if forward:
-                end = min(row + size - 1, self.last_row)
-                yield row * COLUMNS + self.first_column, end * COLUMNS + self.last_column
-                row = end + 1
-            else:
-                end = max(row - size + 1, self.first_row)
-                yield end * COLUMNS + self.first_column, row * COLUMNS + self.last_column
-                row = end - 1
-            size = min(2 * size, MAX_BAND_ROWS)
+            yield row * COLUMNS + self.first_column, row * COLUMNS + self.last_column
+            row += step

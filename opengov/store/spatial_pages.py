@@ -3,43 +3,27 @@
 A page of a spatial query in the default order reads the ``(cell key, id)`` index range by
 range from its cursor, tests each row exactly, and stops when the page is full: its cost
 follows the page size, not the number of features the box matches. Cursors carry
-``(cell key, id)``. Queries with a sort or a text search keep the ordinary plan.
+``(cell key, id)``. Queries with a sort or a text search keep the ordinary plan. This module
+plans (which path, from per-version statistics) and serves pages and downloads; the
+statements are :mod:`opengov.store.grid_walk`'s.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from contextlib import contextmanager
 
-import shapely
-from sqlalchemy import BigInteger, Integer, bindparam, func, literal_column, select
+from sqlalchemy import func, select
 
 from opengov import query as q
-from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
-from opengov.store.spatial_order import COLUMNS, KeyRanges, SpatialStats, cell_key_sql
+from opengov.store import grid_walk
+from opengov.store.grid_walk import CANDIDATES, CANDIDATES_AFTER, GridStatements, driving_box
+from opengov.store.spatial_order import KeyRanges, SpatialStats
 
 # Spatial queries in another order than the grid's take index candidates (and sort them) when
 # about this many records or fewer are expected to match; beyond, they walk the sort order.
 INDEX_CANDIDATES = 5000
-
-# The statement kinds: a key range, the rest of the cursor's own key (the walk); the index
-# candidates in grid order, from the start or after the cursor (few matches expected).
-RANGE, BAND, SAME_KEY = "range", "band", "same"
-CANDIDATES, CANDIDATES_AFTER = "candidates", "after"
-
-
-def driving_box(query: q.Query) -> tuple[float, float, float, float] | None:
-    """The box every matching feature must intersect: the bbox, the bounds of a top-level
-    ``S_INTERSECTS`` geometry, or their overlap; None when the query has neither."""
-    boxes = [query.bbox.as_tuple()] if query.bbox is not None else []
-    items = (query.filter.items if isinstance(query.filter, q.And)
-             else (query.filter,) if query.filter is not None else ())
-    boxes += [tuple(shapely.from_wkb(i.wkb).bounds) for i in items
-              if isinstance(i, q.Intersects)]
-    if not boxes:
-        return None
-    return (max(b[0] for b in boxes), max(b[1] for b in boxes),
-            min(b[2] for b in boxes), min(b[3] for b in boxes))
+CURSOR_TYPES = ("integer", "string")  # a grid-ordered page's cursor: (cell key, id)
 
 
 class GridPages:
@@ -48,8 +32,7 @@ class GridPages:
     def __init__(self, repo):
         self.repo = repo
         self.table = repo.table
-        self.key = literal_column(cell_key_sql(repo.store.dialect), BigInteger)
-        self._shapes: dict = {}
+        self.statements = GridStatements(repo)
 
     # -- planning -------------------------------------------------------------------------------
     def applies(self, query: q.Query) -> bool:
@@ -88,116 +71,89 @@ class GridPages:
         stats = self.stats(version, conn)
         return KeyRanges.of(driving_box(query), stats) if stats is not None else None
 
+    def holds_all(self, query: q.Query, version: int, conn=None) -> bool:
+        """Whether the query's bbox contains every feature of this version (so is no filter)."""
+        if query.bbox is None or not self.repo.collection.spatial:
+            return False
+        with self.repo._connection(conn) as c:
+            stats = self.stats(version, c)
+            return stats is not None and stats.within(query.bbox.as_tuple()) \
+                and self.repo.state(c).version == version
+
     # -- pages ----------------------------------------------------------------------------------
+    def page_rows(self, conn, query: q.Query, version: int, cursor, forward: bool,
+                  columns) -> list:
+        """A grid-ordered page's rows and one more (``offset`` rows skipped when there is no
+        cursor), each the wanted columns then the key and the id."""
+        key = cursor.key if cursor is not None else None
+        skip = query.offset if key is None else 0
+        rows = self.rows(conn, query, version, key, forward, columns, skip + query.limit + 1)
+        return rows[skip:]
+
     def rows(self, conn, query: q.Query, version: int, cursor_key, forward: bool,
              columns, need: int) -> list:
-        """Up to ``need`` rows after (forward) or before ``cursor_key`` = ``(key, id)``, each
-        the wanted columns then the key and the id.
+        """Up to ``need`` rows after (forward) or before ``cursor_key`` = ``(key, id)``.
 
         A box expected to hold few records takes the spatial index's candidates and sorts
-        them by ``(key, id)`` in one statement (one statement per grid row would cost more);
-        any other walks the key ranges. Both give the same order, so a cursor from either
-        continues in the other.
+        them by ``(key, id)`` in one statement; any other walks the key ranges of its grid
+        rows (:func:`opengov.store.grid_walk.walk`). Both give the same order, so a cursor
+        from either continues in the other.
         """
         ranges = self.ranges(query, version, conn)
         if ranges is None:
             return []
-        runner = self._runner(conn, query, columns, forward)
-        if self.selective(query, version, conn):
+        run = self.statements.runner(conn, query, columns, forward)
+        selective = self.selective(query, version, conn)
+        with self.statements.serial(conn):
+            if not selective:
+                return grid_walk.walk(run, ranges, cursor_key, forward, need)
             if cursor_key is None:
-                return runner(CANDIDATES, {"n": need})
-            return runner(CANDIDATES_AFTER, {"gk": cursor_key[0], "gid": cursor_key[1],
-                                             "n": need})
-        out: list = []
-        if cursor_key is not None:
-            key, rid = cursor_key
-            out += runner(SAME_KEY, {"gk": key, "gid": rid, "n": need})
-            bound = key + 1 if forward else key - 1
-        for lo, hi in ranges.bands(cursor_key and cursor_key[0], forward):
-            if len(out) >= need:
-                break
-            if cursor_key is not None:
-                lo, hi = (max(lo, bound), hi) if forward else (lo, min(hi, bound))
-                if lo > hi:
-                    continue
-            kind, extra = self._range_kind(ranges, lo, hi)
-            out += runner(kind, {**extra, "glo": lo, "ghi": hi, "n": need - len(out)})
-        return out
+                return run(CANDIDATES, {"n": need})
+            return run(CANDIDATES_AFTER, {"gk": cursor_key[0], "gid": cursor_key[1],
+                                          "n": need})
+
+    def stream_batches(self, query: q.Query, columns, width: int,
+                       batch: int) -> Iterator[list]:
+        """Every matching row in grid order, ``batch`` at a time, from one snapshot (each
+        row the wanted columns, or the stored record alone without ``columns``)."""
+        with self._snapshot(batch) as c, self.statements.serial(c):
+            version = self.repo.state(c).version
+            rows: list = []
+            for row in self.stream(c, query, version, columns):
+                rows.append(row[:width] if columns else row[0])
+                if len(rows) >= batch:
+                    yield rows
+                    rows = []
+            if rows:
+                yield rows
+
+    @contextmanager
+    def _snapshot(self, batch: int):
+        """A streaming connection whose reads all see one snapshot."""
+        store = self.repo.store
+        with store.engine.connect() as c:
+            c = c.execution_options(stream_results=True, yield_per=batch)
+            if store.dialect == "postgresql":
+                c = c.execution_options(isolation_level="REPEATABLE READ")
+            with c.begin():
+                yield c
 
     def stream(self, conn, query: q.Query, version: int, columns) -> Iterator:
-        """Every matching row in grid order, range by range (each read as it is streamed)."""
+        """Every matching row in grid order, :data:`~opengov.store.grid_walk.MAX_PARTS` grid
+        rows per statement (each statement read as it is streamed)."""
         ranges = self.ranges(query, version, conn)
         if ranges is None:
             return
-        statements = {kind: self._statement(query, kind, True, columns, limited=False)
-                      for kind in (RANGE, BAND)}
-        for lo, hi in ranges.bands():
-            kind, extra = self._range_kind(ranges, lo, hi)
-            result = conn.execute(statements[kind], {**extra, "glo": lo, "ghi": hi})
+        statements: dict = {}
+        box = grid_walk.box_values(query)
+        for group in grid_walk.stream_groups(ranges):
+            kind = len(group)
+            if kind not in statements:
+                statements[kind] = self.statements.statement(query, kind, True, columns,
+                                                             limited=False)
+            result = conn.execute(statements[kind],
+                                  {**box, **grid_walk.range_values(group)})
             try:
                 yield from result
             finally:
                 result.close()
-
-    @staticmethod
-    def _range_kind(ranges: KeyRanges, lo: int, hi: int) -> tuple[str, dict]:
-        """A range within one grid row (or over every column) needs no column test; a band
-        of several rows does (the planner is left to estimate the plain range alone)."""
-        if ranges.merged or lo // COLUMNS == hi // COLUMNS:
-            return RANGE, {}
-        return BAND, {"gc0": ranges.first_column, "gc1": ranges.last_column}
-
-    def _runner(self, conn, query: q.Query, columns, forward: bool):
-        """A function running one statement kind of this query with extra bound values."""
-        try:
-            shape, values = parameterise(query, self.repo._coerce_field)
-        except Unparameterisable:
-            statements: dict = {}
-
-            def run_plain(kind, extra):
-                if kind not in statements:
-                    statements[kind] = self._statement(query, kind, forward, columns)
-                return list(conn.execute(statements[kind], extra).all())
-            return run_plain
-
-        def run(kind, extra):
-            key = (repr(shape), kind, forward, tuple(columns or ()))
-            compiled = self._shapes.get(key)
-            if compiled is None:
-                compiled = CompiledStatement.of(
-                    self._statement(shape, kind, forward, columns),
-                    self.repo.store.engine.dialect)
-                if len(self._shapes) > 256:
-                    self._shapes.clear()
-                self._shapes[key] = compiled
-            return compiled.execute(conn, {**values, **extra})
-        return run
-
-    def _statement(self, query: q.Query, kind: str, forward: bool, columns,
-                   limited: bool = True):
-        repo = self.repo
-        t = self.table
-        stmt = select(*repo._wanted(columns), self.key, t.c.id).select_from(t)
-        where = repo.where(replace(query, cursor=None),
-                           indexed=kind in (CANDIDATES, CANDIDATES_AFTER))
-        if where is not None:
-            stmt = stmt.where(where)
-        gk = bindparam("gk", type_=BigInteger)
-        if kind == CANDIDATES_AFTER:
-            beyond = ((self.key > gk) | ((self.key == gk) & (t.c.id > bindparam("gid"))))
-            if not forward:
-                beyond = ((self.key < gk) | ((self.key == gk) & (t.c.id < bindparam("gid"))))
-            stmt = stmt.where(beyond)
-        elif kind == SAME_KEY:
-            after = t.c.id > bindparam("gid") if forward else t.c.id < bindparam("gid")
-            stmt = stmt.where(self.key == gk, after)
-        elif kind in (RANGE, BAND):
-            stmt = stmt.where(self.key >= bindparam("glo", type_=BigInteger),
-                              self.key <= bindparam("ghi", type_=BigInteger))
-        if kind == BAND:
-            column = self.key % COLUMNS
-            stmt = stmt.where(column >= bindparam("gc0", type_=BigInteger),
-                              column <= bindparam("gc1", type_=BigInteger))
-        order = (self.key, t.c.id) if forward else (self.key.desc(), t.c.id.desc())
-        stmt = stmt.order_by(*order)
-        return stmt.limit(bindparam("n", type_=Integer)) if limited else stmt
