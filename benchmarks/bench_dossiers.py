@@ -51,6 +51,7 @@ def main() -> None:
     from opengov.dossiers import catalogue
     from opengov.dossiers.batch import parse
     from opengov.dossiers.ingest import ingest
+    from opengov.dossiers.pins import Pins
     from opengov.dossiers.workdays import WorkCalendar
     from opengov.loader import load_all
     from opengov.store.migrate import upgrade
@@ -70,7 +71,8 @@ def main() -> None:
                                  end=date(2026, 10, 31), seed=round_), key=lambda e: e["at"])
         parsed, problems = parse(events)
         start = time.perf_counter()
-        ingest(store, calendar, parsed, problems, total=len(events))
+        ingest(store, calendar, parsed, problems, total=len(events),
+               pins=Pins(b"benchmark pin secret"))
         ingest_ms.append((time.perf_counter() - start) * 1000)
         rows = [{"event_id": e.event_id + "#bare", "dossier_code": e.code, "kind": e.kind,
                  "at": e.at, "batch": "bare", "ingested_at": e.at} for _, e in parsed]
