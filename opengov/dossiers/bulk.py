@@ -1,50 +1,60 @@
-"""Many rows in one driver ``executemany``, values converted once, in plain Python.
+"""Many rows in one driver ``executemany``, values converted once per column, in plain Python.
 
 SQLAlchemy Core runs each bound value of each row through its type processors; for ten
 thousand events and their dossiers that costs more than the database's own work. The dossier
-tables use few types (text, integer, boolean, date, aware UTC time), so :func:`insert_many`
-converts them here, exactly as those types store them, and hands the rows to the driver.
+tables use few types (text, integer, boolean, date, aware UTC time), so :func:`execute_many`
+converts the columns that need it (on SQLite: times to SQLAlchemy's storage format, dates to
+ISO text, booleans to 0/1; PostgreSQL's driver takes them as they are) and hands the rows to
+the driver. Times must be aware (the batch reader refuses times without an offset).
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
+from operator import itemgetter
 
-from sqlalchemy import insert
+from sqlalchemy import Boolean, Date, insert
+
+from opengov.store.types import UTCDateTime
 
 
-def _sqlite_time(value: datetime) -> str:
+def sqlite_time(value: datetime) -> str:
     """SQLAlchemy's SQLite DATETIME storage: naive UTC, always with microseconds."""
     if value.tzinfo is None:
         raise ValueError("naive datetime given; times must carry a UTC offset")
     return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
-#: SQLite conversions by exact type (str, int, None pass through).
-SQLITE = {datetime: _sqlite_time, date: date.isoformat, bool: int}
+def _sqlite_converter(type_):
+    if isinstance(type_, UTCDateTime):
+        return sqlite_time
+    if isinstance(type_, Date):
+        return lambda value: value.isoformat()
+    if isinstance(type_, Boolean):
+        return int
+    return None
 
 
-#: Converted values by value: a batch repeats its times (an event's time is also its
-#: dossier's last event time, one ingest time for every event…). Bounded, cleared when full.
-_MEMO: dict = {}
-
-
-def _sqlite_value(value):
-    convert = SQLITE.get(type(value))
-    if convert is None:
-        return value
-    done = _MEMO.get(value)
-    if done is None:
-        if len(_MEMO) > 100_000:
-            _MEMO.clear()
-        done = _MEMO[value] = convert(value)
-    return done
-
-
-def _postgres_value(value):
-    if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError("naive datetime given; times must carry a UTC offset")
-    return value
+def _sqlite_params(compiled, rows: list[dict]) -> list[tuple]:
+    order = compiled.positiontup
+    values = itemgetter(*order) if len(order) > 1 else lambda row: (row[order[0]],)
+    convert = [(i, f) for i, name in enumerate(order)
+               if (f := _sqlite_converter(compiled.binds[name].type)) is not None]
+    if not convert:
+        return [values(row) for row in rows]
+    memo: dict = {}  # a batch repeats its times (an event's is also its dossier's last one)
+    params = []
+    for row in rows:
+        out = list(values(row))
+        for i, f in convert:
+            value = out[i]
+            if value is not None:
+                done = memo.get(value)
+                if done is None:
+                    done = memo[value] = f(value)
+                out[i] = done
+        params.append(tuple(out))
+    return params
 
 
 def execute_many(conn, statement, rows: list[dict]) -> None:
@@ -53,13 +63,14 @@ def execute_many(conn, statement, rows: list[dict]) -> None:
     if not rows:
         return
     compiled = statement.compile(dialect=conn.dialect, column_keys=list(rows[0]))
-    if compiled.positional:
-        order = compiled.positiontup
-        convert = _sqlite_value if conn.dialect.name == "sqlite" else _postgres_value
-        params = [tuple(convert(row[name]) for name in order) for row in rows]
+    if conn.dialect.name == "sqlite":
+        params = _sqlite_params(compiled, rows)
+    elif compiled.positional:
+        values = itemgetter(*compiled.positiontup)
+        params = [tuple(values(row)) for row in rows]
     else:
         names = list(compiled.binds)
-        params = [{name: _postgres_value(row[name]) for name in names} for row in rows]
+        params = [{name: row[name] for name in names} for row in rows]
     conn.exec_driver_sql(compiled.string, params)
 
 

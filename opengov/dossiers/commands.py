@@ -43,18 +43,32 @@ def synth_dossiers(ctx: click.Context, count: int, start, end, seed: int) -> Non
 def ingest_synthetic(store, pins, *, count: int, start: date, end: date, seed: int = 20,
                      echo=lambda line: None) -> int:
     """Generate and ingest; the number of events stored."""
+    events = synthetic_events(store, count=count, start=start, end=end, seed=seed)
+    return ingest_events(store, pins, events, echo=echo)
+
+
+def synthetic_events(store, *, count: int, start: date, end: date, seed: int = 20) -> list:
+    """``count`` synthetic dossiers' events (dicts as the one-stop system sends them), in time
+    order."""
     from opengov.dossiers import catalogue
-    from opengov.dossiers.batch import parse
-    from opengov.dossiers.ingest import ingest
     from opengov.dossiers.workdays import WorkCalendar
     from opengov.synth.dossiers import generate
 
     procedures = catalogue.catalogue_records(store)
     if not procedures:
         raise click.ClickException("load the procedures catalogue first (opengov load)")
+    return sorted(generate(procedures, catalogue.centres(store), WorkCalendar(), count=count,
+                           start=start, end=end, seed=seed), key=lambda e: e["at"])
+
+
+def ingest_events(store, pins, events: list, *, echo=lambda line: None) -> int:
+    """Ingest ``events`` in batches of :data:`BATCH` through the checks of POST
+    /dossiers/events; the number stored."""
+    from opengov.dossiers.batch import parse
+    from opengov.dossiers.ingest import ingest
+    from opengov.dossiers.workdays import WorkCalendar
+
     calendar = WorkCalendar()
-    events = sorted(generate(procedures, catalogue.centres(store), calendar, count=count,
-                             start=start, end=end, seed=seed), key=lambda e: e["at"])
     stored = 0
     for first in range(0, len(events), BATCH):
         chunk = events[first:first + BATCH]
