@@ -77,3 +77,18 @@ def execute_many(conn, statement, rows: list[dict]) -> None:
 def insert_many(conn, table, rows: list[dict]) -> None:
     """Insert ``rows`` (dicts with the same keys) into ``table`` in one driver executemany."""
     execute_many(conn, insert(table), rows)
+
+
+def fetch_all(conn, statement) -> list[tuple]:
+    """``statement``'s rows as plain tuples straight from the driver's cursor (for many-row
+    reads of text and integer columns, where SQLAlchemy's rows cost more than the query)."""
+    compiled = statement.compile(dialect=conn.dialect)
+    values = compiled.construct_params()
+    params = tuple(values[name] for name in compiled.positiontup) if compiled.positional \
+        else values
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(compiled.string, params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
