@@ -82,7 +82,8 @@ def insert_many(conn, table, rows: list[dict]) -> None:
 def fetch_all(conn, statement) -> list[tuple]:
     """``statement``'s rows as plain tuples straight from the driver's cursor (for many-row
     reads of text and integer columns, where SQLAlchemy's rows cost more than the query)."""
-    compiled = statement.compile(dialect=conn.dialect)
+    compiled = statement.compile(dialect=conn.dialect,
+                                 compile_kwargs={"render_postcompile": True})
     values = compiled.construct_params()
     params = tuple(values[name] for name in compiled.positiontup) if compiled.positional \
         else values
