@@ -205,6 +205,16 @@ class Settings:
             "IP address), in flask-limiter notation; `;` separates several limits.",
         },
     )
+    dossier_pin_secret: str = field(
+        default="",
+        repr=False,
+        metadata={
+            "env": "OPENGOV_DOSSIER_PIN_SECRET",
+            "help": "Key of the HMAC that stores dossier receipt pins (at least 16 characters; "
+            "the same on every host). Empty: a random one kept in the instance folder's "
+            "`dossier-pin-secret` file.",
+        },
+    )
     ratelimit_storage_url: str = field(
         default="",
         metadata={

@@ -15,6 +15,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from opengov.dossiers.bulk import execute_many
 from opengov.dossiers.machine import RESOLVED
 from opengov.dossiers.tables import CELL, COUNTS, LEVELS, Level
 
@@ -25,9 +26,12 @@ def cell(d: dict) -> tuple:
     return (d["month"], d["agency"], d["procedure_code"], d["commune"] or "", d["channel_in"])
 
 
-def _project(fine: tuple, level: Level) -> tuple:
-    values = dict(zip(CELL, fine, strict=True))
-    return tuple(values[name] for name in level.key)
+def _positions(level: Level) -> tuple[int, ...]:
+    return tuple(CELL.index(name) for name in level.key)
+
+
+def _project(fine: tuple, positions: tuple[int, ...]) -> tuple:
+    return tuple(fine[i] for i in positions)
 
 
 def contribution(d: dict | None) -> dict[str, int]:
@@ -66,15 +70,16 @@ class Deltas:
     def write(self, store, conn) -> None:
         insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
         for level in LEVELS:
+            at = _positions(level)
             counts: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
             extra: dict[tuple, dict] = {}
             for key, delta in self.counts.items():
-                _sum_into(counts[_project(key, level)], delta)
+                _sum_into(counts[_project(key, at)], delta)
                 if "procedure_code" in level.key:
-                    extra[_project(key, level)] = self.procedure[key]
+                    extra[_project(key, at)] = self.procedure[key]
             days: dict[tuple, int] = defaultdict(int)
             for (key, taken, statutory), n in self.days.items():
-                days[(*_project(key, level), taken, statutory)] += n
+                days[(*_project(key, at), taken, statutory)] += n
             _upsert(store, conn, insert, level.counts, level.key, COUNTS,
                     [{**dict(zip(level.key, k, strict=True)), **extra.get(k, {}), **c}
                      for k, c in counts.items()])
@@ -91,7 +96,7 @@ def _upsert(store, conn, insert, table: str, key, summed, rows: list[dict]) -> N
     statement = insert(t)
     statement = statement.on_conflict_do_update(
         index_elements=list(key), set_={n: t.c[n] + statement.excluded[n] for n in summed})
-    conn.execute(statement, rows)
+    execute_many(conn, statement, rows)
 
 
 def _keys(d, level: Level) -> list:

@@ -21,13 +21,18 @@ BATCH = 10_000
 def synth_dossiers(ctx: click.Context, count: int, start, end, seed: int) -> None:
     """COUNT synthetic dossiers (consistent with the loaded procedures catalogue), ingested in
     batches of 10,000 events through the same checks as POST /dossiers/events."""
-    from opengov.cli_context import store_for
+    from opengov.cli_context import app_for
+    from opengov.dossiers.pins import Pins, PinSecretError, load_secret
     from opengov.errors import ApiError
 
-    store = store_for(ctx)
+    opengov = app_for(ctx).extensions["opengov"]
+    store, settings = opengov.store, opengov.settings
     try:
-        done = ingest_synthetic(store, count=count, start=start.date(), end=end.date(),
+        pins = Pins(load_secret(settings.dossier_pin_secret, settings.instance_path))
+        done = ingest_synthetic(store, pins, count=count, start=start.date(), end=end.date(),
                                 seed=seed, echo=click.echo)
+    except PinSecretError as exc:
+        raise click.ClickException(str(exc)) from exc
     except ApiError as exc:
         problem = exc.problem
         raise click.ClickException(f"{problem.detail} First: {(problem.errors or [])[:3]}") \
@@ -35,25 +40,40 @@ def synth_dossiers(ctx: click.Context, count: int, start, end, seed: int) -> Non
     click.echo(f"{done} events of {count} synthetic dossiers ingested")
 
 
-def ingest_synthetic(store, *, count: int, start: date, end: date, seed: int = 20,
+def ingest_synthetic(store, pins, *, count: int, start: date, end: date, seed: int = 20,
                      echo=lambda line: None) -> int:
     """Generate and ingest; the number of events stored."""
+    events = synthetic_events(store, count=count, start=start, end=end, seed=seed)
+    return ingest_events(store, pins, events, echo=echo)
+
+
+def synthetic_events(store, *, count: int, start: date, end: date, seed: int = 20) -> list:
+    """``count`` synthetic dossiers' events (dicts as the one-stop system sends them), in time
+    order."""
     from opengov.dossiers import catalogue
-    from opengov.dossiers.batch import parse
-    from opengov.dossiers.ingest import ingest
     from opengov.dossiers.workdays import WorkCalendar
     from opengov.synth.dossiers import generate
 
     procedures = catalogue.catalogue_records(store)
     if not procedures:
         raise click.ClickException("load the procedures catalogue first (opengov load)")
+    return sorted(generate(procedures, catalogue.centres(store), WorkCalendar(), count=count,
+                           start=start, end=end, seed=seed), key=lambda e: e["at"])
+
+
+def ingest_events(store, pins, events: list, *, echo=lambda line: None) -> int:
+    """Ingest ``events`` in batches of :data:`BATCH` through the checks of POST
+    /dossiers/events; the number stored."""
+    from opengov.dossiers.batch import parse
+    from opengov.dossiers.ingest import ingest
+    from opengov.dossiers.workdays import WorkCalendar
+
     calendar = WorkCalendar()
-    events = sorted(generate(procedures, catalogue.centres(store), calendar, count=count,
-                             start=start, end=end, seed=seed), key=lambda e: e["at"])
     stored = 0
     for first in range(0, len(events), BATCH):
         chunk = events[first:first + BATCH]
         parsed, problems = parse(chunk)
-        stored += ingest(store, calendar, parsed, problems, total=len(chunk)).stored
+        stored += ingest(store, calendar, parsed, problems, total=len(chunk),
+                         pins=pins).stored
         echo(f"  {min(first + BATCH, len(events))}/{len(events)} events")
     return stored

@@ -12,13 +12,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, select, update
 
 from opengov.dossiers import catalogue
 from opengov.dossiers.aggregates import Deltas
 from opengov.dossiers.batch import problem
+from opengov.dossiers.bulk import execute_many, insert_many
 from opengov.dossiers.ledger import Event, EventError, apply
 from opengov.dossiers.machine import ORDER
+from opengov.dossiers.pins import Pins
 from opengov.dossiers.workdays import WorkCalendar
 from opengov.errors import ApiError
 from opengov.store.engine import write_transaction
@@ -46,9 +48,9 @@ def _same(a: Event, code: str, kind: str, at) -> bool:
 
 
 def ingest(store, calendar: WorkCalendar, events: list[tuple[int, Event]], problems: list[dict],
-           *, total: int, scope: str | None = None) -> Result:
+           *, total: int, pins: Pins, scope: str | None = None) -> Result:
     """Store ``events`` (``(index, event)`` pairs) or raise a 422/403 listing every refusal;
-    ``problems`` are the refusals found while parsing."""
+    ``problems`` are the refusals found while parsing; ``pins`` hashes new dossiers' pins."""
     problems = list(problems)
     fresh, duplicates = _unique_in_batch(events, problems)
     batch = f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
@@ -58,7 +60,8 @@ def ingest(store, calendar: WorkCalendar, events: list[tuple[int, Event]], probl
         before = _dossiers(store, conn, sorted({e.code for _, e in fresh}))
         procedures = catalogue.procedures(
             store, conn, [e.procedure for _, e in fresh if e.kind == "received" and e.procedure])
-        after, deltas, outside = _apply_all(fresh, before, procedures, calendar, problems, scope)
+        after, deltas, outside = _apply_all(fresh, before, procedures, calendar, pins, problems,
+                                             scope)
         if outside:
             raise ApiError(403, f"{len(outside)} events concern dossiers of another agency than "
                                 f"your key's ({scope}); nothing was stored.", errors=outside)
@@ -115,7 +118,7 @@ def _dossiers(store, conn, codes: list[str]) -> dict[str, dict]:
     return found
 
 
-def _apply_all(events, before, procedures, calendar, problems, scope):
+def _apply_all(events, before, procedures, calendar, pins, problems, scope):
     """Apply each dossier's events in time order; the dossiers after, the aggregate deltas and
     the events outside the key's scope."""
     by_dossier: dict[str, list[tuple[int, Event]]] = defaultdict(list)
@@ -133,7 +136,8 @@ def _apply_all(events, before, procedures, calendar, problems, scope):
                                         f"of dossier {code} (index {refused}) is refused"))
                 continue
             try:
-                current = apply(current, event, procedures.get(event.procedure), calendar)
+                current = apply(current, event, procedures.get(event.procedure), calendar,
+                                pins)
             except EventError as exc:
                 problems.append(problem(index, event.event_id, str(exc)))
                 refused = index
@@ -151,17 +155,15 @@ def _write(store, conn, before, after, events, deltas, batch) -> None:
     d = store.table("dossiers")
     new = [row for code, row in after.items() if code not in before]
     changed = [row for code, row in after.items() if code in before]
-    if new:
-        conn.execute(insert(d), new)
+    insert_many(conn, d, new)
     if changed:
         columns = [c.name for c in d.columns if c.name != "code"]
-        conn.execute(update(d).where(d.c.code == bindparam("k_code"))
+        execute_many(conn, update(d).where(d.c.code == bindparam("k_code"))
                      .values({c: bindparam("v_" + c) for c in columns}),
                      [{"k_code": r["code"], **{"v_" + c: r[c] for c in columns}}
                       for r in changed])
     now = utcnow()
-    if events:
-        conn.execute(insert(store.table("dossier_events")), [
-            {"event_id": e.event_id, "dossier_code": e.code, "kind": e.kind, "at": e.at,
-             "batch": batch, "ingested_at": now} for _, e in events])
+    insert_many(conn, store.table("dossier_events"), [
+        {"event_id": e.event_id, "dossier_code": e.code, "kind": e.kind, "at": e.at,
+         "batch": batch, "ingested_at": now} for _, e in events])
     deltas.write(store, conn)

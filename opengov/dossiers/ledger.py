@@ -12,7 +12,7 @@ from datetime import date, datetime
 
 from opengov.dossiers import machine
 from opengov.dossiers.clock import Clock, Progress, local_date
-from opengov.dossiers.pins import pin_hash
+from opengov.dossiers.pins import Pins
 from opengov.dossiers.workdays import CalendarRangeError, WorkCalendar
 
 CHANNELS = ("in_person", "online", "postal")
@@ -63,8 +63,9 @@ class Event:
 
 
 def apply(dossier: dict | None, event: Event, procedure: Procedure | None,
-          calendar: WorkCalendar) -> dict:
-    """The dossier after ``event`` (a new dict), or :class:`EventError`."""
+          calendar: WorkCalendar, pins: Pins) -> dict:
+    """The dossier after ``event`` (a new dict), or :class:`EventError`; ``pins`` hashes the
+    pin of a ``received`` event."""
     state = dossier["state"] if dossier else None
     try:
         after = machine.advance(state, event.kind)
@@ -76,13 +77,14 @@ def apply(dossier: dict | None, event: Event, procedure: Procedure | None,
                          f"later than {event.at.isoformat()}")
     try:
         if event.kind == "received":
-            return _receive(event, procedure, calendar)
+            return _receive(event, procedure, calendar, pins)
         return _step(dict(dossier), event, after, calendar)
     except CalendarRangeError as exc:
         raise EventError(str(exc)) from None
 
 
-def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar) -> dict:
+def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
+             pins: Pins) -> dict:
     if not event.pin or not PIN_LENGTH[0] <= len(event.pin) <= PIN_LENGTH[1]:
         raise EventError(f"a received event needs a pin of {PIN_LENGTH[0]} to {PIN_LENGTH[1]} "
                          "characters (printed on the receipt)")
@@ -113,7 +115,7 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar) 
     allowed, unit = procedure.times[method]
     progress = Progress(0, received_on)
     return {
-        "code": event.code, "pin_sha256": pin_hash(event.code, event.pin),
+        "code": event.code, "pin_sha256": pins.digest(event.code, event.pin),
         "procedure_code": procedure.code, "field_code": procedure.field_code,
         "level": procedure.level, "agency": procedure.agency, "centre": event.centre,
         "commune": event.commune, "channel_in": channel_in, "channel_out": channel_out,

@@ -13,6 +13,7 @@ from opengov.dossiers import batch, tracking
 from opengov.dossiers import stats as stats_module
 from opengov.dossiers.clock import local_date
 from opengov.dossiers.ingest import ingest
+from opengov.dossiers.pins import Pins, load_secret
 from opengov.dossiers.schemas import (
     EVENT_SCHEMA,
     EXAMPLE_EVENTS,
@@ -34,6 +35,7 @@ blp = Blueprint("dossiers", __name__, url_prefix="/dossiers",
 
 INGEST_ROLES = ("one-stop", "admin")
 EXTENSION = "opengov-dossiers"
+PINS = "opengov-dossiers-pins"
 
 
 @blp.record_once
@@ -48,6 +50,18 @@ def calendar() -> WorkCalendar:
     from flask import current_app
 
     return current_app.extensions[EXTENSION]
+
+
+def pins() -> Pins:
+    """The application's pin hasher, its secret read (or created) on first use."""
+    from flask import current_app
+
+    hasher = current_app.extensions.get(PINS)
+    if hasher is None:
+        settings = current_app.extensions["opengov"].settings
+        hasher = Pins(load_secret(settings.dossier_pin_secret, settings.instance_path))
+        current_app.extensions[PINS] = hasher
+    return hasher
 
 
 @blp.route("/events", methods=["POST"])
@@ -84,7 +98,7 @@ def post_events():
     items = batch.read_body()
     events, problems = batch.parse(items)
     result = ingest(current().store, calendar(), events, problems, total=len(items),
-                    scope=g.api_key.scope)
+                    scope=g.api_key.scope, pins=pins())
     return {"batch": result.batch, "received": result.received, "stored": result.stored,
             "duplicates": result.duplicates, "dossiers": result.dossiers}
 
@@ -107,7 +121,7 @@ def track(args):
     tracking.check_rate(client_key())
     store = current().store
     with store.engine.connect() as conn:
-        found = tracking.find(store, conn, args["code"], args["pin"])
+        found = tracking.find(store, conn, pins(), args["code"], args["pin"])
     if found is None:
         raise tracking.not_found()
     body = DossierTrackSchema().dump(tracking.view(*found, utcnow()))

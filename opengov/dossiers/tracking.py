@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from opengov.dossiers.clock import local_date
 from opengov.dossiers.ledger import overdue
-from opengov.dossiers.pins import pin_matches
 from opengov.errors import ApiError
 
 log = logging.getLogger(__name__)
@@ -57,11 +56,11 @@ def check_rate(client: str) -> None:
                            headers={"Retry-After": str(wait)})
 
 
-def find(store, conn, code: str, pin: str) -> tuple[dict, list] | None:
+def find(store, conn, pins, code: str, pin: str) -> tuple[dict, list] | None:
     """The dossier and its events when ``pin`` is its pin; None otherwise (same work)."""
     d = store.table("dossiers")
     row = conn.execute(select(d).where(d.c.code == code)).first()
-    if not pin_matches(code, pin, row.pin_sha256 if row is not None else None):
+    if not pins.matches(code, pin, row.pin_sha256 if row is not None else None):
         return None
     e = store.table("dossier_events")
     events = conn.execute(select(e.c.kind, e.c.at).where(e.c.dossier_code == code)

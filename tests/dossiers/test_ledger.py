@@ -5,10 +5,11 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from opengov.dossiers.ledger import Event, EventError, Procedure, apply
-from opengov.dossiers.pins import pin_matches
+from opengov.dossiers.pins import Pins
 from opengov.dossiers.workdays import WorkCalendar
 
 CAL = WorkCalendar(2025, 2027)
+PINS = Pins(b"a secret for the ledger tests")
 ICT = timezone(timedelta(hours=7))
 POSTAL = Procedure("1.900001", "so-xay-dung", "xay-dung", "province", True, False,
                    times={"direct": (5, "working_day"), "postal": (5, "working_day"),
@@ -24,20 +25,20 @@ def at(day: int, month: int = 3, hour: int = 9) -> datetime:
 def receive(entry=POSTAL, **fields) -> dict:
     values = {"event_id": "e1", "code": "D1", "kind": "received", "at": at(2), "pin": "4821",
               "procedure": entry.code, "centre": "hcc-tinh", "channel_in": "in_person"}
-    return apply(None, Event(**{**values, **fields}), entry, CAL)
+    return apply(None, Event(**{**values, **fields}), entry, CAL, PINS)
 
 
 def step(d, kind, when, **fields):
     return apply(d, Event(f"e-{kind}-{when.isoformat()}", d["code"], kind, when, **fields),
-                 None, CAL)
+                 None, CAL, PINS)
 
 
 def test_received_dossier_keeps_only_a_hash_of_the_pin_and_no_personal_data():
     d = receive()
     assert d["state"] == "received" and d["agency"] == "so-xay-dung"
     assert d["due_date"] == date(2026, 3, 9)  # Mon 2 Mar + 5 working days
-    assert "4821" not in d.values() and pin_matches("D1", "4821", d["pin_sha256"])
-    assert not pin_matches("D1", "4822", d["pin_sha256"])
+    assert "4821" not in d.values() and PINS.matches("D1", "4821", d["pin_sha256"])
+    assert not PINS.matches("D1", "4822", d["pin_sha256"])
 
 
 def test_on_time_and_late():
@@ -83,7 +84,7 @@ def test_legacy_district_procedures_are_closed_after_the_reform():
 def test_unknown_procedure():
     with pytest.raises(EventError, match="unknown procedure"):
         apply(None, Event("e", "D", "received", at(2), pin="1234", procedure="9.9",
-                          centre="c", channel_in="online"), None, CAL)
+                          centre="c", channel_in="online"), None, CAL, PINS)
 
 
 def test_postal_return_needs_its_tracking_code_and_others_refuse_one():

@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from opengov.dossiers import routes
 from opengov.dossiers.aggregates import recompute, stored
 from opengov.dossiers.commands import ingest_synthetic
 from opengov.dossiers.tables import LEVELS
@@ -52,7 +53,9 @@ def test_postal_returns_carry_a_tracking_code():
 
 def test_ingested_synthetic_dossiers_are_accepted_with_a_realistic_late_share(dossiers_app):
     store = dossiers_app.extensions["opengov"].store
-    stored_events = ingest_synthetic(store, count=600, start=date(2026, 1, 1),
+    with dossiers_app.app_context():
+        pins = routes.pins()
+    stored_events = ingest_synthetic(store, pins, count=600, start=date(2026, 1, 1),
                                      end=date(2026, 4, 30), seed=11)
     assert stored_events > 600 * 3
     d = store.table("dossiers")
