@@ -38,9 +38,15 @@ def declared_collections(datasets_path: Path | None,
         return ()
     if Path(datasets_path).resolve() == sample_datasets().resolve():
         return ()
-    return tuple(dataclasses.replace(d.collection,
-                                     endpoint=f"{blueprint_name(d.collection.id)}.list_view")
-                 for _, d in find_declarations(Path(datasets_path), skip))
+    from opengov.geo.crs import offer
+
+    collections = tuple(dataclasses.replace(d.collection,
+                                            endpoint=f"{blueprint_name(d.collection.id)}.list_view")
+                        for _, d in find_declarations(Path(datasets_path), skip))
+    for collection in collections:  # its native CRS is offered by crs= (opengov.geo.crs)
+        if collection.spatial:
+            offer(collection.native_crs)
+    return collections
 
 
 def declared_capability(datasets_path: Path | None,

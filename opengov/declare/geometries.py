@@ -47,7 +47,7 @@ def area_of_use(code: str) -> tuple[float, float, float, float, str] | None:
     area = CRS.from_user_input(code).area_of_use
     if area is None:
         return None
-    return (*area.bounds, area.name)
+    return (*area.bounds, area.name.rstrip("."))
 
 
 def source_crs(collection: Collection, batch: Batch) -> str:

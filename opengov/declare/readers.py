@@ -336,7 +336,7 @@ def read_file(path: Path, layer: str | None = None,
 
 
 # -- reading in batches (opengov load streams: docs/declare.md#streaming) -------------------------
-BATCH_SIZE = 50_000
+BATCH_SIZE = 25_000
 
 
 @dataclass

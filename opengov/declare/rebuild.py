@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete, insert, inspect, select, text, update
+from sqlalchemy import JSON, Date, DateTime, delete, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateTable
+from sqlalchemy.types import TypeDecorator
 
 from opengov.collections import Collection, Registry
 from opengov.declare.indexes import create_indexes, drop_indexes
@@ -159,6 +160,35 @@ class NextTable:
         with write_transaction(store.engine) as conn:
             conn.execute(CreateTable(self.table))
         self._insert = insert(self.table)
+        self._columns = [c.name for c in self.table.columns]
+        dialect = store.engine.dialect
+        self._processors = [(i, c.type._cached_bind_processor(dialect))
+                            for i, c in enumerate(self.table.columns)
+                            if isinstance(c.type, Date | DateTime | JSON | TypeDecorator)]
+        self._sql = (f'INSERT INTO "{self.table.name}" ({", ".join(self._columns)}) '
+                     f'VALUES ({", ".join("?" * len(self._columns))})')
+
+    def _execute(self, conn, rows: list[dict]) -> None:
+        """SQLite: one ``executemany`` of plain lists, each column's values converted as the
+        column type would (times, dates, JSON); PostgreSQL: SQLAlchemy Core's executemany."""
+        if self.store.dialect != "sqlite":
+            conn.execute(self._insert, rows)
+            return
+        data = [[row.get(c) for c in self._columns] for row in rows]
+        for i, process in self._processors:
+            if process is None:
+                continue
+            last = last_out = None
+            for values in data:
+                value = values[i]
+                if value is None:
+                    continue
+                if value is not last:
+                    last, last_out = value, process(value)
+                values[i] = last_out
+        for k, values in enumerate(data):
+            data[k] = tuple(values)
+        conn.exec_driver_sql(self._sql, data)
 
     def drop(self) -> None:
         """Drop the table (and, on SQLite, nothing else: its indexes are made at the swap)."""
@@ -175,7 +205,7 @@ class NextTable:
             row["_updated_at"], row["_row_version"] = self.now, 1
         try:
             with write_transaction(self.store.engine) as conn:
-                conn.execute(self._insert, rows)
+                self._execute(conn, rows)
         except IntegrityError:
             raise self._duplicate(rows, file) from None
         self.count += len(rows)
@@ -192,7 +222,7 @@ class NextTable:
         with self.store.engine.connect() as conn:
             for offset in range(0, len(rows), 500):
                 ids = [r["id"] for r in rows[offset:offset + 500]]
-                found = dict(conn.execute(select(t.c.id, t.c._rowid).where(t.c.id.in_(ids))))
+                found = dict(conn.execute(select(t.c.id, t.c._rowid).where(t.c.id.in_(ids))).all())
                 for row in rows[offset:offset + 500]:
                     if row["id"] in found:
                         return ReadError(f"{file}: record #{row['_rowid']}: {field}: duplicate "

@@ -9,6 +9,7 @@ point coordinates), so a row costs one serialisation and one hash.
 from __future__ import annotations
 
 import hashlib
+import re
 
 import numpy as np
 import shapely
@@ -19,7 +20,33 @@ from opengov.declare.readers import ReadError
 from opengov.geo.geojson import geometry_json
 from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY
 from opengov.jsontext import dumps
-from opengov.text import search_document
+from opengov.text import fold
+
+_TOKEN = re.compile(r"[0-9a-z]+")
+_FOLDED: dict[str, str] = {}  # word → folded, shared by batches (cleared when large)
+
+
+def _fold_words(text: str) -> str:
+    """:func:`~opengov.text.fold` word by word, each distinct word folded once."""
+    if text.isascii():
+        return text.lower()
+    if len(_FOLDED) > 200_000:
+        _FOLDED.clear()
+    out = []
+    for word in text.split():
+        if word.isascii():
+            out.append(word.lower())
+            continue
+        folded = _FOLDED.get(word)
+        if folded is None:
+            folded = _FOLDED[word] = fold(word)
+        out.append(folded)
+    return " ".join(out)
+
+
+def search_document(*parts: str) -> str:
+    """:func:`opengov.text.search_document`, faster on many records sharing words."""
+    return " ".join(t for part in parts if part for t in _TOKEN.findall(_fold_words(part)))
 
 
 def _first(values: list, bad) -> int | None:
