@@ -29,7 +29,7 @@ from opengov.declare.readers import BATCH_SIZE, ReadError, iter_batches, record_
 from opengov.declare.rebuild import NextTable, needs_rebuild
 from opengov.declare.records import batch_columns
 from opengov.declare.rows import batch_rows
-from opengov.geo.crs import offer
+from opengov.geo.crs import CrsError, offer
 from opengov.loader import LoadError, load_all
 from opengov.progress import progress
 from opengov.store.engine import write_transaction
@@ -80,6 +80,19 @@ def _metadata(meta: Path) -> dict:
     """The declaration as JSON-safe values, kept beside the collection's state (catalogue)."""
     return json.loads(json.dumps(yaml.safe_load(meta.read_text(encoding="utf-8")),
                                  default=str, ensure_ascii=False))
+
+
+def offer_native_crs(declaration: Declaration, meta: Path) -> None:
+    """Offer a spatial collection's native CRS to ``crs=`` (:func:`opengov.geo.crs.offer`);
+    a CRS outside the EPSG register is a :class:`DeclarationError` naming the file."""
+    collection = declaration.collection
+    if not collection.spatial:
+        return
+    try:
+        offer(collection.native_crs)
+    except CrsError as exc:
+        raise DeclarationError(str(meta), "native_crs", f"{exc}; the API offers CRS84 and "
+                               "EPSG codes (reproject the data)") from None
 
 
 @dataclass
@@ -151,10 +164,12 @@ def load_declared(engine, root: Path, *, only: Iterable[str] = (), skip: Iterabl
     if not declared:
         return []
     registry = Registry()
-    for _, declaration in declared:
+    for folder, declaration in declared:
         registry.register(declaration.collection)
-        if declaration.collection.spatial:
-            offer(declaration.collection.native_crs)
+        try:
+            offer_native_crs(declaration, folder / "metadata.yaml")
+        except DeclarationError as exc:
+            raise LoadError(str(exc)) from None
     store = Store(engine, registry)
     results = []
     for folder, declaration in declared:

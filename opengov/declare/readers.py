@@ -446,10 +446,10 @@ def record_count(folder: Path, source) -> int | None:
     try:
         if fmt == "parquet":
             return pq.ParquetFile(path).metadata.num_rows
-        if fmt in ("geojson", "gpkg", "fgb", "shp.zip"):
-            gdal_path = f"/vsizip/{path}" if fmt == "shp.zip" else str(path)
+        if fmt in ("gpkg", "fgb"):  # counted from their headers (GeoJSON would be parsed)
+            gdal_path = str(path)
             layer = source.layer
-            if layer is None and fmt in ("gpkg", "shp.zip"):
+            if layer is None and fmt == "gpkg":
                 layer = _layers(gdal_path)[0]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")

@@ -176,21 +176,24 @@ def test_a_native_crs_beyond_the_built_in_ones_is_served_as_loaded(project):
     project()
     app = make_app(project.url, project.tmp / "instance",
                    datasets_path=str(project.datasets))
-    client = app.test_client()
-    native = client.get("/ogc/collections/wells/items?crs=EPSG:3405&sortby=well_id")
-    assert native.status_code == 200, native.get_data(as_text=True)
-    assert native.headers["Content-Crs"] == "<http://www.opengis.net/def/crs/EPSG/0/3405>"
-    loaded = [TO_UTM48.transform(lon, lat) for lon, lat in LONLAT]
-    served = [f["geometry"]["coordinates"] for f in native.get_json()["features"]]
-    assert served == [pytest.approx(list(xy), abs=0.01) for xy in loaded]
-    default = client.get("/ogc/collections/wells/items?sortby=well_id").get_json()["features"]
-    assert [f["geometry"]["coordinates"] for f in default] == [
-        pytest.approx(list(p), abs=2e-5) for p in LONLAT]  # the pinned VN-2000 datum shift
-    box = client.get("/ogc/collections/wells/items", query_string={
-        "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/3405",
-        "bbox": ",".join(map(str, (loaded[0][0] - 1, loaded[0][1] - 1, loaded[1][0] + 1,
-                                   loaded[1][1] + 1)))}).get_json()
-    assert {f["id"] for f in box["features"]} == {"W0", "W1"}
+    try:
+        client = app.test_client()
+        native = client.get("/ogc/collections/wells/items?crs=EPSG:3405&sortby=well_id")
+        assert native.status_code == 200, native.get_data(as_text=True)
+        assert native.headers["Content-Crs"] == "<http://www.opengis.net/def/crs/EPSG/0/3405>"
+        loaded = [TO_UTM48.transform(lon, lat) for lon, lat in LONLAT]
+        served = [f["geometry"]["coordinates"] for f in native.get_json()["features"]]
+        assert served == [pytest.approx(list(xy), abs=0.01) for xy in loaded]
+        default = client.get("/ogc/collections/wells/items?sortby=well_id").get_json()["features"]
+        assert [f["geometry"]["coordinates"] for f in default] == [
+            pytest.approx(list(p), abs=2e-5) for p in LONLAT]  # the pinned VN-2000 datum shift
+        box = client.get("/ogc/collections/wells/items", query_string={
+            "bbox-crs": "http://www.opengis.net/def/crs/EPSG/0/3405",
+            "bbox": ",".join(map(str, (loaded[0][0] - 1, loaded[0][1] - 1, loaded[1][0] + 1,
+                                       loaded[1][1] + 1)))}).get_json()
+        assert {f["id"] for f in box["features"]} == {"W0", "W1"}
+    finally:
+        app.extensions["opengov"].store.engine.dispose()
 
 
 def _write_live_records(project, count: int) -> None:
