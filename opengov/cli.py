@@ -79,8 +79,8 @@ def _print_results(results) -> None:
 
 
 def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
-          build: bool = True) -> None:
-    from opengov.declare.load import load_project
+          build: bool = True, force: bool = False, make_valid: bool = False) -> None:
+    from opengov.declare.load import LoadOptions, load_project
     from opengov.loader import LoadError
     from opengov.modules import all_capabilities
     from opengov.store.migrate import upgrade
@@ -99,7 +99,9 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
         results = load_project(store, Path(root), profile=profile or settings.sample_profile,
                                only=only, progress=True,
                                generators=ctx.capabilities.sample_loaders(),
-                               built_in=[c.id for c in all_capabilities().registry])
+                               built_in=[c.id for c in all_capabilities().registry],
+                               options=LoadOptions(make_valid=make_valid, force=force,
+                                                   progress=True, echo=click.echo))
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)
@@ -119,12 +121,18 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
               help="Do not build the download files of the loaded versions (they are then "
                    "built on first download, and the catalogue lists no size or sha256 "
                    "until then).")
+@click.option("--make-valid", is_flag=True, help="Repair invalid geometries of declared "
+              "datasets (shapely make_valid, keeping the declared geometry type) and say how "
+              "many.")
+@click.option("--force", is_flag=True, help="Rebuild a live declared collection even when its "
+              "declaration changed destructively (a field removed or retyped, another id field "
+              "or geometry type).")
 @click.pass_context
 def load(ctx: click.Context, path: Path | None, profile: str | None, only,
-         no_build: bool) -> None:
+         no_build: bool, make_valid: bool, force: bool) -> None:
     """Load dataset folders from PATH (default: the bundled datasets), then build the download
     files of the loaded versions not built yet. Idempotent."""
-    _load(ctx, path, profile, only, build=not no_build)
+    _load(ctx, path, profile, only, build=not no_build, force=force, make_valid=make_valid)
 
 
 @main.command()

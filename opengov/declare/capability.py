@@ -38,9 +38,14 @@ def declared_collections(datasets_path: Path | None,
         return ()
     if Path(datasets_path).resolve() == sample_datasets().resolve():
         return ()
+    from opengov.declare.load import offer_native_crs
+
+    found = find_declarations(Path(datasets_path), skip)
+    for folder, declaration in found:  # its native CRS is offered by crs= (opengov.geo.crs)
+        offer_native_crs(declaration, folder / "metadata.yaml")
     return tuple(dataclasses.replace(d.collection,
                                      endpoint=f"{blueprint_name(d.collection.id)}.list_view")
-                 for _, d in find_declarations(Path(datasets_path), skip))
+                 for _, d in found)
 
 
 def declared_capability(datasets_path: Path | None,

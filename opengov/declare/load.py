@@ -2,34 +2,37 @@
 
 A declared folder is one whose ``metadata.yaml`` has a ``source`` key (built-in dataset folders
 have none). Its table is defined by :func:`opengov.store.tables.collection_table`, exactly as a
-built-in's, and created when missing; records go through the same checks and the same
-idempotent write (:meth:`~opengov.store.writes.WritePath.replace_all`) as built-in loads, so a
-bad record changes nothing and an unchanged reload keeps the version.
-
-When a declaration's shape changes (fields, types, flags), the table is rebuilt beside the
-serving one and swapped in one transaction (:mod:`.rebuild`). Every table gets the indexes a
-built-in's migrations give it (:mod:`.indexes`). Serving: :mod:`.capability`.
+built-in's. A load streams: the file is read in batches (:func:`.readers.iter_batches`), each
+checked (:mod:`.records`, :mod:`.geometries`), made into rows (:mod:`.rows`) and inserted into
+a new table beside the serving one (:class:`.rebuild.NextTable`), which is swapped in within
+one transaction, or dropped when it holds exactly what is served (the version stays). A bad
+record fails the load with its file, record number, field and reason, and changes nothing.
+Every table gets the indexes a built-in's migrations give it (:mod:`.indexes`). Live
+collections: :mod:`.live`. Serving: :mod:`.capability`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from sqlalchemy import inspect
 
 from opengov.collections import Registry
-from opengov.declare.indexes import create_indexes, drop_indexes, has_indexes
+from opengov.declare.geometries import prepare
+from opengov.declare.indexes import create_indexes
 from opengov.declare.model import Declaration, DeclarationError, load_declaration
-from opengov.declare.readers import ReadError, read_source
-from opengov.declare.rebuild import needs_rebuild, rebuild
-from opengov.declare.records import declared_records
+from opengov.declare.readers import BATCH_SIZE, ReadError, iter_batches, record_count
+from opengov.declare.rebuild import NextTable, needs_rebuild
+from opengov.declare.records import batch_columns
+from opengov.declare.rows import batch_rows
+from opengov.geo.crs import CrsError, offer
 from opengov.loader import LoadError, load_all
-from opengov.progress import tracked
+from opengov.progress import progress
 from opengov.store.engine import write_transaction
-from opengov.store.records import RecordError, row_values
 from opengov.store.repository import LoadResult, Store
 
 
@@ -57,36 +60,6 @@ def find_declarations(root: Path, skip: Iterable[str] = ()) -> list[tuple[Path, 
     return found
 
 
-def _check_crs(collection, meta: Path) -> None:
-    from opengov.geo.crs import CrsError, parse_crs
-
-    if collection.spatial and collection.native_crs != "OGC:CRS84":
-        try:
-            parse_crs(collection.native_crs)
-        except CrsError:
-            raise LoadError(f"{meta}: native_crs: {collection.native_crs} is not yet offered "
-                            "by the API (opengov/geo/crs.py); reproject the data") from None
-
-
-def _write(store: Store, collection, rows: list[dict], source: str) -> LoadResult:
-    """Create the table with its indexes (:mod:`opengov.declare.indexes`) and load it; reload
-    it in place; or rebuild it and swap it in when the declaration's shape changed
-    (:mod:`opengov.declare.rebuild`)."""
-    table = store.table(collection.table_name)
-    if not inspect(store.engine).has_table(table.name):
-        with write_transaction(store.engine) as conn:
-            table.create(conn)
-            create_indexes(conn, collection, table.name)
-    elif needs_rebuild(store, collection):
-        return rebuild(store, collection, rows, source)
-    else:  # a table made before its indexes were: give it them, as a migration would
-        with write_transaction(store.engine) as conn:
-            if not has_indexes(conn, collection, table.name):
-                drop_indexes(conn, table.name)
-                create_indexes(conn, collection, table.name)
-    return store.repo(collection.id).replace_all(rows, source=source)
-
-
 def create_missing_tables(store: Store, collections: Iterable) -> list[str]:
     """Create, empty and with their indexes, the tables of ``collections`` not loaded yet (so
     a declaration added but not loaded is served as an empty collection, never a 500); their
@@ -103,70 +76,119 @@ def create_missing_tables(store: Store, collections: Iterable) -> list[str]:
     return created
 
 
-def _rows(collection, records, file: str) -> list[dict]:
-    """Every record checked and serialised (:func:`~opengov.store.records.row_values`), or a
-    :class:`LoadError` naming the file, the record number, the field and the reason."""
-    rows = []
-    for number, (record, geometry) in enumerate(records, 1):
-        try:
-            rows.append(row_values(collection, record, geometry))
-        except (RecordError, ValueError, TypeError) as exc:
-            raise LoadError(f"{file}: record #{number}: {exc}") from None
-    return rows
-
-
-def _check_unique(rows: list[dict], collection, file: str) -> None:
-    first: dict[str, int] = {}
-    for number, row in enumerate(rows, 1):
-        if row["id"] in first:
-            raise LoadError(f"{file}: record #{number}: {collection.id_field}: duplicate id "
-                            f"{row['id']!r} (also record #{first[row['id']]})")
-        first[row["id"]] = number
-
-
 def _metadata(meta: Path) -> dict:
     """The declaration as JSON-safe values, kept beside the collection's state (catalogue)."""
     return json.loads(json.dumps(yaml.safe_load(meta.read_text(encoding="utf-8")),
                                  default=str, ensure_ascii=False))
 
 
+def offer_native_crs(declaration: Declaration, meta: Path) -> None:
+    """Offer a spatial collection's native CRS to ``crs=`` (:func:`opengov.geo.crs.offer`);
+    a CRS outside the EPSG register is a :class:`DeclarationError` naming the file."""
+    collection = declaration.collection
+    if not collection.spatial:
+        return
+    try:
+        offer(collection.native_crs)
+    except CrsError as exc:
+        raise DeclarationError(str(meta), "native_crs", f"{exc}; the API offers CRS84 and "
+                               "EPSG codes (reproject the data)") from None
+
+
+@dataclass
+class LoadOptions:
+    """What ``opengov load`` was told: ``make_valid`` repairs invalid geometries, ``force``
+    lets a destructive declaration change rebuild a live collection, ``progress`` reports."""
+
+    make_valid: bool = False
+    force: bool = False
+    progress: bool = False
+    batch_size: int = BATCH_SIZE
+    echo: Callable[[str], None] = field(default=lambda _text: None)
+
+
+def _fill(target: NextTable, declaration: Declaration, folder: Path,
+          options: LoadOptions) -> int:
+    """Read the declared file batch by batch into ``target``; how many geometries were
+    repaired. Nothing but one batch is held in memory."""
+    collection = declaration.collection
+    file = str(folder / declaration.source.file)
+    repaired = 0
+    total = record_count(folder, declaration.source)
+    with progress(collection.id, total, enabled=options.progress) as reporter:
+        for batch in iter_batches(folder, declaration.source, options.batch_size):
+            columns = batch_columns(declaration, batch, file)
+            geoms = None
+            if collection.spatial:
+                geoms = prepare(collection, batch, file, make_valid=options.make_valid)
+                repaired += geoms.repaired
+            target.add(batch_rows(collection, columns, geoms, file, batch.start), file)
+            reporter.update(len(batch.frame))
+    return repaired
+
+
+def _load_file(store: Store, declaration: Declaration, folder: Path,
+               options: LoadOptions) -> LoadResult:
+    """Build the collection's next table from its file; swap it in unless nothing changed."""
+    collection = declaration.collection
+    exists = inspect(store.engine).has_table(collection.table_name)
+    replace = not exists or needs_rebuild(store, collection)
+    target = NextTable(store, collection, f"file:{declaration.source.file}")
+    try:
+        repaired = _fill(target, declaration, folder, options)
+    except (ReadError, LoadError) as exc:
+        target.drop()
+        raise LoadError(str(exc)) from None
+    except BaseException:
+        target.drop()
+        raise
+    if repaired:
+        options.echo(f"{collection.id}: repaired {repaired} invalid geometr"
+                     f"{'y' if repaired == 1 else 'ies'} (--make-valid)")
+    return target.finish(replace=replace)
+
+
 def load_declared(engine, root: Path, *, only: Iterable[str] = (), skip: Iterable[str] = (),
-                  progress: bool = False) -> list[LoadResult]:
-    """Create (when missing) and load the table of every declared collection under ``root``
-    (or just those in ``only``); ``skip``: ids of collections the registry already has."""
+                  progress: bool = False, options: LoadOptions | None = None
+                  ) -> list[LoadResult]:
+    """Load the table of every declared collection under ``root`` (or just those in
+    ``only``) from its file, building it anew beside the serving one and swapping it in
+    (:mod:`.rebuild`); a live collection's table is only created or, when its declaration
+    changed, rebuilt from its own records (:mod:`.live`). ``skip``: built-in ids."""
+    from opengov.declare.live import load_live
+
+    options = options or LoadOptions(progress=progress)
     wanted = set(only)
     declared = [(folder, d) for folder, d in find_declarations(root, skip)
                 if not wanted or d.collection.id in wanted]
     if not declared:
         return []
     registry = Registry()
-    for _, declaration in declared:
+    for folder, declaration in declared:
         registry.register(declaration.collection)
+        try:
+            offer_native_crs(declaration, folder / "metadata.yaml")
+        except DeclarationError as exc:
+            raise LoadError(str(exc)) from None
     store = Store(engine, registry)
     results = []
     for folder, declaration in declared:
         collection, meta = declaration.collection, folder / "metadata.yaml"
         if collection.kind == "live":
-            continue  # written by its service; a load must never replace it
-        file = str(folder / declaration.source.file)
-        try:
-            read = read_source(folder, declaration.source)
-            records = tracked(declared_records(declaration, read, file), collection.id,
-                              len(read.frame), enabled=progress)
-            rows = _rows(collection, records, file)
-        except ReadError as exc:
-            raise LoadError(str(exc)) from None
-        _check_unique(rows, collection, file)
-        _check_crs(collection, meta)
-        result = _write(store, collection, rows, f"file:{declaration.source.file}")
+            result = load_live(store, collection, str(meta), force=options.force,
+                               batch_size=options.batch_size)
+        else:
+            result = _load_file(store, declaration, folder, options)
         store.save_metadata(collection.id, _metadata(meta))
-        results.append(result)
+        if result is not None:
+            results.append(result)
     return results
 
 
 def load_project(store: Store, root: Path, *, profile: str = "full", only: Iterable[str] = (),
                  progress: bool = False, generators=None,
-                 built_in: Iterable[str] | None = None) -> list[LoadResult]:
+                 built_in: Iterable[str] | None = None,
+                 options: LoadOptions | None = None) -> list[LoadResult]:
     """``opengov load``: the built-in dataset folders under ``root``
     (:func:`opengov.loader.load_all`), then the declared ones. A folder holding only declared
     datasets is a valid datasets folder. ``generators`` are the enabled capabilities' sample
@@ -180,4 +202,4 @@ def load_project(store: Store, root: Path, *, profile: str = "full", only: Itera
         results = load_all(store, root, profile=profile, only=only, progress=progress,
                            generators=generators)
     return results + load_declared(store.engine, root, only=only, skip=builtin,
-                                   progress=progress)
+                                   progress=progress, options=options)

@@ -16,15 +16,23 @@ from __future__ import annotations
 
 import dataclasses
 
-from sqlalchemy import delete, insert, inspect, select, text, update
+from sqlalchemy import JSON, Date, DateTime, delete, insert, inspect, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.schema import CreateTable
+from sqlalchemy.types import TypeDecorator
 
 from opengov.collections import Collection, Registry
 from opengov.declare.indexes import create_indexes, drop_indexes
 from opengov.declare.model import DeclarationError, parse_declaration
+from opengov.declare.readers import ReadError
 from opengov.store.engine import write_transaction
 from opengov.store.repository import LoadResult, Store
 from opengov.store.types import utcnow
 
+# SQLite page cache of the swap, which builds every index of the new table (its default, 2 MB,
+# makes the R*Tree fill of 400,000 rows 2× slower; benchmarks/RESULTS.md), then the default.
+SWAP_CACHE_KIB = 262_144
+DEFAULT_CACHE = -2000
 NEXT = "--next"  # the id suffix of the collection a rebuild fills (its table: c_<id>__next)
 
 
@@ -34,8 +42,8 @@ def shape(collection: Collection) -> list:
         collection.id_field, collection.geometry_type, collection.native_crs]
 
 
-def stored_shape(store: Store, collection_id: str) -> list | None:
-    """The shape of the declaration the collection was last loaded with (None: unknown)."""
+def stored_collection(store: Store, collection_id: str) -> Collection | None:
+    """The collection as declared when it was last loaded (None: unknown)."""
     st = store.table("collection_state")
     with store.engine.connect() as conn:
         saved = conn.execute(select(st.c.metadata).where(
@@ -43,9 +51,15 @@ def stored_shape(store: Store, collection_id: str) -> list | None:
     if not isinstance(saved, dict):
         return None
     try:
-        return shape(parse_declaration(saved, "(stored declaration)").collection)
+        return parse_declaration(saved, "(stored declaration)").collection
     except DeclarationError:
         return None
+
+
+def stored_shape(store: Store, collection_id: str) -> list | None:
+    """The shape of the declaration the collection was last loaded with (None: unknown)."""
+    stored = stored_collection(store, collection_id)
+    return None if stored is None else shape(stored)
 
 
 def needs_rebuild(store: Store, collection: Collection) -> bool:
@@ -80,49 +94,179 @@ def _rename_indexes(conn, old: str, new: str) -> None:
             conn.execute(text(sql.replace(name, name.replace(new, old), 1)))
 
 
+def _copy_row_state(conn, old: str, new: str) -> tuple[int, int, int]:
+    """Give the rows of ``new`` whose content equals ``old``'s the old timestamps and row
+    versions (and bump those of changed rows); (new, changed, removed) counts."""
+    n, o = f'"{new}"', f'"{old}"'
+    new_rows, changed, removed = conn.execute(text(
+        f"SELECT (SELECT count(*) FROM {n} WHERE NOT EXISTS (SELECT 1 FROM {o} "
+        f"WHERE {o}.id = {n}.id)), (SELECT count(*) FROM {n} JOIN {o} ON {o}.id = {n}.id "
+        f"WHERE {o}._hash <> {n}._hash), (SELECT count(*) FROM {o} WHERE NOT EXISTS "
+        f"(SELECT 1 FROM {n} WHERE {n}.id = {o}.id))")).one()
+    conn.execute(text(
+        f"UPDATE {n} SET _updated_at = o._updated_at, _row_version = o._row_version, "
+        f"_source = o._source, _fetched_at = o._fetched_at FROM {o} AS o "
+        f"WHERE o.id = {n}.id AND o._hash = {n}._hash"))
+    if changed:
+        conn.execute(text(f"UPDATE {n} SET _row_version = o._row_version + 1 FROM {o} AS o "
+                          f"WHERE o.id = {n}.id AND o._hash <> {n}._hash"))
+    return new_rows, changed, removed
+
+
 def _swap(store: Store, collection: Collection, built: Collection, count: int,
           source: str) -> int:
-    """Replace the collection's table by ``built``'s in one transaction; the new version."""
+    """Replace the collection's table (if any) by ``built``'s in one transaction and make its
+    indexes (SQLite: here, once, under their final names; PostgreSQL: built before, renamed
+    here); the new version."""
     old, new = collection.table_name, built.table_name
     st = store.table("collection_state")
     now = utcnow()
     with write_transaction(store.engine) as conn:
-        conn.execute(text(f'DROP TABLE "{old}"'))
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA cache_size=-{SWAP_CACHE_KIB}")
+            drop_indexes(conn, old)
+        conn.execute(text(f'DROP TABLE IF EXISTS "{old}"'))
         conn.execute(text(f'ALTER TABLE "{new}" RENAME TO "{old}"'))
         _rename_indexes(conn, old, new)
         if conn.dialect.name == "sqlite":  # R*Tree and FTS5 tables name their table: anew
-            drop_indexes(conn, old)
+            for index in store.table(old).indexes:
+                index.create(conn)
             create_indexes(conn, collection, old)
         conn.execute(delete(st).where(st.c.collection_id == built.id))
         current = conn.execute(select(st.c.version).where(
             st.c.collection_id == collection.id)).scalar()
         values = {"version": (current or 0) + 1, "modified": now, "record_count": count,
                   "source": source, "loaded_at": now}
-        if current is None:  # a table left without its state by an interrupted first load
+        if current is None:  # a first load, or a table left without its state
             conn.execute(insert(st).values(collection_id=collection.id, **values))
         else:
             conn.execute(update(st).where(st.c.collection_id == collection.id).values(**values))
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql(f"PRAGMA cache_size={DEFAULT_CACHE}")
     return values["version"]
 
 
-def rebuild(store: Store, collection: Collection, rows: list[dict], source: str) -> LoadResult:
-    """Build ``collection``'s table anew from ``rows`` beside the serving one, then swap."""
-    built = dataclasses.replace(collection, id=collection.id + NEXT)
-    registry = Registry()
-    registry.register(built)
-    beside = Store(store.engine, registry)
-    table = beside.table(built.table_name)
-    table.drop(store.engine, checkfirst=True)  # left over by an interrupted rebuild
-    with write_transaction(store.engine) as conn:
-        table.create(conn)
-        if conn.dialect.name == "postgresql":  # renamed with the table's own indexes
-            create_indexes(conn, built, built.table_name)
-    try:
-        filled = beside.repo(built.id).replace_all(rows, source=source)
-    except Exception:
-        table.drop(store.engine, checkfirst=True)
-        raise
-    result = LoadResult(collection.id)
-    result.new = filled.new
-    result.version = _swap(store, collection, built, len(rows), source)
-    return result
+class NextTable:
+    """The table ``c_<id>__next`` a load fills in batches beside the serving one, then swaps
+    in (:meth:`finish`) or drops (unchanged data, or a failure: :meth:`drop`).
+
+    Rows carry their record number as ``_rowid``, so a duplicate id (refused by the table's
+    unique ``id``) is named by record. Secondary indexes are made after the rows are in.
+    """
+
+    def __init__(self, store: Store, collection: Collection, source: str):
+        self.store, self.collection, self.source = store, collection, source
+        self.built = dataclasses.replace(collection, id=collection.id + NEXT)
+        registry = Registry()
+        registry.register(self.built)
+        self.beside = Store(store.engine, registry)
+        self.table = self.beside.table(self.built.table_name)
+        self.count = 0
+        self.now = utcnow()
+        self.drop()  # left over by an interrupted load
+        with write_transaction(store.engine) as conn:
+            conn.execute(CreateTable(self.table))
+        self._insert = insert(self.table)
+        self._columns = [c.name for c in self.table.columns]
+        dialect = store.engine.dialect
+        self._processors = [(i, c.type._cached_bind_processor(dialect))
+                            for i, c in enumerate(self.table.columns)
+                            if isinstance(c.type, Date | DateTime | JSON | TypeDecorator)]
+        self._sql = (f'INSERT INTO "{self.table.name}" ({", ".join(self._columns)}) '
+                     f'VALUES ({", ".join("?" * len(self._columns))})')
+
+    def _execute(self, conn, rows: list[dict]) -> None:
+        """SQLite: one ``executemany`` of plain lists, each column's values converted as the
+        column type would (times, dates, JSON); PostgreSQL: SQLAlchemy Core's executemany."""
+        if self.store.dialect != "sqlite":
+            conn.execute(self._insert, rows)
+            return
+        data = [[row.get(c) for c in self._columns] for row in rows]
+        for i, process in self._processors:
+            if process is None:
+                continue
+            last = last_out = None
+            for values in data:
+                value = values[i]
+                if value is None:
+                    continue
+                if value is not last:
+                    last, last_out = value, process(value)
+                values[i] = last_out
+        for k, values in enumerate(data):
+            data[k] = tuple(values)
+        conn.exec_driver_sql(self._sql, data)
+
+    def drop(self) -> None:
+        """Drop the table (and, on SQLite, nothing else: its indexes are made at the swap)."""
+        self.table.drop(self.store.engine, checkfirst=True)
+
+    def add(self, rows: list[dict], file: str) -> None:
+        """Insert a batch of rows (:func:`opengov.declare.rows.batch_rows`); a duplicate id
+        fails with the file, its record number and the record it repeats."""
+        if not rows:
+            return
+        for row in rows:
+            row.setdefault("_source", self.source)
+            row.setdefault("_fetched_at", self.now)
+            row["_updated_at"], row["_row_version"] = self.now, 1
+        try:
+            with write_transaction(self.store.engine) as conn:
+                self._execute(conn, rows)
+        except IntegrityError:
+            raise self._duplicate(rows, file) from None
+        self.count += len(rows)
+
+    def _duplicate(self, rows: list[dict], file: str) -> ReadError:
+        field = self.collection.id_field
+        first: dict[str, int] = {}
+        for row in rows:
+            if row["id"] in first:
+                return ReadError(f"{file}: record #{row['_rowid']}: {field}: duplicate id "
+                                 f"{row['id']!r} (also record #{first[row['id']]})")
+            first[row["id"]] = row["_rowid"]
+        t = self.table
+        with self.store.engine.connect() as conn:
+            for offset in range(0, len(rows), 500):
+                ids = [r["id"] for r in rows[offset:offset + 500]]
+                found = dict(conn.execute(select(t.c.id, t.c._rowid).where(t.c.id.in_(ids))).all())
+                for row in rows[offset:offset + 500]:
+                    if row["id"] in found:
+                        return ReadError(f"{file}: record #{row['_rowid']}: {field}: duplicate "
+                                         f"id {row['id']!r} (also record #{found[row['id']]})")
+        return ReadError(f"{file}: a record breaks a constraint of the table")
+
+    def finish(self, replace: bool, swap: bool = False) -> LoadResult:
+        """Swap the filled table in or, when it holds exactly the rows already served (and
+        ``swap`` is not asked), drop it. ``replace``: count every row as new, whatever the
+        old table holds (a change of shape)."""
+        result = LoadResult(self.collection.id)
+        old, new = self.collection.table_name, self.built.table_name
+        repo = self.store.repo(self.collection.id)
+        postgresql = self.store.dialect == "postgresql"
+        try:
+            with write_transaction(self.store.engine) as conn:
+                if postgresql:
+                    conn.execute(text(f"SELECT setval(pg_get_serial_sequence('\"{new}\"', "
+                                      f"'_rowid'), GREATEST(max(_rowid), 1)) FROM \"{new}\""))
+                exists = inspect(conn).has_table(old)
+                if exists and not replace:
+                    result.new, result.changed, result.removed = _copy_row_state(conn, old, new)
+                else:
+                    result.new = self.count
+                result.unchanged = self.count - result.new - result.changed
+                if not result.touched and exists and not replace and not swap:
+                    result.version = repo._bump(conn, self.source, self.now, self.count, False)
+                elif postgresql:  # renamed with the table by the swap
+                    for index in self.table.indexes:
+                        index.create(conn)
+                    create_indexes(conn, self.built, new)
+        except Exception:
+            self.drop()
+            raise
+        if result.version:
+            self.drop()
+            return result
+        result.version = _swap(self.store, self.collection, self.built, self.count, self.source)
+        repo.analyze()
+        return result

@@ -9,13 +9,12 @@ A value that does not fit fails with the file, the record number, the field and 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
 from opengov.collections import Field
 from opengov.declare.infer import INTEGER, NUMBER, iso_datetime, plain_value
 from opengov.declare.model import Declaration
-from opengov.declare.readers import ReadError, ReadResult
+from opengov.declare.readers import Batch, ReadError
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
@@ -54,11 +53,11 @@ def _boolean(value):
 
 def _date(value):
     if isinstance(value, datetime):
-        return value.date().isoformat()
+        return value.date()
     if isinstance(value, date):
-        return value.isoformat()
+        return value
     try:
-        return date.fromisoformat(str(value).strip()).isoformat()
+        return date.fromisoformat(str(value).strip())
     except ValueError:
         raise ValueMismatch(f"expected a date (YYYY-MM-DD), got {value!r}") from None
 
@@ -71,7 +70,7 @@ def _datetime(value):
             raise ValueMismatch(f"expected an ISO 8601 date-time, got {value!r}") from None
     if value.tzinfo is None:
         value = value.replace(tzinfo=VIETNAM)
-    return value.isoformat()
+    return value
 
 
 def _json(kind: type):
@@ -105,8 +104,7 @@ def field_value(field: Field, value):
     return CONVERTERS[field.type](value)
 
 
-def _check_columns(declaration: Declaration, read: ReadResult, file: str) -> None:
-    present = set(map(str, read.frame.columns))
+def _check_columns(declaration: Declaration, present: set[str], file: str) -> None:
     src = declaration.source
     for f in declaration.collection.fields:
         if src.generated_id and f.name == declaration.collection.id_field:
@@ -118,48 +116,52 @@ def _check_columns(declaration: Declaration, read: ReadResult, file: str) -> Non
                 raise ReadError(f"{file}: field {f.name}: no column {name!r} in the file")
 
 
-def _check_geometry(geometry, file: str, number: int) -> None:
-    import shapely
-
-    if geometry is None or geometry.is_empty:
-        raise ReadError(f"{file}: record #{number}: geometry: missing or empty")
-    if not geometry.is_valid:
-        raise ReadError(f"{file}: record #{number}: geometry: invalid "
-                        f"({shapely.is_valid_reason(geometry)})")
+TEXT = Field("text", "string", "", "")
 
 
-def declared_records(declaration: Declaration, read: ReadResult,
-                     file: str) -> Iterator[tuple[dict, object]]:
-    """(record, CRS84 shapely geometry or None) for every row of ``read``."""
+def _texts(values: list) -> list:
+    """Text cells as :func:`field_value` reads them, without a call per plain string."""
+    return [(v if v.strip() else None) if v.__class__ is str else field_value(TEXT, v)
+            for v in values]
+
+
+def _column(field: Field, series, file: str, start: int) -> list:
+    """``series`` converted to ``field``'s type (a fast path for columns already of it)."""
+    kind = series.dtype.kind
+    if field.type in ("string", "text") and kind in "OTU":
+        return _texts(series.tolist())
+    if (field.type == "integer" and kind in "iu") or (field.type == "boolean" and kind == "b"):
+        return series.tolist()
+    if field.type == "number" and kind in "fiu":
+        return [None if v != v else v for v in series.tolist()]
+    out = []
+    for number, value in enumerate(series.tolist(), start):
+        try:
+            out.append(field_value(field, value))
+        except ValueMismatch as exc:
+            raise ReadError(f"{file}: record #{number}: {field.name}: {exc}") from None
+    return out
+
+
+def batch_columns(declaration: Declaration, batch: Batch, file: str) -> dict[str, list]:
+    """Every field's values for the records of ``batch``, converted to the declared types
+    (``i18n``: ``{vi, en}`` dicts; a generated id: the record numbers)."""
     collection, src = declaration.collection, declaration.source
-    _check_columns(declaration, read, file)
-    frame = read.frame
-    geometries = [None] * len(frame)
-    if collection.spatial:
-        if not read.spatial:
-            raise ReadError(f"{file}: the declaration has a geometry_type but the file has no "
-                            "geometry")
-        series = frame.geometry
-        if series.crs is None:
-            series = series.set_crs(collection.native_crs)
-        geometries = list(series.to_crs("OGC:CRS84"))
-    rows = frame.drop(columns=[frame.geometry.name] if read.spatial else []).to_dict("records")
-    for number, (row, geometry) in enumerate(zip(rows, geometries, strict=True), 1):
-        record: dict = {}
-        for f in collection.fields:
-            if src.generated_id and f.name == collection.id_field:
-                record[f.name] = number if f.type == "integer" else str(number)
-                continue
+    frame = batch.frame
+    _check_columns(declaration, set(map(str, frame.columns)), file)
+    if collection.spatial and batch.geometry is None:
+        raise ReadError(f"{file}: the declaration has a geometry_type but the file has no "
+                        "geometry")
+    numbers = range(batch.start, batch.start + len(frame))
+    columns: dict[str, list] = {}
+    for f in collection.fields:
+        if src.generated_id and f.name == collection.id_field:
+            columns[f.name] = list(numbers) if f.type == "integer" else [str(n) for n in numbers]
+        elif f.type == "i18n":
             column = src.column(f.name)
-            try:
-                if f.type == "i18n":
-                    record[f.name] = {lang: field_value(Field(f.name, "string", "", ""),
-                                                        row[f"{column}_{lang}"])
-                                      for lang in ("vi", "en")}
-                else:
-                    record[f.name] = field_value(f, row[column])
-            except ValueMismatch as exc:
-                raise ReadError(f"{file}: record #{number}: {f.name}: {exc}") from None
-        if collection.spatial:
-            _check_geometry(geometry, file, number)
-        yield record, geometry
+            vi, en = (_column(TEXT, frame[f"{column}_{lang}"], file, batch.start)
+                      for lang in ("vi", "en"))
+            columns[f.name] = [{"vi": a, "en": b} for a, b in zip(vi, en, strict=True)]
+        else:
+            columns[f.name] = _column(f, frame[src.column(f.name)], file, batch.start)
+    return columns

@@ -45,6 +45,14 @@ PROCESS_WIDE = {
     ("opengov.docschemas", "record_schema"): "pure function of a collection declaration",
     ("opengov.geo.crs", "_transformer"): "PROJ transformers per CRS pair (immutable)",
     ("opengov.declare.model", "_canonical_crs"): "CRS text → canonical name, pure function",
+    ("opengov.geo.crs", "_epsg_crs"): "EPSG code → PROJ's description, pure function",
+    ("opengov.geo.crs", "east_first"): "EPSG code → PROJ's axis order, pure function",
+    ("opengov.geo.crs", "on_vn2000"): "EPSG code → PROJ's datum, pure function",
+    ("opengov.geo.crs", "_OFFERED"): "native CRSs offered by crs= (PROJ's own CRSs, only "
+                                     "added; offering one more to every app is harmless)",
+    ("opengov.declare.geometries", "area_of_use"): "EPSG code → PROJ's area, pure function",
+    ("opengov.declare.rows", "_FOLDED"): "word → folded word for search, pure function "
+                                         "(bounded: cleared when large)",
     ("opengov.metrics", "_created"): "prometheus-client instruments are process-wide (one "
                                      "set per worker, summed by the multiprocess collector)",
     ("opengov.web.routes", "_head_revisions"): "the migration scripts shipped in the package",
