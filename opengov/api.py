@@ -16,6 +16,7 @@ from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
 from opengov import bounds, errors, jsonbody
 from opengov.lru import LRU
+from opengov.openapi_doc import ContractPlugin
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -42,6 +43,15 @@ class Api(SmorestApi):
     """flask-smorest's Api, documenting and answering errors as problem+json."""
 
     ERROR_SCHEMA = ProblemSchema
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        # Every operation completed alike (operationId, security, 4xx, examples), its errors
+        # in the format of the API family its path belongs to (read when each is registered).
+        contract = ContractPlugin(lambda: self._app.extensions.get(errors.FAMILIES_KEY, ()))
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), contract], **kwargs)
+
+    def _register_pagination_header(self):
+        """Nothing: no view pages through flask-smorest (its unused schema stays out)."""
 
     def _register_error_handlers(self):
         errors.install(self._app)
