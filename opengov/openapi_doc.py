@@ -9,7 +9,8 @@ capability and declared routes alike), so no route repeats it:
 - its ``security``: ``[]`` (public) unless the route declares a scheme;
 - the 4xx answers it can give (:func:`error_statuses`), in its API family's error format
   (RFC 9457 problem+json, or e.g. CKAN's envelope under its prefixes);
-- an example for binary answers that have none.
+- an example for binary answers that have none, and the text formats (CSV, HTML) its ``f``
+  argument offers.
 """
 
 from __future__ import annotations
@@ -116,7 +117,7 @@ def error_statuses(operation: dict, has_path_params: bool) -> set[int]:
     """The 4xx statuses ``operation`` can answer, from what it takes:
 
     query arguments → 400 (and 406 with an ``f`` format argument); a path argument → 404 (no
-    such resource); a body → 413, 415, 422; an API key → 401, 403. Any request with a body
+    such resource); a body → 413, 415, 422; a required API key → 401, 403. Any request with a body
     over the cap is 413, so an operation that takes nothing documents that one.
     """
     query = _params(operation, "query")
@@ -129,7 +130,8 @@ def error_statuses(operation: dict, has_path_params: bool) -> set[int]:
         statuses.add(404)
     if "requestBody" in operation:
         statuses |= {413, 415, 422}
-    if any(operation.get("security") or []):
+    requirements = operation.get("security") or []
+    if requirements and all(requirements):  # a key is required (``{}`` would make it optional)
         statuses |= {401, 403}
     documented = {int(code) for code in operation.get("responses", {}) if str(code).isdigit()}
     if not statuses and not any(400 <= code < 500 for code in documented):
@@ -172,6 +174,8 @@ class ContractPlugin(BasePlugin):
                 continue
             if "operationId" not in operation:
                 operation["operationId"] = self._unique(operation_id(method, path, rpc))
+            if rpc and method == "post":
+                _query_to_json_body(operation)
             operation.setdefault("security", [])
             responses = operation.setdefault("responses", {})
             for status in sorted(error_statuses(operation, has_path_params)):
@@ -180,6 +184,21 @@ class ContractPlugin(BasePlugin):
             if family is not None:
                 _in_family_format(responses, family)
             _complete_binary_examples(responses)
+            _formats_of_f(operation, responses)
+
+
+def _query_to_json_body(operation: dict) -> None:
+    """An action answering GET and POST alike (CKAN's) reads its arguments from the query
+    string on GET and from a JSON object on POST, whose invalid fields are a 409."""
+    query = _params(operation, "query")
+    if not query:
+        return
+    operation["parameters"] = [p for p in operation["parameters"] if p not in query]
+    properties = {p["name"]: {**p.get("schema", {}), "description": p.get("description", "")}
+                  for p in query}
+    operation["requestBody"] = {"required": False, "content": {"application/json": {
+        "schema": {"type": "object", "properties": properties}}}}
+    operation.setdefault("responses", {}).setdefault("409", "CONFLICT")
 
 
 def _error_response(status: int, family: dict | None):
@@ -199,6 +218,22 @@ def _in_family_format(responses: dict, family: dict) -> None:
                           else http.HTTPStatus(int(code)).phrase)
                 responses[code] = {"description": DESCRIPTIONS.get(
                     int(code) if str(code).isdigit() else 0, phrase), "content": family}
+
+
+# Formats an ``f`` argument may name that are text of their own (JSON ones have their schema).
+TEXT_FORMATS = {"csv": ("text/csv", "id,…"), "html": ("text/html", "<!doctype html>…")}
+
+
+def _formats_of_f(operation: dict, responses: dict) -> None:
+    """The 200 answer in every text format its ``f`` argument offers (CSV, HTML)."""
+    ok = responses.get("200") or responses.get(200)
+    f = next((p for p in _params(operation, "query") if p["name"] == "f"), None)
+    if not isinstance(ok, dict) or "content" not in ok or f is None:
+        return
+    for name in f.get("schema", {}).get("enum", []):
+        media_type, example = TEXT_FORMATS.get(name, (None, None))
+        if media_type and media_type not in ok["content"]:
+            ok["content"][media_type] = {"schema": {"type": "string"}, "example": example}
 
 
 def _complete_binary_examples(responses: dict) -> None:
