@@ -49,10 +49,6 @@ class Api(SmorestApi):
         # in the format of the API family its path belongs to (read when each is registered).
         contract = ContractPlugin(lambda: self._app.extensions.get(errors.FAMILIES_KEY, ()))
         super()._init_spec(extra_plugins=[*(extra_plugins or ()), contract], **kwargs)
-
-    def _register_responses(self):
-        super_register = self._register_problem_responses
-        super_register()
         # Comma-separated list arguments are arrays serialised ``a,b`` (style form, explode
         # false), so a client (and a fuzzer) sends them as the view reads them.
         self.ma_plugin.converter.add_attribute_function(_list_arg_property)
@@ -64,7 +60,7 @@ class Api(SmorestApi):
     def _register_error_handlers(self):
         errors.install(self._app)
 
-    def _register_problem_responses(self):
+    def _register_responses(self):
         for status in http.HTTPStatus:
             response: dict = {"description": status.phrase}
             if not (100 <= status < 200) and status not in (204, 304):
