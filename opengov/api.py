@@ -14,8 +14,9 @@ from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter
 
-from opengov import bounds, errors, jsonbody
+from opengov import bounds, errors, jsonbody, params
 from opengov.lru import LRU
+from opengov.openapi_doc import ContractPlugin
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 
@@ -43,6 +44,19 @@ class Api(SmorestApi):
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        # Every operation completed alike (operationId, security, 4xx, examples), its errors
+        # in the format of the API family its path belongs to (read when each is registered).
+        contract = ContractPlugin(lambda: self._app.extensions.get(errors.FAMILIES_KEY, ()))
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), contract], **kwargs)
+        # Comma-separated list arguments are arrays serialised ``a,b`` (style form, explode
+        # false), so a client (and a fuzzer) sends them as the view reads them.
+        self.ma_plugin.converter.add_attribute_function(_list_arg_property)
+        self.ma_plugin.converter.add_parameter_attribute_function(_list_arg_parameter)
+
+    def _register_pagination_header(self):
+        """Nothing: no view pages through flask-smorest (its unused schema stays out)."""
+
     def _register_error_handlers(self):
         errors.install(self._app)
 
@@ -56,6 +70,24 @@ class Api(SmorestApi):
         response = {"description": "Error (RFC 9457 problem details)", "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, PROBLEM_MEDIA_TYPE)
         self.spec.components.response("DEFAULT_ERROR", response, lazy=True)
+
+
+def _list_arg_property(converter, field, **kwargs) -> dict:
+    if isinstance(field, params.SortArg):
+        keys = [prefix + name for name in field.allowed for prefix in ("", "-")]
+        return {"type": "array", "minItems": 1, "items": {"type": "string", "enum": keys}}
+    if not isinstance(field, params.ListArg):
+        return {}
+    prop = {"type": "array", "minItems": 1, "items": converter.field2property(field.inner)}
+    example = field.metadata.get("example")
+    if isinstance(example, str):  # written as sent: ``a,b``
+        prop["example"] = example.split(",")
+    return prop
+
+
+def _list_arg_parameter(converter, field, **kwargs) -> dict:
+    listed = isinstance(field, params.ListArg | params.SortArg)
+    return {"style": "form", "explode": False} if listed else {}
 
 
 class Int64Converter(IntegerConverter):

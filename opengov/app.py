@@ -59,6 +59,9 @@ def create_app(config: dict | None = None) -> Flask:
                 "license": {"name": "Data: CC BY 4.0",
                             "url": "https://creativecommons.org/licenses/by/4.0/"},
             },
+            # Paths are relative to the server root (or the configured public base URL).
+            "servers": [{"url": settings.base_url.rstrip("/") or "/",
+                         "description": "This server"}],
             "components": {"securitySchemes": {"bearerAuth": {
                 "type": "http", "scheme": "bearer",
                 "description": "API key created with `opengov keys create`"}}},

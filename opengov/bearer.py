@@ -13,6 +13,8 @@ from opengov.errors import ApiError
 from opengov.keys import ApiKey, verify_token
 
 BEARER_DOC = {"security": [{"bearerAuth": []}]}
+# A public operation that shows more to a key (``{}``: no key at all is fine too).
+OPTIONAL_BEARER_DOC = {"security": [{}, {"bearerAuth": []}]}
 
 
 def _unauthorized(detail: str) -> ApiError:

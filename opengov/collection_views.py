@@ -138,8 +138,9 @@ def item_response(collection: Collection, item_id: str, *,
 
 
 def feature_page_docs(blp, collection: Collection, example_feature: dict,
-                      noun: str = "features"):
-    """A FeatureCollection list view: GeoJSON page, CSV alternative, versioned (ETag, 304)."""
+                      noun: str = "features", schema: type | None = None):
+    """A FeatureCollection list view: GeoJSON page, CSV alternative, versioned (ETag, 304);
+    ``schema`` documents a page other than ``page_schema(collection)``."""
     csv_example = ",".join(csv_encoder.header(collection)[:3]) + ",…"
 
     def decorate(view):
@@ -147,7 +148,7 @@ def feature_page_docs(blp, collection: Collection, example_feature: dict,
         view = blp.alt_response(200, schema={"type": "string"}, content_type="text/csv",
                                 example=csv_example)(view)
         return blp.response(
-            200, page_schema(collection), content_type="application/geo+json",
+            200, schema or page_schema(collection), content_type="application/geo+json",
             headers=PAGE_HEADERS, description=f"A page of {noun}",
             example={"type": "FeatureCollection", "numberMatched": 1, "numberReturned": 1,
                      "links": [], "features": [example_feature]})(view)

@@ -52,23 +52,49 @@ def _camel(collection: Collection) -> str:
     return "".join(p.title() for p in collection.id.split("-"))
 
 
+def _record_fields(collection: Collection) -> dict:
+    fields = {f.name: _doc_field(f) for f in collection.fields
+              if not (collection.spatial and f.name == "id")}
+    if not collection.spatial and "id" not in fields:  # every stored record carries its id
+        fields = {"id": ma.fields.Raw(metadata={"description": "Record id"}), **fields}
+    return fields
+
+
 @cache
 def record_schema(collection: Collection) -> type[ma.Schema]:
     """Schema of a record's public fields (a Feature's ``properties`` when spatial)."""
-    fields = {f.name: _doc_field(f) for f in collection.fields
-              if not (collection.spatial and f.name == "id")}
     suffix = "Properties" if collection.spatial else "Record"
-    return ma.Schema.from_dict(fields, name=_camel(collection) + suffix)
+    return ma.Schema.from_dict(_record_fields(collection), name=_camel(collection) + suffix)
+
+
+def _feature_fields(properties: type[ma.Schema]) -> dict:
+    return {
+        "type": ma.fields.String(metadata={"enum": ["Feature"]}),
+        "id": ma.fields.String(),
+        "geometry": ma.fields.Nested(Geometry),
+        "properties": ma.fields.Nested(properties),
+        "links": ma.fields.List(ma.fields.Nested(Link), metadata={
+            "description": "Links of the feature (OGC API – Features answers)"}),
+    }
 
 
 @cache
 def feature_schema(collection: Collection) -> type[ma.Schema]:
-    return ma.Schema.from_dict({
-        "type": ma.fields.String(metadata={"enum": ["Feature"]}),
-        "id": ma.fields.String(),
-        "geometry": ma.fields.Nested(Geometry),
-        "properties": ma.fields.Nested(record_schema(collection)),
-    }, name=_camel(collection) + "Feature")
+    return ma.Schema.from_dict(_feature_fields(record_schema(collection)),
+                               name=_camel(collection) + "Feature")
+
+
+def listed_page_schema(collection: Collection, name: str, extra: dict) -> type[ma.Schema]:
+    """A FeatureCollection of ``collection`` whose features' properties also carry ``extra``
+    fields (added by the list view), as schemas named ``<name>…``."""
+    properties = ma.Schema.from_dict({**_record_fields(collection), **extra},
+                                     name=name + "Properties")
+    feature = ma.Schema.from_dict(_feature_fields(properties), name=name + "Feature")
+    fields = _page_fields()
+    fields["type"] = ma.fields.String(metadata={"enum": ["FeatureCollection"]})
+    fields["timeStamp"] = ma.fields.DateTime()
+    fields["features"] = ma.fields.List(ma.fields.Nested(feature))
+    return ma.Schema.from_dict(fields, name=name + "FeatureCollection")
 
 
 def _page_fields() -> dict:

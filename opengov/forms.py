@@ -23,7 +23,9 @@ class Request(FlaskRequest):
             return
         super()._load_form_data()
         for name, value in self.__dict__["form"].items(multi=True):
-            problem = bounds.text_problem(name) or bounds.text_problem(value)
+            # A part whose name werkzeug could not read (e.g. a CR inside it) has none.
+            problem = ("a form field needs a name" if name is None
+                       else bounds.text_problem(name) or bounds.text_problem(value))
             if problem:
                 self._form_problem = ApiError(422, f"Form field {name!r}: {problem}.", errors=[
                     {"location": "form", "field": name, "messages": [problem]}])

@@ -22,11 +22,17 @@ class BBoxArg(ma.fields.String):
             raise ma.ValidationError(str(exc)) from exc
 
 
+# The years :mod:`opengov.bounds` accepts, as the OpenAPI document states them (1001–8998: a
+# time in 1000 or 8999 may leave the range once its offset is applied).
+SAFE_YEARS = "^(100[1-9]|10[1-9][0-9]|1[1-9][0-9]{2}|[2-7][0-9]{3}|8[0-8][0-9]{2}|89[0-8][0-9])-"
+
+
 class AwareDateTime(ma.fields.AwareDateTime):
     """ISO 8601 with an offset; naive timestamps are rejected."""
 
     def __init__(self, **kwargs):
         super().__init__(format="iso", **kwargs)
+        self.metadata = {"pattern": SAFE_YEARS, **self.metadata}
         self.error_messages["invalid_awareness"] = (
             "Give a UTC offset (e.g. 2025-07-01T00:00:00+07:00 or …Z); naive times are ambiguous."
         )
@@ -38,12 +44,21 @@ class AwareDateTime(ma.fields.AwareDateTime):
 class Date(ma.fields.Date):
     """An ISO 8601 date within the safe range of :mod:`opengov.bounds`."""
 
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.metadata = {"pattern": SAFE_YEARS, **self.metadata}
+
     def _deserialize(self, value, attr, data, **kwargs):
         return _bounded(super()._deserialize(value, attr, data, **kwargs), bounds.date_problem)
 
 
 class Int64(ma.fields.Integer):
     """An integer that fits in 64 bits (what both databases store)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.metadata = {"minimum": bounds.INT64_MIN, "maximum": bounds.INT64_MAX,
+                         **self.metadata}
 
     def _deserialize(self, value, attr, data, **kwargs):
         return _bounded(super()._deserialize(value, attr, data, **kwargs), bounds.int_problem)
@@ -64,6 +79,8 @@ class ListArg(ma.fields.Field):
         self.inner = inner
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip() and not self.required:
+            return ma.missing  # an empty optional argument is as if not sent
         if not isinstance(value, str) or not value.strip():
             raise ma.ValidationError("Give one or more comma-separated values.")
         return tuple(self.inner.deserialize(v.strip()) for v in value.split(","))
@@ -77,6 +94,8 @@ class SortArg(ma.fields.String):
         self.allowed = allowed
 
     def _deserialize(self, value, attr, data, **kwargs):
+        if isinstance(value, str) and not value.strip():
+            return ma.missing  # an empty optional argument is as if not sent
         keys = []
         for part in super()._deserialize(value, attr, data, **kwargs).split(","):
             part = part.strip()

@@ -39,6 +39,17 @@ def ckan_error(problem: Problem) -> Response:
     return Response(dumps(body), status=problem.status, mimetype="application/json")
 
 
+# How the OpenAPI document shows these errors (opengov.openapi_doc.FAMILY_CONTENT_ATTR).
+ckan_error.openapi_content = {"application/json": {  # type: ignore[attr-defined]
+    "schema": {"type": "object", "required": ["success", "error"], "properties": {
+        "help": {"type": "string"}, "success": {"type": "boolean", "enum": [False]},
+        "error": {"type": "object", "properties": {"__type": {"type": "string"},
+                                                   "message": {"type": "string"}}}}},
+    "example": {"help": "https://data.example.gov.vn/api/3/action/package_show",
+                "success": False, "error": {"__type": "Not Found Error",
+                                            "message": 'Dataset "x" was not found.'}}}}
+
+
 class IdArgs(ma.Schema):
     id = ma.fields.String(metadata={"description": "Dataset (or resource) id (required)"})
 

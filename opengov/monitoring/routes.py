@@ -23,7 +23,13 @@ from opengov.collection_views import (
 )
 from opengov.conditional import current_tag, version_tag, versioned
 from opengov.context import current
-from opengov.docschemas import example_feature, feature_schema, page_schema, record_schema
+from opengov.docschemas import (
+    example_feature,
+    feature_schema,
+    listed_page_schema,
+    page_schema,
+    record_schema,
+)
 from opengov.monitoring import indices
 from opengov.monitoring.collection import PARAMETERS, STATIONS
 from opengov.monitoring.schemas import PARAMETER_CODES, _codes
@@ -40,9 +46,13 @@ StationArgs = list_args_schema(STATIONS, SPATIAL_FORMATS, extra={
 # Stations with their latest hourly AQI are kept this long (the stations alone: 300 s).
 LATEST_AQI_SECONDS = 60
 EXAMPLE_STATION = example_feature(STATIONS, POINT)
-EXAMPLE_STATION["properties"]["latest_aqi"] = {
+LISTED_STATION = example_feature(STATIONS, POINT)
+LISTED_STATION["properties"]["latest_aqi"] = {
     "time": "2026-01-10T16:00:00Z", "aqi": 45, "dominant": "pm25",
     "category": {"name": {"vi": "Tốt", "en": "Good"}, "colour": "#00E400", "rgb": [0, 228, 0]}}
+LISTED_STATIONS = listed_page_schema(STATIONS, "MonitoringStationsListed", {
+    "latest_aqi": ma.fields.Dict(allow_none=True, metadata={
+        "description": "Air stations: the newest hourly VN_AQI (time, aqi, dominant, category)"})})
 
 
 def station_ids(codes: tuple[str, ...]) -> tuple[str, ...]:
@@ -85,7 +95,7 @@ def _with_latest(response: Response, page_etag: str) -> Response:
                      "`latest_aqi`, their newest hourly VN_AQI) or CSV (`f=csv`). Filters "
                      "combine with AND. Follow the `next` link to page.")
 @blp.arguments(StationArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
-@feature_page_docs(blp, STATIONS, EXAMPLE_STATION, "stations")
+@feature_page_docs(blp, STATIONS, LISTED_STATION, "stations", schema=LISTED_STATIONS)
 def list_stations(args):
     codes = args.pop("parameter", None)
     query = to_query(STATIONS, args)

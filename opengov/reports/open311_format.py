@@ -39,6 +39,18 @@ def error_array(problem: Problem) -> Response:
                     content_type="application/json; charset=utf-8")
 
 
+_ERROR_EXAMPLE = [{"code": 400, "description": "service_code: Missing data for required field."}]
+# How the OpenAPI document shows these errors (opengov.openapi_doc.FAMILY_CONTENT_ATTR).
+error_array.openapi_content = {  # type: ignore[attr-defined]
+    "application/json": {"schema": {"type": "array", "items": {
+        "type": "object", "properties": {"code": {"type": "integer"},
+                                         "description": {"type": "string"}}}},
+        "example": _ERROR_EXAMPLE},
+    "text/xml": {"schema": {"type": "string"},
+                 "example": "<errors><error><code>400</code><description>service_code: Missing "
+                            "data for required field.</description></error></errors>"}}
+
+
 def service_entry(c: Category) -> dict:
     return {"service_code": c.code, "service_name": c.name.get("vi"),
             "description": c.description.get("vi"), "metadata": bool(c.attributes),

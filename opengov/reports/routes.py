@@ -9,6 +9,7 @@ from flask import Response, current_app, request, url_for
 
 from opengov import query as q
 from opengov.api import Blueprint
+from opengov.bearer import OPTIONAL_BEARER_DOC
 from opengov.collection_views import (
     PAGE_HEADERS,
     SPATIAL_FORMATS,
@@ -235,7 +236,7 @@ def history(report_id):
          description="JPEG or PNG with all metadata (EXIF, GPS) removed. Photos are public only "
                      "after an official approved them; others are 404 (staff keys that may act "
                      "on the report fetch them for review; an official of another agency gets "
-                     "403).")
+                     "403).", **OPTIONAL_BEARER_DOC)
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="image/jpeg",
               example="<JPEG bytes>", description="The photo")
 @blp.alt_response(200, schema={"type": "string", "format": "binary"}, content_type="image/png",

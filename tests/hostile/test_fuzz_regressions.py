@@ -31,3 +31,14 @@ def test_a_photo_id_beyond_the_column_is_404_not_500(reports_app, photo_id):
                                headers=bearer(admin, **{"If-Match": etag}))):
         assert response.status_code == 404, response.get_data(as_text=True)
         assert response.mimetype == PROBLEM
+
+
+def test_a_multipart_field_whose_name_cannot_be_read_is_422_not_500(reports_app):
+    """A part named with a CR in it reaches the form without a name (werkzeug gives None)."""
+    boundary = "b0undary"
+    body = (f'--{boundary}\r\nContent-Disposition: form-data; name="a\rb"\r\n\r\n{{}}\r\n'
+            f"--{boundary}--\r\n").encode()
+    response = reports_app.test_client().post(
+        "/reports", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 422, response.get_data(as_text=True)
+    assert response.mimetype == PROBLEM
