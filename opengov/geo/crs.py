@@ -9,7 +9,7 @@ Stored geometries are CRS84 (longitude, latitude on WGS 84). Clients may ask for
   by cadastral maps of Quảng Nam / Đà Nẵng;
 - the native CRS of any collection (:func:`offer`): any CRS of the EPSG register PROJ knows,
   e.g. another VN-2000 zone (EPSG:3405 UTM 48N, EPSG:9210 TM-3 105-45) or WGS 84 / UTM
-  (EPSG:32648, EPSG:32649). :func:`collection_crs` lists what a collection offers.
+  (EPSG:32648, EPSG:32649).
 
 VN-2000 ↔ WGS 84 has several published transformations about a metre apart; we pin one,
 ``VN-2000 to WGS 84 (2)`` (EPSG:6960, a 7-parameter Helmert, accuracy 1 m), instead of letting
@@ -131,14 +131,6 @@ def offer(code: str) -> Crs:
     crs = _epsg_crs(code)
     _OFFERED.setdefault(crs.uri, crs)
     return crs
-
-
-def collection_crs(native_crs: str) -> list[str]:
-    """The CRS URIs offered for a collection stored in ``native_crs``: CRS84, EPSG:4326 and
-    EPSG:5899 for every collection, then its own native CRS."""
-    uris = list(SUPPORTED)
-    native = offer(native_crs).uri
-    return uris if native in uris else [*uris, native]
 
 
 def content_crs(crs: Crs | str) -> str:
