@@ -22,32 +22,6 @@ from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY
 from opengov.jsontext import dumps
 from opengov.text import fold
 
-_TOKEN = re.compile(r"[0-9a-z]+")
-_FOLDED: dict[str, str] = {}  # word → folded, shared by batches (cleared when large)
-
-
-def _fold_words(text: str) -> str:
-    """:func:`~opengov.text.fold` word by word, each distinct word folded once."""
-    if text.isascii():
-        return text.lower()
-    if len(_FOLDED) > 200_000:
-        _FOLDED.clear()
-    out = []
-    for word in text.split():
-        if word.isascii():
-            out.append(word.lower())
-            continue
-        folded = _FOLDED.get(word)
-        if folded is None:
-            folded = _FOLDED[word] = fold(word)
-        out.append(folded)
-    return " ".join(out)
-
-
-def search_document(*parts: str) -> str:
-    """:func:`opengov.text.search_document`, faster on many records sharing words."""
-    return " ".join(t for part in parts if part for t in _TOKEN.findall(_fold_words(part)))
-
 
 def _first(values: list, bad) -> int | None:
     for i, value in enumerate(values):
@@ -89,13 +63,27 @@ def geometry_objects(geoms: np.ndarray, rounded: bool) -> list:
     return [geometry_json(g) for g in geoms]
 
 
-def _search_texts(collection: Collection, columns: dict[str, list], i: int) -> list[str]:
-    texts: list[str] = []
+_NOT_TOKEN = re.compile(r"[^0-9a-z\n]+")
+
+
+def search_documents(collection: Collection, ids: list[str], columns: dict[str, list]
+                     ) -> list[str]:
+    """:func:`opengov.text.search_document` of every record of a batch (its id and
+    searchable fields), folded and tokenised as one text, a line per record."""
+    parts: list[list] = [ids]
     for f in collection.fields:
         if f.searchable:
-            v = columns[f.name][i]
-            texts.extend([v["vi"] or "", v["en"] or ""] if f.type == "i18n" else [str(v or "")])
-    return texts
+            values = columns[f.name]
+            if f.type == "i18n":
+                parts += [[v["vi"] or "" for v in values], [v["en"] or "" for v in values]]
+            else:
+                parts.append([str(v or "") for v in values])
+    lines = "\n".join(" ".join(texts) for texts in zip(*parts, strict=True))
+    if "\r" in lines or lines.count("\n") != len(ids) - 1:  # a value holds a line break
+        lines = "\n".join(" ".join(texts).replace("\n", " ").replace("\r", " ")
+                          for texts in zip(*parts, strict=True))
+    folded = lines.lower() if lines.isascii() else fold(lines)
+    return [line.strip() for line in _NOT_TOKEN.sub(" ", folded).split("\n")]
 
 
 def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometries | None,
@@ -139,8 +127,7 @@ def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometri
         features = [dumps({"id": rid, **p}) for rid, p in zip(ids, props, strict=True)]
     out["_feature"] = features
     if collection.searchable:
-        out["_search"] = [search_document(ids[i], *_search_texts(collection, columns, i))
-                          for i in range(count)]
+        out["_search"] = search_documents(collection, ids, columns)
     else:
         out["_search"] = [None] * count
     sha = hashlib.sha256
