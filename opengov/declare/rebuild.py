@@ -33,6 +33,7 @@ from opengov.store.types import utcnow
 # makes the R*Tree fill of 400,000 rows 2× slower; benchmarks/RESULTS.md), then the default.
 SWAP_CACHE_KIB = 262_144
 DEFAULT_CACHE = -2000
+DIGEST = "load_digest"  # kept in the stored declaration: what the table was loaded from
 NEXT = "--next"  # the id suffix of the collection a rebuild fills (its table: c_<id>__next)
 
 
@@ -50,6 +51,7 @@ def stored_collection(store: Store, collection_id: str) -> Collection | None:
             st.c.collection_id == collection_id)).scalar()
     if not isinstance(saved, dict):
         return None
+    saved = {k: v for k, v in saved.items() if k != DIGEST}
     try:
         return parse_declaration(saved, "(stored declaration)").collection
     except DeclarationError:
