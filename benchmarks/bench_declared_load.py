@@ -8,8 +8,8 @@ written here, as ``opengov add`` would infer it), then times in alternating roun
 child process whose peak RSS is measured:
 
 - (a) ``opengov load`` of the declared folder into a fresh SQLite database (``--no-build``:
-  the download files are another step), then ``opengov load`` again (unchanged data: nothing
-  changes, the version stays);
+  the download files are another step), then ``opengov load`` again (the same file: its
+  digest matches, nothing is read or rebuilt, the version stays);
 - (b) geopandas: ``read_parquet`` + ``to_file`` of the same frame to a GeoPackage (pyogrio,
   with its spatial index) — the baseline of issue 16.
 

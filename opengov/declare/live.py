@@ -90,8 +90,8 @@ def _copy(store: Store, old: Collection, collection: Collection, target: NextTab
                       if has_native_geometry(collection) else None)
             geoms = Geometries(np.asarray(crs84, dtype=object), native)
         made = batch_rows(collection, columns, geoms, label, start)
-        for row, before in zip(made, rows, strict=True):
-            row["_source"], row["_fetched_at"] = before._source, before._fetched_at
+        made["_source"] = [r._source for r in rows]
+        made["_fetched_at"] = [r._fetched_at for r in rows]
         target.add(made, label)
         last, start = rows[-1]._rowid, start + len(rows)
 

@@ -13,20 +13,21 @@ collections: :mod:`.live`. Serving: :mod:`.capability`.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
 
 from opengov.collections import Registry
 from opengov.declare.geometries import prepare
 from opengov.declare.indexes import create_indexes
 from opengov.declare.model import Declaration, DeclarationError, load_declaration
 from opengov.declare.readers import BATCH_SIZE, ReadError, iter_batches, record_count
-from opengov.declare.rebuild import NextTable, needs_rebuild
+from opengov.declare.rebuild import DIGEST, NextTable, needs_rebuild
 from opengov.declare.records import batch_columns
 from opengov.declare.rows import batch_rows
 from opengov.geo.crs import CrsError, offer
@@ -34,6 +35,7 @@ from opengov.loader import LoadError, load_all
 from opengov.progress import progress
 from opengov.store.engine import write_transaction
 from opengov.store.repository import LoadResult, Store
+from opengov.store.types import utcnow
 
 
 def is_declaration(meta: Path) -> bool:
@@ -127,13 +129,51 @@ def _fill(target: NextTable, declaration: Declaration, folder: Path,
     return repaired
 
 
+def content_digest(folder: Path, declaration: Declaration, options: LoadOptions) -> str:
+    """SHA-256 of what a file load makes its table from: the declaration (as stored), the
+    bytes of its source file (every file, for a folder) and ``--make-valid``."""
+    digest = hashlib.sha256(json.dumps([_metadata(folder / "metadata.yaml"),
+                                        options.make_valid]).encode())
+    source = folder / declaration.source.file
+    files = sorted(p for p in source.rglob("*") if p.is_file()) if source.is_dir() else [source]
+    for path in files:
+        digest.update(str(path.relative_to(folder)).encode() + b"\0")
+        with path.open("rb") as data:
+            while chunk := data.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stored_digest(store: Store, collection_id: str) -> str | None:
+    st = store.table("collection_state")
+    with store.engine.connect() as conn:
+        saved = conn.execute(select(st.c.metadata).where(
+            st.c.collection_id == collection_id)).scalar()
+    return saved.get(DIGEST) if isinstance(saved, dict) else None
+
+
+def _keep(store: Store, collection, source: str) -> LoadResult:
+    """The load of an unchanged file into an unchanged table: only ``loaded_at`` moves."""
+    repo = store.repo(collection.id)
+    with write_transaction(store.engine) as conn:
+        count = repo.state(conn).record_count or 0
+        version = repo._bump(conn, source, utcnow(), count, False)
+    return LoadResult(collection.id, unchanged=count, version=version)
+
+
 def _load_file(store: Store, declaration: Declaration, folder: Path,
-               options: LoadOptions) -> LoadResult:
-    """Build the collection's next table from its file; swap it in unless nothing changed."""
+               options: LoadOptions) -> tuple[LoadResult, str]:
+    """Build the collection's next table from its file; swap it in unless nothing changed.
+    Skipped when the table was loaded from the same bytes and declaration
+    (:func:`content_digest`). Also the digest, to keep with the declaration."""
     collection = declaration.collection
     exists = inspect(store.engine).has_table(collection.table_name)
     replace = not exists or needs_rebuild(store, collection)
-    target = NextTable(store, collection, f"file:{declaration.source.file}")
+    digest = content_digest(folder, declaration, options)
+    source = f"file:{declaration.source.file}"
+    if not replace and _stored_digest(store, collection.id) == digest:
+        return _keep(store, collection, source), digest
+    target = NextTable(store, collection, source)
     try:
         repaired = _fill(target, declaration, folder, options)
     except (ReadError, LoadError) as exc:
@@ -145,7 +185,7 @@ def _load_file(store: Store, declaration: Declaration, folder: Path,
     if repaired:
         options.echo(f"{collection.id}: repaired {repaired} invalid geometr"
                      f"{'y' if repaired == 1 else 'ies'} (--make-valid)")
-    return target.finish(replace=replace)
+    return target.finish(replace=replace), digest
 
 
 def load_declared(engine, root: Path, *, only: Iterable[str] = (), skip: Iterable[str] = (),
@@ -174,12 +214,13 @@ def load_declared(engine, root: Path, *, only: Iterable[str] = (), skip: Iterabl
     results = []
     for folder, declaration in declared:
         collection, meta = declaration.collection, folder / "metadata.yaml"
+        metadata = _metadata(meta)
         if collection.kind == "live":
             result = load_live(store, collection, str(meta), force=options.force,
                                batch_size=options.batch_size)
         else:
-            result = _load_file(store, declaration, folder, options)
-        store.save_metadata(collection.id, _metadata(meta))
+            result, metadata[DIGEST] = _load_file(store, declaration, folder, options)
+        store.save_metadata(collection.id, metadata)
         if result is not None:
             results.append(result)
     return results

@@ -33,6 +33,7 @@ from opengov.store.types import utcnow
 # makes the R*Tree fill of 400,000 rows 2× slower; benchmarks/RESULTS.md), then the default.
 SWAP_CACHE_KIB = 262_144
 DEFAULT_CACHE = -2000
+DIGEST = "load_digest"  # kept in the stored declaration: what the table was loaded from
 NEXT = "--next"  # the id suffix of the collection a rebuild fills (its table: c_<id>__next)
 
 
@@ -50,6 +51,7 @@ def stored_collection(store: Store, collection_id: str) -> Collection | None:
             st.c.collection_id == collection_id)).scalar()
     if not isinstance(saved, dict):
         return None
+    saved = {k: v for k, v in saved.items() if k != DIGEST}
     try:
         return parse_declaration(saved, "(stored declaration)").collection
     except DeclarationError:
@@ -175,65 +177,66 @@ class NextTable:
         self._sql = (f'INSERT INTO "{self.table.name}" ({", ".join(self._columns)}) '
                      f'VALUES ({", ".join("?" * len(self._columns))})')
 
-    def _execute(self, conn, rows: list[dict]) -> None:
-        """SQLite: one ``executemany`` of plain lists, each column's values converted as the
-        column type would (times, dates, JSON); PostgreSQL: SQLAlchemy Core's executemany."""
+    def _execute(self, conn, columns: dict[str, list], count: int) -> None:
+        """One ``executemany`` of the batch (SQLite: plain tuples zipped from the columns,
+        each value converted as its column type would, a repeated value once; PostgreSQL:
+        SQLAlchemy Core's executemany of dicts)."""
+        lists = [columns.get(c) or [None] * count for c in self._columns]
         if self.store.dialect != "sqlite":
-            conn.execute(self._insert, rows)
+            conn.execute(self._insert, [dict(zip(self._columns, values, strict=True))
+                                        for values in zip(*lists, strict=True)])
             return
-        data = [[row.get(c) for c in self._columns] for row in rows]
         for i, process in self._processors:
             if process is None:
                 continue
             last = last_out = None
-            for values in data:
-                value = values[i]
-                if value is None:
-                    continue
-                if value is not last:
+            converted = []
+            for value in lists[i]:
+                if value is not None and value is not last:
                     last, last_out = value, process(value)
-                values[i] = last_out
-        for k, values in enumerate(data):
-            data[k] = tuple(values)
-        conn.exec_driver_sql(self._sql, data)
+                converted.append(None if value is None else last_out)
+            lists[i] = converted
+        conn.exec_driver_sql(self._sql, list(zip(*lists, strict=True)))
 
     def drop(self) -> None:
         """Drop the table (and, on SQLite, nothing else: its indexes are made at the swap)."""
         self.table.drop(self.store.engine, checkfirst=True)
 
-    def add(self, rows: list[dict], file: str) -> None:
-        """Insert a batch of rows (:func:`opengov.declare.rows.batch_rows`); a duplicate id
-        fails with the file, its record number and the record it repeats."""
-        if not rows:
+    def add(self, columns: dict[str, list], file: str) -> None:
+        """Insert a batch of rows given column by column
+        (:func:`opengov.declare.rows.batch_rows`); a duplicate id fails with the file, its
+        record number and the record it repeats."""
+        count = len(columns["id"])
+        if not count:
             return
-        for row in rows:
-            row.setdefault("_source", self.source)
-            row.setdefault("_fetched_at", self.now)
-            row["_updated_at"], row["_row_version"] = self.now, 1
+        columns.setdefault("_source", [self.source] * count)
+        columns.setdefault("_fetched_at", [self.now] * count)
+        columns["_updated_at"], columns["_row_version"] = [self.now] * count, [1] * count
         try:
             with write_transaction(self.store.engine) as conn:
-                self._execute(conn, rows)
+                self._execute(conn, columns, count)
         except IntegrityError:
-            raise self._duplicate(rows, file) from None
-        self.count += len(rows)
+            raise self._duplicate(columns["id"], columns["_rowid"], file) from None
+        self.count += count
 
-    def _duplicate(self, rows: list[dict], file: str) -> ReadError:
+    def _duplicate(self, ids: list, numbers: list, file: str) -> ReadError:
         field = self.collection.id_field
         first: dict[str, int] = {}
-        for row in rows:
-            if row["id"] in first:
-                return ReadError(f"{file}: record #{row['_rowid']}: {field}: duplicate id "
-                                 f"{row['id']!r} (also record #{first[row['id']]})")
-            first[row["id"]] = row["_rowid"]
+        for rid, number in zip(ids, numbers, strict=True):
+            if rid in first:
+                return ReadError(f"{file}: record #{number}: {field}: duplicate id "
+                                 f"{rid!r} (also record #{first[rid]})")
+            first[rid] = number
         t = self.table
         with self.store.engine.connect() as conn:
-            for offset in range(0, len(rows), 500):
-                ids = [r["id"] for r in rows[offset:offset + 500]]
-                found = dict(conn.execute(select(t.c.id, t.c._rowid).where(t.c.id.in_(ids))).all())
-                for row in rows[offset:offset + 500]:
-                    if row["id"] in found:
-                        return ReadError(f"{file}: record #{row['_rowid']}: {field}: duplicate "
-                                         f"id {row['id']!r} (also record #{found[row['id']]})")
+            for offset in range(0, len(ids), 500):
+                chunk = ids[offset:offset + 500]
+                found = dict(conn.execute(select(t.c.id, t.c._rowid).where(
+                    t.c.id.in_(chunk))).all())
+                for rid, number in zip(chunk, numbers[offset:offset + 500], strict=True):
+                    if rid in found:
+                        return ReadError(f"{file}: record #{number}: {field}: duplicate "
+                                         f"id {rid!r} (also record #{found[rid]})")
         return ReadError(f"{file}: a record breaks a constraint of the table")
 
     def finish(self, replace: bool, swap: bool = False) -> LoadResult:

@@ -22,32 +22,6 @@ from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY
 from opengov.jsontext import dumps
 from opengov.text import fold
 
-_TOKEN = re.compile(r"[0-9a-z]+")
-_FOLDED: dict[str, str] = {}  # word → folded, shared by batches (cleared when large)
-
-
-def _fold_words(text: str) -> str:
-    """:func:`~opengov.text.fold` word by word, each distinct word folded once."""
-    if text.isascii():
-        return text.lower()
-    if len(_FOLDED) > 200_000:
-        _FOLDED.clear()
-    out = []
-    for word in text.split():
-        if word.isascii():
-            out.append(word.lower())
-            continue
-        folded = _FOLDED.get(word)
-        if folded is None:
-            folded = _FOLDED[word] = fold(word)
-        out.append(folded)
-    return " ".join(out)
-
-
-def search_document(*parts: str) -> str:
-    """:func:`opengov.text.search_document`, faster on many records sharing words."""
-    return " ".join(t for part in parts if part for t in _TOKEN.findall(_fold_words(part)))
-
 
 def _first(values: list, bad) -> int | None:
     for i, value in enumerate(values):
@@ -89,59 +63,73 @@ def geometry_objects(geoms: np.ndarray, rounded: bool) -> list:
     return [geometry_json(g) for g in geoms]
 
 
-def _search_texts(collection: Collection, columns: dict[str, list], i: int) -> list[str]:
-    texts: list[str] = []
+_NOT_TOKEN = re.compile(r"[^0-9a-z\n]+")
+
+
+def search_documents(collection: Collection, ids: list[str], columns: dict[str, list]
+                     ) -> list[str]:
+    """:func:`opengov.text.search_document` of every record of a batch (its id and
+    searchable fields), folded and tokenised as one text, a line per record."""
+    parts: list[list] = [ids]
     for f in collection.fields:
         if f.searchable:
-            v = columns[f.name][i]
-            texts.extend([v["vi"] or "", v["en"] or ""] if f.type == "i18n" else [str(v or "")])
-    return texts
+            values = columns[f.name]
+            if f.type == "i18n":
+                parts += [[v["vi"] or "" for v in values], [v["en"] or "" for v in values]]
+            else:
+                parts.append([str(v or "") for v in values])
+    lines = "\n".join(" ".join(texts) for texts in zip(*parts, strict=True))
+    if "\r" in lines or lines.count("\n") != len(ids) - 1:  # a value holds a line break
+        lines = "\n".join(" ".join(texts).replace("\n", " ").replace("\r", " ")
+                          for texts in zip(*parts, strict=True))
+    folded = lines.lower() if lines.isascii() else fold(lines)
+    return [line.strip() for line in _NOT_TOKEN.sub(" ", folded).split("\n")]
 
 
 def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometries | None,
-               file: str, start: int) -> list[dict]:
-    """The column values of a batch's rows (``_rowid`` = the record number), without
-    provenance and timestamps."""
+               file: str, start: int) -> dict[str, list]:
+    """The table columns of a batch's rows, each a list (``_rowid`` = the record number),
+    without provenance and timestamps. Only the Feature text, search document and hash are
+    made record by record; every other column is the field's list or an array's."""
     check_values(collection, columns, file, start)
     names = [f.name for f in collection.fields]
     count = len(columns[names[0]])
-    scalars = [(f.name, columns[f.name]) for f in collection.fields
-               if f.type != "i18n" and f.name != "id"]
-    i18n = [(f.name, columns[f.name]) for f in collection.fields if f.type == "i18n"]
+    ids = [str(v) for v in columns[collection.id_field]]
+    out: dict[str, list] = {"_rowid": list(range(start, start + count)), "id": ids}
+    for f in collection.fields:
+        if f.name == "id":
+            continue
+        if f.type == "i18n":
+            values = columns[f.name]
+            out[f"{f.name}_vi"] = [v["vi"] for v in values]
+            out[f"{f.name}_en"] = [v["en"] for v in values]
+        else:
+            out[f.name] = columns[f.name]
     properties = [(n, columns[n]) for n in names if n != "id"]
-    ids = columns[collection.id_field]
-    searchable = collection.searchable
-    spatial = geoms is not None
-    if spatial:
+    props = [dict(zip([n for n, _ in properties], values, strict=True))
+             for values in zip(*[v for _, v in properties], strict=True)] if properties else [
+        {} for _ in range(count)]
+    if geoms is not None:
         objects = geometry_objects(geoms.crs84, rounded=True)
-        wkbs = shapely.to_wkb(geoms.crs84).tolist()
-        bounds = shapely.bounds(geoms.crs84).tolist()
+        out["geom"] = shapely.to_wkb(geoms.crs84).tolist()
+        bounds = shapely.bounds(geoms.crs84)
+        for k, name in enumerate(("_minx", "_miny", "_maxx", "_maxy")):
+            out[name] = bounds[:, k].tolist()
+        features = [dumps({"type": "Feature", "id": rid, "geometry": g, "properties": p})
+                    for rid, g, p in zip(ids, objects, props, strict=True)]
         if geoms.native is not None:
             natives = geometry_objects(geoms.native, rounded=False)
-            native_wkbs = shapely.to_wkb(geoms.native).tolist()
-    rows = []
-    for i in range(count):
-        rid = str(ids[i])
-        row = {"_rowid": start + i, "id": rid}
-        for name, values in scalars:
-            row[name] = values[i]
-        for name, values in i18n:
-            row[f"{name}_vi"], row[f"{name}_en"] = values[i]["vi"], values[i]["en"]
-        props = {name: values[i] for name, values in properties}
-        if spatial:
-            feature = dumps({"type": "Feature", "id": rid, "geometry": objects[i],
-                             "properties": props})
-            row["geom"] = wkbs[i]
-            row["_minx"], row["_miny"], row["_maxx"], row["_maxy"] = bounds[i]
-            if geoms.native is not None:
-                row[NATIVE_GEOMETRY] = native_wkbs[i]
-                row[NATIVE_FEATURE] = dumps({"type": "Feature", "id": rid,
-                                             "geometry": natives[i], "properties": props})
-        else:
-            feature = dumps({"id": rid, **props})
-        row["_feature"] = feature
-        row["_search"] = (search_document(rid, *_search_texts(collection, columns, i))
-                          if searchable else None)
-        row["_hash"] = hashlib.sha256(feature.encode()).hexdigest()
-        rows.append(row)
-    return rows
+            out[NATIVE_GEOMETRY] = shapely.to_wkb(geoms.native).tolist()
+            out[NATIVE_FEATURE] = [
+                dumps({"type": "Feature", "id": rid, "geometry": g, "properties": p})
+                for rid, g, p in zip(ids, natives, props, strict=True)]
+    else:
+        features = [dumps({"id": rid, **p}) for rid, p in zip(ids, props, strict=True)]
+    out["_feature"] = features
+    if collection.searchable:
+        out["_search"] = search_documents(collection, ids, columns)
+    else:
+        out["_search"] = [None] * count
+    sha = hashlib.sha256
+    out["_hash"] = [sha(f.encode()).hexdigest() for f in features]
+    return out

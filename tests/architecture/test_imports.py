@@ -51,8 +51,6 @@ PROCESS_WIDE = {
     ("opengov.geo.crs", "_OFFERED"): "native CRSs offered by crs= (PROJ's own CRSs, only "
                                      "added; offering one more to every app is harmless)",
     ("opengov.declare.geometries", "area_of_use"): "EPSG code → PROJ's area, pure function",
-    ("opengov.declare.rows", "_FOLDED"): "word → folded word for search, pure function "
-                                         "(bounded: cleared when large)",
     ("opengov.metrics", "_created"): "prometheus-client instruments are process-wide (one "
                                      "set per worker, summed by the multiprocess collector)",
     ("opengov.web.routes", "_head_revisions"): "the migration scripts shipped in the package",

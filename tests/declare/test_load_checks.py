@@ -253,3 +253,30 @@ def test_a_live_collection_is_rebuilt_from_its_records_and_destructive_changes_n
     assert [f["id"] for f in features] == ["BS-000", "BS-001", "BS-002"]
     assert all("boardings" not in f["properties"] and f["properties"]["note"] is None
                for f in features)
+
+
+def test_an_unchanged_file_is_not_read_again_and_keeps_its_version(project, monkeypatch):
+    add_dataset(str(files.bus_stops(project.inputs)), "bus-stops", project.datasets)
+    project()
+    state = "SELECT loaded_at FROM collection_state WHERE collection_id = 'bus-stops'"
+    loaded_at = project.query(state)[0][0]
+
+    def unread(*_args, **_kwargs):
+        raise AssertionError("the file was read again")
+
+    engine = make_engine(project.url)
+    try:
+        with monkeypatch.context() as patched:
+            patched.setattr("opengov.declare.load.iter_batches", unread)
+            [kept] = load_declared(engine, project.datasets)
+            assert (kept.new, kept.changed, kept.removed, kept.unchanged, kept.version) == (
+                0, 0, 0, 12, 1)
+            assert project.query(state)[0][0] != loaded_at
+            data = project.datasets / "bus-stops" / "bus-stops.geojson"
+            data.write_text(data.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+            with pytest.raises(AssertionError, match="read again"):
+                load_declared(engine, project.datasets)  # other bytes: read and compared
+    finally:
+        engine.dispose()
+    assert re.search(r"bus-stops\s+new\s+0\s+changed\s+0\s+removed\s+0\s+unchanged\s+12\s+"
+                     r"version 1", project().output)
