@@ -33,6 +33,7 @@ import argparse
 import itertools
 import json
 import os
+import shutil
 import statistics
 import sys
 import threading
@@ -42,7 +43,7 @@ from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from benchmarks.harness import machine_info, run_python_loop, scratch_dir
+from benchmarks.harness import machine_info, run_python_loop, run_wrk, scratch_dir
 from benchmarks.production_checks import (
     check_writes,
     figures,
@@ -313,7 +314,12 @@ def _loop(url: str, seconds: float) -> tuple[int, int]:
 
 
 def measure_rps(url: str, seconds: float, connections: int) -> tuple[float, int]:
-    """req/s of ``connections`` client processes GETting ``url`` for ``seconds``; errors."""
+    """req/s and errors of ``connections`` connections GETting ``url`` for ``seconds``: one
+    ``wrk`` thread when installed (the load generator then takes little of the two cores the
+    workers need), else as many Python client processes."""
+    if shutil.which("wrk"):
+        sample = run_wrk(url, seconds, connections)
+        return sample.rps, sample.errors
     with ProcessPoolExecutor(connections) as pool:
         done = list(pool.map(_loop, [url] * connections, [seconds] * connections))
     return sum(r for r, _ in done) / seconds, sum(e for _, e in done)
@@ -343,6 +349,7 @@ def run_scaling(stack: Stack, args) -> dict:
     ratios = [b / a for a, b in zip(rps[1], rps[2], strict=True)]
     ratio = statistics.median(ratios)
     return {"page": SCALING_PAGE, "connections": args.scaling_connections,
+            "client": "wrk" if shutil.which("wrk") else "Python client processes",
             "rps_1_worker": rps[1], "rps_2_workers": rps[2], "ratios": ratios,
             "ratio": ratio, "errors": errors, "load_averages_before": before,
             "load_averages_after": load_averages(),
@@ -417,7 +424,7 @@ def report(result: dict) -> str:
                 f"({load['total_seconds']:.0f} s):", "", figures_table(load["total"]), ""]
     if result.get("scaling"):
         s = result["scaling"]
-        out += [f"**Scaling** on `{s['page']}` ({s['connections']} client processes): "
+        out += [f"**Scaling** on `{s['page']}` ({s['connections']} connections, {s['client']}): "
                 f"1 worker {statistics.median(s['rps_1_worker']):.0f} req/s, 2 workers "
                 f"{statistics.median(s['rps_2_workers']):.0f} req/s, ratio {s['ratio']:.2f} "
                 f"(rounds: {', '.join(f'{r:.2f}' for r in s['ratios'])}); load averages "
