@@ -103,17 +103,14 @@ BEYOND_SCHEMA = {
     "Idempotency-Key": "a key names one submission: reused with another body is refused",
     "row …": "readings name a station and a parameter that exist, once per batch",
     "agency": "an agency that exists",
+    "category": "a category that exists (categories are a dataset, replaced by loads)",
     "attribute[…]": "answers to a category's attributes: the codes depend on the category",
     "properties": "OGC items: the property names depend on the collection in the path "
                   "(the /land lists, one path per collection, enumerate theirs)",
 }
-# Schema-valid values still refused, to be fixed in the document or the app (the report of
-# branch h17-contract lists them).
-KNOWN_GAPS = {
-    "category": "POST /reports multipart: the generated form sends category as a file part",
-}
 NUL_REFUSED = "text must not contain NUL characters"
-# The same, for answers that blame no field: (operation, status) → reason.
+# Answers that blame no field, still to be fixed in the document or the app:
+# (operation, status) → reason.
 KNOWN_OPERATION_GAPS = {
     ("POST /reports", 422): "multipart: besides the listed fields only `attribute[code]` ones "
                             "are taken, which OpenAPI 3.0 cannot state (no patternProperties)",
@@ -122,7 +119,7 @@ KNOWN_OPERATION_GAPS = {
 
 def _beyond_schema(field: str) -> bool:
     # "attribute[…]": any answer to a category attribute; "row …": any row of a batch
-    return (field in BEYOND_SCHEMA or field in KNOWN_GAPS or field.startswith("attribute[")
+    return (field in BEYOND_SCHEMA or field.startswith("attribute[")
             or re.fullmatch(r"row \d+", field) is not None)
 
 
@@ -143,7 +140,7 @@ def _refused_fields(response) -> set[str]:
 
 def positive_data_accepted(ctx, response, case):
     """schemathesis' positive_data_acceptance, but a 400/422 blaming only arguments of
-    :data:`BEYOND_SCHEMA` (or :data:`KNOWN_GAPS`, :data:`KNOWN_OPERATION_GAPS`) is accepted."""
+    :data:`BEYOND_SCHEMA` (or an answer of :data:`KNOWN_OPERATION_GAPS`) is accepted."""
     try:
         return positive_data_acceptance(ctx, response, case)
     except RejectedPositiveData:
