@@ -163,6 +163,11 @@ class ContractPlugin(BasePlugin):
         self._ids.add(candidate)
         return candidate
 
+    def schema_helper(self, name, definition, **kwargs):
+        """Schema-level keywords a marshmallow schema states in ``Meta.openapi`` (such as
+        ``minProperties``), which apispec has no field for."""
+        return dict(getattr(getattr(kwargs.get("schema"), "Meta", None), "openapi", {}))
+
     def operation_helper(self, path=None, operations=None, **kwargs):
         rule = kwargs.get("rule")
         methods = set(operations or {})

@@ -17,12 +17,17 @@ from opengov.geo.bbox import BBoxError, parse_bbox
 from opengov.geo.crs import SUPPORTED, Crs, CrsError, bbox_to_crs84, parse_crs
 
 CRS_LIST = ", ".join(SUPPORTED)
+# The names a CRS argument is documented with: each offered CRS's URI and short code (URNs,
+# CURIEs and other spellings are read too, as courtesy).
+CRS_NAMES = [*SUPPORTED, *(crs.code for crs in SUPPORTED.values())]
 
 
 def crs_field(what: str, **kwargs) -> ma.fields.Field:
-    """A CRS argument described as ``what`` followed by the offered CRSs."""
-    return ma.fields.String(metadata={"description": f"{what} One of: {CRS_LIST}. Default CRS84; "
-                                      "EPSG:4326 uses latitude, longitude axis order."}, **kwargs)
+    """A CRS argument described as ``what`` followed by the offered CRSs (their enum)."""
+    metadata = {"description": f"{what} One of: {CRS_LIST}. Default CRS84; "
+                               "EPSG:4326 uses latitude, longitude axis order.",
+                "enum": CRS_NAMES, **kwargs.pop("metadata", {})}
+    return ma.fields.String(metadata=metadata, **kwargs)
 
 
 def bbox_fields() -> dict[str, ma.fields.Field]:
@@ -36,11 +41,12 @@ def bbox_fields() -> dict[str, ma.fields.Field]:
     }
 
 
+PROPERTIES_DESCRIPTION = "Comma-separated properties to include (others are left out)."
+
+
 def properties_field(**metadata) -> ma.fields.Field:
     """``properties``: the comma-separated properties to send (``metadata`` adds an example)."""
-    return ma.fields.String(metadata={
-        "description": "Comma-separated properties to include (others are left out).",
-        **metadata})
+    return ma.fields.String(metadata={"description": PROPERTIES_DESCRIPTION, **metadata})
 
 
 def crs_arg(args: dict, name: str = "crs", field: str | None = None) -> Crs:
@@ -51,11 +57,14 @@ def crs_arg(args: dict, name: str = "crs", field: str | None = None) -> Crs:
         raise arg_error(field or name, str(exc)) from exc
 
 
-def properties_arg(collection: Collection, text: str | None) -> tuple[str, ...] | None:
-    """The names of a ``properties`` argument, each a field of ``collection`` (None: all)."""
+def properties_arg(collection: Collection, text: str | tuple[str, ...] | None
+                   ) -> tuple[str, ...] | None:
+    """The names of a ``properties`` argument (its text, or the names a :class:`ListArg`
+    read), each a field of ``collection`` (None: all)."""
     if text is None:
         return None
-    names = tuple(n.strip() for n in text.split(",") if n.strip())
+    parts = text.split(",") if isinstance(text, str) else text
+    names = tuple(n.strip() for n in parts if n.strip())
     unknown = [n for n in names if not collection.has_field(n)]
     if unknown:
         raise arg_error("properties", f"unknown properties: {', '.join(unknown)}")
@@ -64,9 +73,9 @@ def properties_arg(collection: Collection, text: str | None) -> tuple[str, ...] 
 
 def bbox_arg(args: dict) -> q.BBox | None:
     """``bbox`` given in ``bbox-crs`` as the CRS84 box enclosing it (None when absent)."""
+    crs = crs_arg(args, "bbox_crs", "bbox-crs")  # checked even without a box
     if args.get("bbox") is None:
         return None
-    crs = crs_arg(args, "bbox_crs", "bbox-crs")
     try:
         box = parse_bbox(args["bbox"], geographic=crs.is_default)
     except BBoxError as exc:

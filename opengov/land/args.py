@@ -16,8 +16,7 @@ from opengov import query as q
 from opengov.collection_views import SPATIAL_FORMATS
 from opengov.collections import Collection
 from opengov.errors import arg_error
-from opengov.geo.args import crs_arg, properties_arg, properties_field
-from opengov.geo.crs import SUPPORTED
+from opengov.geo.args import PROPERTIES_DESCRIPTION, crs_arg, crs_field, properties_arg
 from opengov.geo.stored_features import Reading, reading
 from opengov.geo.tolerance import zoom_tolerance_m
 from opengov.land.codes import known_codes
@@ -30,12 +29,11 @@ PARCEL_ARGS = ("landuse", "area_min", "area_max")
 def display_fields(collection: Collection) -> dict[str, ma.fields.Field]:
     """``crs``, ``properties``, ``simplify`` and ``zoom``: how features are sent."""
     return {
-        "crs": ma.fields.String(metadata={
-            "description": f"CRS of the returned geometries: {', '.join(SUPPORTED)} (or "
-                           f"`EPSG:5899`). Default CRS84; `{collection.native_crs}` returns the "
-                           "coordinates exactly as loaded (metres). Stated in `Content-Crs`.",
-            "example": "EPSG:5899"}),
-        "properties": properties_field(example="landuse,area_m2"),
+        "crs": crs_field(
+            f"CRS of the returned geometries (stated in `Content-Crs`); "
+            f"`{collection.native_crs}` returns the coordinates exactly as loaded (metres).",
+            metadata={"example": "EPSG:5899"}),
+        "properties": properties_field(collection),
         "simplify": ma.fields.Float(validate=ma.validate.Range(0, 1000), metadata={
             "description": "Simplify geometries with this tolerance in metres (display-grade "
                            "geometry; each feature on its own, topology kept)."}),
@@ -43,6 +41,14 @@ def display_fields(collection: Collection) -> dict[str, ma.fields.Field]:
             "description": "Map zoom level the geometry is for: simplifies to half a pixel of "
                            "a 256-px Web Mercator tile at that zoom. Not with `simplify`."}),
     }
+
+
+def properties_field(collection: Collection) -> ListArg:
+    """``properties``: a list of ``collection``'s field names (one path per collection, so
+    the document enumerates them)."""
+    names = [f.name for f in collection.fields]
+    return ListArg(ma.fields.String(validate=ma.validate.OneOf(names)), metadata={
+        "description": PROPERTIES_DESCRIPTION, "example": ",".join(names[:2])})
 
 
 def parcel_fields() -> dict[str, ma.fields.Field]:

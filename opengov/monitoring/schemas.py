@@ -12,9 +12,14 @@ RESOLUTIONS = ("raw", "hour", "day", "month")
 MAX_RAW_PAGE = 10_000
 
 
+# Each code is read without surrounding spaces: one of spaces only is empty (documented as
+# ``pattern: \S``, so a client knows a blank code is refused).
+_NOT_BLANK = ma.validate.Regexp(r"\S", error="A code cannot be blank.")
+
+
 def _codes(description: str, *, required: bool = False, choices=None) -> ListArg:
     inner = ma.fields.String(validate=ma.validate.OneOf(choices)) if choices else \
-        ma.fields.String(validate=ma.validate.Length(1, 64))
+        ma.fields.String(validate=[ma.validate.Length(1, 64), _NOT_BLANK])
     return ListArg(inner, required=required, metadata={"description": description})
 
 

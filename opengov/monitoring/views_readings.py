@@ -141,6 +141,21 @@ blp.record_once(lambda state: bodylimit.allow_larger(
     state.app, "monitoring.post_readings", lambda s: s.ingest_max_body_bytes))
 
 
+# The documented bodies: an array of readings, bare or as ``{"readings": [...]}``; a CSV with
+# its header row then one row per reading (the header's optional unit and flag columns are in
+# the description: a pattern stating all three variants would be unreadable).
+READINGS_ARRAY = {"type": "array", "minItems": 1, "maxItems": ingest.MAX_BATCH, "items": {
+    "type": "object", "properties": {
+        "station": {"type": "string"}, "parameter": {"type": "string"},
+        "time": {"type": "string", "format": "date-time"},
+        "value": {"type": "number"}, "unit": {"type": "string"},
+        "flag": {"type": "string", "enum": ["valid", "suspect", "invalid"]}},
+    "required": ["station", "parameter", "time", "value"]}}
+_CELL = '[^,"\\r\\n]*'
+CSV_PATTERN = (r"^station,parameter,time,value\r?\n"
+               rf"({_CELL},{_CELL},{_CELL},{_CELL}\r?\n)+$")
+
+
 @blp.route("/readings", methods=["POST"])
 @blp.doc(summary="Ingest a batch of readings (role ingest)",
          description=f"Up to {ingest.MAX_BATCH} readings as JSON (`{{\"readings\": [...]}}`) or "
@@ -151,17 +166,14 @@ blp.record_once(lambda state: bodylimit.allow_larger(
                      "time) is skipped and counted as a duplicate, so resending is safe. A key "
                      "scoped to an operator writes only that operator's stations.",
          requestBody={"required": True, "content": {
-             "application/json": {"schema": {"type": "object", "properties": {"readings": {
-                 "type": "array", "items": {"type": "object", "properties": {
-                     "station": {"type": "string"}, "parameter": {"type": "string"},
-                     "time": {"type": "string", "format": "date-time"},
-                     "value": {"type": "number"}, "unit": {"type": "string"},
-                     "flag": {"type": "string", "enum": ["valid", "suspect", "invalid"]}},
-                     "required": ["station", "parameter", "time", "value"]}}}},
+             "application/json": {"schema": {"oneOf": [
+                 {"type": "object", "properties": {"readings": READINGS_ARRAY},
+                  "required": ["readings"]},
+                 READINGS_ARRAY]},
                  "example": {"readings": [{"station": "aq-001", "parameter": "pm25",
                                            "time": "2026-01-15T08:00:00+07:00",
                                            "value": 21.4, "unit": "µg/m³"}]}},
-             "text/csv": {"schema": {"type": "string"},
+             "text/csv": {"schema": {"type": "string", "pattern": CSV_PATTERN},
                           "example": "station,parameter,time,value\r\n"
                                      "aq-001,pm25,2026-01-15T08:00:00+07:00,21.4\r\n"}}},
          **BEARER_DOC)

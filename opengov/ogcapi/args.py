@@ -145,10 +145,10 @@ def items_query(collection: Collection, args: dict) -> q.Query:
     """Translate validated items arguments into a Query (400 for bad CRS, bbox, filter…)."""
     query = to_query(collection, args, special=OGC_ARGS)
     cql = None
+    filter_crs = crs_arg(args, "filter_crs", "filter-crs")  # checked even without a filter
     if args.get("filter"):
         try:
-            cql = parse_filter(args["filter"], collection,
-                               crs_arg(args, "filter_crs", "filter-crs"),
+            cql = parse_filter(args["filter"], collection, filter_crs,
                                args.get("filter_lang") or LANGUAGES[0])
         except Cql2Error as exc:
             raise bad("filter", str(exc)) from exc

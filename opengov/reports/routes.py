@@ -85,6 +85,10 @@ def receipt_response(receipt: service.Receipt) -> Response:
     return response
 
 
+# The multipart fields sent as text parts (photos are the file parts).
+TEXT_PARTS = ("category", "description", "lon", "lat", "address", "name", "email", "phone")
+
+
 @blp.route("", methods=["POST"])
 @blp.doc(summary="Submit a report",
          description="JSON, or multipart/form-data with up to 5 `photos` (JPEG/PNG, 5 MB each; "
@@ -106,7 +110,10 @@ def receipt_response(receipt: service.Receipt) -> Response:
                  "address": {"type": "string"}, "name": {"type": "string"},
                  "email": {"type": "string"}, "phone": {"type": "string"},
                  "photos": {"type": "array", "items": {"type": "string", "format": "binary"}}},
-                 "required": ["category"]}}}})
+                 "required": ["category"]},
+                 # Text fields are plain text parts; only photos are files.
+                 "encoding": {**{name: {"contentType": "text/plain"} for name in TEXT_PARTS},
+                              "photos": {"contentType": "image/jpeg, image/png"}}}}})
 @blp.response(201, ReceiptSchema, description="Stored; keep the tracking token private",
               example={"id": "20260115-3f9a1c2b7d", "tracking_token": "trk_…",
                        "status": "received",

@@ -99,6 +99,17 @@ class ChangeSchema(ma.Schema):
         "description": "Reassign to this agency (dispatcher or admin)"})
     note = _text(MAX_NOTE, "Public note (required when rejecting)")
 
+    class Meta:
+        # What _something_to_change checks (a change with the report's current status or
+        # agency is a conflict with its state: 409).
+        openapi = {"anyOf": [{"required": ["status"]}, {"required": ["agency"]},
+                             {"required": ["note"], "properties": {"note": {"pattern": r"\S"}}}]}
+
+    @ma.validates_schema
+    def _something_to_change(self, data, **_kwargs):
+        if not (data.get("status") or data.get("agency") or (data.get("note") or "").strip()):
+            raise ma.ValidationError("Give status, agency or a note that is not blank.")
+
 
 class PhotoApprovalSchema(ma.Schema):
     approved = ma.fields.Boolean(required=True, metadata={

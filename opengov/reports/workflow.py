@@ -75,7 +75,8 @@ def plan(current_status: str, current_agency: str | None, change: Change, *,
                           change.note or DEFAULT_NOTES.get(status)))
     if not steps:
         if not (change.note and change.note.strip()):
-            raise ApiError(422, "Nothing to change: give status, agency or note.")
+            raise ApiError(409, f"The report is already {status}"
+                                f"{f' with {agency}' if agency else ''}: nothing to change.")
         steps.append(Step("note", status, agency, change.note))
     return steps
 

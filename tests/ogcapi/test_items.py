@@ -173,6 +173,8 @@ def test_polygon_collection_s_intersects_is_exact(client):
     "properties=nope", "limit=0", "limit=-1", "datetime=2020-13-01",
     "f=xml", "cursor=!!!", "simplify=-1", "sortby=nope",
     "filter=S_INTERSECTS(geometry,%20POINT(1))", "filter=S_CROSSES(geometry,POINT(1%202))",
+    # the document enumerates the CRSs, so one not offered is refused even where unused
+    "bbox-crs=EPSG:9999", "filter-crs=EPSG:9999",
 ])
 def test_bad_input_is_a_400_problem(client, query):
     response = client.get(ITEMS + "?" + query)

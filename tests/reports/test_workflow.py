@@ -115,6 +115,16 @@ def test_notes_without_status_change_are_kept(api, tokens):
     entry = api.get(f"/reports/{report_id}/history").get_json()["history"][-1]
     assert (entry["type"], entry["status"]) == ("note", "received")
     assert change(api, tokens["official"], report_id).status_code == 422  # nothing to change
+    assert change(api, tokens["official"], report_id, note="  ").status_code == 422
+
+
+def test_a_change_to_the_current_state_is_a_conflict(api, tokens):
+    report_id = submit(api)["id"]
+    before = api.get(f"/reports/{report_id}/history").get_json()["history"]
+    same = change(api, tokens["official"], report_id, status="received")
+    assert same.status_code == 409
+    assert same.get_json()["detail"].startswith("The report is already received")
+    assert api.get(f"/reports/{report_id}/history").get_json()["history"] == before
 
 
 def test_idempotency_key_stores_a_retry_once(api):
