@@ -14,19 +14,15 @@ from opengov import query as q
 from opengov.collections import Collection
 from opengov.errors import arg_error
 from opengov.geo.bbox import BBoxError, parse_bbox
-from opengov.geo.crs import SUPPORTED, Crs, CrsError, bbox_to_crs84, parse_crs
-
-CRS_LIST = ", ".join(SUPPORTED)
-# The names a CRS argument is documented with: each offered CRS's URI and short code (URNs,
-# CURIEs and other spellings are read too, as courtesy).
-CRS_NAMES = [*SUPPORTED, *(crs.code for crs in SUPPORTED.values())]
+from opengov.geo.crs import OFFERED_NAMES, Crs, CrsError, bbox_to_crs84, parse_crs
 
 
 def crs_field(what: str, **kwargs) -> ma.fields.Field:
     """A CRS argument described as ``what`` followed by the offered CRSs (their enum)."""
-    metadata = {"description": f"{what} One of: {CRS_LIST}. Default CRS84; "
-                               "EPSG:4326 uses latitude, longitude axis order.",
-                "enum": CRS_NAMES, **kwargs.pop("metadata", {})}
+    metadata = {"description": f"{what} Default CRS84; EPSG:4326 uses latitude, longitude "
+                               "axis order. The enum lists each offered CRS's URI and short "
+                               "code (URNs and other spellings are read too, as courtesy).",
+                "enum": OFFERED_NAMES, **kwargs.pop("metadata", {})}
     return ma.fields.String(metadata=metadata, **kwargs)
 
 
