@@ -23,6 +23,7 @@ from opengov.dossiers.schemas import (
     DossierStatsSchema,
     DossierTrackArgs,
     DossierTrackSchema,
+    EventsRefusedSchema,
 )
 from opengov.dossiers.workdays import WorkCalendar
 from opengov.geo.geojson import dumps
@@ -78,9 +79,11 @@ def pins() -> Pins:
                      "arrives once, in `received`, and only its hash is kept; no personal data "
                      "field is accepted. Up to 10,000 events per batch.",
          requestBody={"required": True, "content": {
-             "application/json": {"schema": {"type": "array", "items": EVENT_SCHEMA},
+             "application/json": {"schema": {"type": "array", "items": EVENT_SCHEMA,
+                                             "minItems": 1, "maxItems": batch.MAX_EVENTS},
                                   "example": EXAMPLE_EVENTS},
-             "text/csv": {"schema": {"type": "string"},
+             "text/csv": {"schema": {"type": "string",  # a header line and ≥ 1 event row
+                                     "pattern": r"^[^\r\n]+\r?\n[^\r\n]+"},
                           "example": "event_id,code,kind,at\r\nevt-000186,"
                                      "000.00.13.H47-260302-0007,approved,"
                                      "2026-03-04T10:00:00+07:00\r\n"}}},
@@ -92,7 +95,8 @@ def pins() -> Pins:
 @blp.alt_response(403, response="FORBIDDEN")
 @blp.alt_response(413, response="REQUEST_ENTITY_TOO_LARGE")
 @blp.alt_response(415, response="UNSUPPORTED_MEDIA_TYPE")
-@blp.alt_response(422, response="UNPROCESSABLE_ENTITY")
+@blp.alt_response(422, schema=EventsRefusedSchema, content_type="application/problem+json",
+                  description="Refused events, each with its index and reason; nothing stored")
 @require_role(*INGEST_ROLES)
 def post_events():
     items = batch.read_body()

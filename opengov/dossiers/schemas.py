@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 from webargs.fields import DelimitedList
 
+from opengov.api import ProblemSchema
 from opengov.dossiers.batch import FIELDS, REQUIRED
 from opengov.dossiers.ledger import CHANNELS
 from opengov.dossiers.machine import EVENTS, STATES
@@ -25,6 +26,24 @@ EXAMPLE_EVENTS = [
     {"event_id": "evt-000185", "code": "000.00.13.H47-260302-0007",
      "kind": "appraisal_started", "at": "2026-03-02T14:00:00+07:00"},
 ]
+
+
+class RefusedEventSchema(ma.Schema):
+    """One refused event (or, for a body that cannot be read at all, the offending field)."""
+
+    index = ma.fields.Integer(metadata={"description": "Position of the event in the batch"})
+    event_id = ma.fields.String(allow_none=True, metadata={"description": "Its event id"})
+    reason = ma.fields.String(metadata={"description": "Why it is refused"})
+    location = ma.fields.String(metadata={"description": "Where: json, form…"})
+    field = ma.fields.String(allow_none=True, metadata={"description": "Offending field"})
+    messages = ma.fields.List(ma.fields.String(), metadata={"description": "What is wrong"})
+
+
+class EventsRefusedSchema(ProblemSchema):
+    """RFC 9457 problem listing every refused event of a batch (nothing was stored)."""
+
+    errors = ma.fields.List(ma.fields.Nested(RefusedEventSchema),
+                            metadata={"description": "Every refused event"})
 
 
 class DossierBatchResultSchema(ma.Schema):

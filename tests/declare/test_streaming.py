@@ -31,15 +31,17 @@ fields:
 """
 
 CHILD = """
-import json, pathlib, resource, sys
+import json, pathlib, sys
 from opengov.declare.load import load_declared
 from opengov.store.engine import make_engine
 from opengov.store.migrate import upgrade
 engine = make_engine(sys.argv[1])
 upgrade(engine)
 result, = load_declared(engine, pathlib.Path(sys.argv[2]))
-print(json.dumps({"new": result.new, "peak_mib":
-                  resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# VmHWM: this process's own peak (ru_maxrss would also count the forking pytest worker's
+# memory, which Linux carries over to the child's maximum across exec).
+hwm = next(line for line in open("/proc/self/status") if line.startswith("VmHWM:"))
+print(json.dumps({"new": result.new, "peak_mib": int(hwm.split()[1]) / 1024}))
 """
 
 

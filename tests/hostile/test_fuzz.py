@@ -102,6 +102,8 @@ BEYOND_SCHEMA = {
     "long": "`lat` and `long` go together",
     "Idempotency-Key": "a key names one submission: reused with another body is refused",
     "row …": "readings name a station and a parameter that exist, once per batch",
+    "event …": "dossier events follow their dossier's state machine and name a procedure "
+               "of the catalogue (data), in time order across batches",
     "agency": "an agency that exists",
     "category": "a category that exists (categories are a dataset, replaced by loads)",
     "attribute[…]": "answers to a category's attributes: the codes depend on the category",
@@ -120,7 +122,7 @@ KNOWN_OPERATION_GAPS = {
 def _beyond_schema(field: str) -> bool:
     # "attribute[…]": any answer to a category attribute; "row …": any row of a batch
     return (field in BEYOND_SCHEMA or field.startswith("attribute[")
-            or re.fullmatch(r"row \d+", field) is not None)
+            or re.fullmatch(r"(row|event) \d+", field) is not None)
 
 
 def _refused_fields(response) -> set[str]:
@@ -135,7 +137,9 @@ def _refused_fields(response) -> set[str]:
         return found - {"for"}  # "Invalid value for: …"
     if isinstance(body.get("error"), dict):  # CKAN
         return set(body["error"]) - {"__type", "message"}
-    return {e.get("field") for e in body.get("errors") or [] if e.get("field")}
+    blamed = body.get("errors") or []  # a refused dossier event is named by its index
+    return ({e.get("field") for e in blamed if e.get("field")}
+            | {f"event {e['index']}" for e in blamed if "index" in e and not e.get("field")})
 
 
 def positive_data_accepted(ctx, response, case):

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from opengov.dossiers.dashboard import TEXT as DASHBOARD
 from opengov.ogcapi.html import STRINGS
 
 HREF_ATTR = re.compile(r'href="([^"]+)"')
@@ -104,10 +105,12 @@ def test_collection_pages_show_no_python_repr(client, lang):
         assert f'>{STRINGS[lang]["items"]}</a>' in features
 
 
-def test_every_page_string_used_by_a_template_is_translated():
+@pytest.mark.parametrize(("package", "strings"),
+                         [("ogcapi", STRINGS), ("map", STRINGS), ("dossiers", DASHBOARD)])
+def test_every_page_string_used_by_a_template_is_translated(package, strings):
     used = set()
-    for template in TEMPLATES.glob("*/templates/**/*.html"):
+    for template in (TEMPLATES / package).glob("templates/**/*.html"):
         used |= set(re.findall(r"\{\{[^}]*?\bt\.([a-z_]+)", template.read_text(encoding="utf-8")))
     assert used
-    for lang, table in STRINGS.items():
+    for lang, table in strings.items():
         assert not used - set(table), lang
