@@ -14,7 +14,12 @@ from opengov import query as q
 from opengov.collections import Collection
 from opengov.errors import arg_error
 from opengov.geo.bbox import BBoxError, parse_bbox
-from opengov.geo.crs import OFFERED_NAMES, Crs, CrsError, bbox_to_crs84, parse_crs
+from opengov.geo.crs import SUPPORTED, Crs, CrsError, bbox_to_crs84, parse_crs
+
+# The documented values of a CRS argument: the built-in CRSs' URIs and short codes. A declared
+# collection's native CRS is accepted too but not listed (the document must not depend on which
+# collections a process has seen).
+CRS_NAMES = [*SUPPORTED, *(crs.code for crs in SUPPORTED.values())]
 
 
 def crs_field(what: str, **kwargs) -> ma.fields.Field:
@@ -22,7 +27,7 @@ def crs_field(what: str, **kwargs) -> ma.fields.Field:
     metadata = {"description": f"{what} Default CRS84; EPSG:4326 uses latitude, longitude "
                                "axis order. The enum lists each offered CRS's URI and short "
                                "code (URNs and other spellings are read too, as courtesy).",
-                "enum": OFFERED_NAMES, **kwargs.pop("metadata", {})}
+                "enum": CRS_NAMES, **kwargs.pop("metadata", {})}
     return ma.fields.String(metadata=metadata, **kwargs)
 
 

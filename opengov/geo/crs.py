@@ -74,9 +74,6 @@ _ALIASES = {
 # Native CRSs of the application's collections beyond SUPPORTED (:func:`offer`), by URI. The
 # set only grows: a CRS some collection is stored in is offered for every request.
 _OFFERED: dict[str, Crs] = {}
-# The values a CRS argument accepts (URIs and short codes), for the OpenAPI enums; grows in
-# place with :func:`offer`, so documents built after a collection offered its CRS list it.
-OFFERED_NAMES: list[str] = [*SUPPORTED, *(crs.code for crs in SUPPORTED.values())]
 _EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/"
 _EPSG_FORMS = ("urn:ogc:def:crs:epsg::", "epsg:", _EPSG_URI.lower())
 
@@ -132,8 +129,7 @@ def offer(code: str) -> Crs:
     except CrsError:
         pass
     crs = _epsg_crs(code)
-    if _OFFERED.setdefault(crs.uri, crs) is crs:
-        OFFERED_NAMES.extend((crs.uri, crs.code))
+    _OFFERED.setdefault(crs.uri, crs)
     return crs
 
 

@@ -50,8 +50,6 @@ PROCESS_WIDE = {
     ("opengov.geo.crs", "on_vn2000"): "EPSG code → PROJ's datum, pure function",
     ("opengov.geo.crs", "_OFFERED"): "native CRSs offered by crs= (PROJ's own CRSs, only "
                                      "added; offering one more to every app is harmless)",
-    ("opengov.geo.crs", "OFFERED_NAMES"): "the enum of CRS arguments: the same names as "
-                                          "_OFFERED, grown with it",
     ("opengov.declare.geometries", "area_of_use"): "EPSG code → PROJ's area, pure function",
     ("opengov.metrics", "_created"): "prometheus-client instruments are process-wide (one "
                                      "set per worker, summed by the multiprocess collector)",

@@ -102,6 +102,9 @@ BEYOND_SCHEMA = {
     "long": "`lat` and `long` go together",
     "Idempotency-Key": "a key names one submission: reused with another body is refused",
     "row …": "readings name a station and a parameter that exist, once per batch",
+    "note": "rejecting a report needs a reason in `note` (a condition on `status`)",
+    "station": "station codes are trimmed of Unicode whitespace (U+001C–U+001F too) before "
+               "their length is checked; JSON Schema's \\S does not count those as blank",
     "event …": "dossier events follow their dossier's state machine and name a procedure "
                "of the catalogue (data), in time order across batches",
     "agency": "an agency that exists",
@@ -151,7 +154,7 @@ def positive_data_accepted(ctx, response, case):
         fields = _refused_fields(response)
         if response.status_code in (400, 422) and fields and all(map(_beyond_schema, fields)):
             return None
-        if response.status_code == 400 and NUL_REFUSED in response.text:
+        if response.status_code in (400, 422) and NUL_REFUSED in response.text:
             return None  # no text may carry NUL: one rule for every argument (docs/api.md)
         if (case.operation.label, response.status_code) in KNOWN_OPERATION_GAPS:
             return None
