@@ -3,18 +3,10 @@ Chromium (Debian's; nothing is downloaded) for drawn shapes and a clean console.
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
-from tests.conftest import need
+from tests.browser import headless_chromium, severe_logs
 from tests.dossiers.conftest import POSTAL, Dossier, post, unique
-
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-dev-shm-usage", "--window-size=1200,900")
 
 
 @pytest.fixture(scope="module")
@@ -36,19 +28,9 @@ def test_the_page_in_both_languages(api, filled, lang, title):
 
 
 def test_charts_are_drawn_in_chromium_without_console_errors(api, filled, tmp_path):
-    need("Chromium (Debian packages chromium and chromium-driver)", bool(CHROMIUM and DRIVER))
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
     page = tmp_path / "dashboard.html"
     page.write_text(api.get("/dashboard?lang=en").get_data(as_text=True), "utf-8")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    try:
+    with headless_chromium(1200, 900) as driver:
         driver.get(page.as_uri())
         widths = driver.execute_script(
             "return [...document.querySelectorAll('#by-agency rect, #channels rect')]"
@@ -56,6 +38,4 @@ def test_charts_are_drawn_in_chromium_without_console_errors(api, filled, tmp_pa
         assert widths and any(w > 0 for w in widths)
         assert driver.execute_script(
             "return document.querySelectorAll('#by-month rect').length") > 0
-        assert [e for e in driver.get_log("browser") if e["level"] == "SEVERE"] == []
-    finally:
-        driver.quit()
+        assert severe_logs(driver) == []

@@ -3,41 +3,20 @@ downloaded): features are drawn and the console stays clean."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.conftest import need
-
-CHROMIUM = shutil.which("chromium")
-DRIVER = shutil.which("chromedriver")
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         "--disable-dev-shm-usage", "--window-size=1200,800")
+from tests.browser import headless_chromium, severe_logs
 
 
 @pytest.fixture(scope="module")
 def browser():
-    need("Chromium (Debian packages chromium and chromium-driver)", bool(CHROMIUM and DRIVER))
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(DRIVER), options=options)
-    yield driver
-    driver.quit()
+    with headless_chromium(1200, 800) as driver:
+        yield driver
 
 
 def drawn(driver) -> dict:
     return driver.execute_script("return window.opengovMap ? window.opengovMap.drawn : {}")
-
-
-def severe_logs(driver) -> list[dict]:
-    return [e for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
 def test_map_draws_features_without_console_errors(browser, live_server, loaded_app):
