@@ -23,7 +23,7 @@ from pathlib import Path
 import requests
 
 from benchmarks.harness import Server, free_port
-from tests.production.nginx import PROXY_ADDRESS, need_nginx
+from tests.production.nginx import PROXY_TO_APP, main_config, need_nginx
 from tests.production.pgcluster import ReplicatedPair
 
 DATABASE = "opengov"
@@ -82,19 +82,8 @@ class RedisServer:
 
 
 # -- nginx ----------------------------------------------------------------------------------------
-NGINX_CONFIG = """
-{user}
-worker_processes 1;
-pid {root}/nginx.pid;
-error_log {root}/error.log warn;
-events {{ worker_connections 1024; }}
-http {{
+BALANCER_SITE = """
     access_log off;
-    client_body_temp_path {root}/body;
-    proxy_temp_path {root}/proxy;
-    fastcgi_temp_path {root}/fastcgi;
-    uwsgi_temp_path {root}/uwsgi;
-    scgi_temp_path {root}/scgi;
     client_max_body_size 30m;
     upstream opengov {{
 {servers}
@@ -103,14 +92,7 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         location / {{
-            proxy_pass http://opengov;
-            proxy_bind {proxy_address};
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Request-Id $request_id;
+{proxy_to_app}
             proxy_connect_timeout 2s;
             proxy_read_timeout 60s;
             # another host when this one refuses or times out (a POST only if it was not
@@ -120,7 +102,6 @@ http {{
             proxy_next_upstream_tries 2;
         }}
     }}
-}}
 """
 
 
@@ -145,10 +126,9 @@ class Balancer:
         self.root.mkdir(parents=True, exist_ok=True)
         servers = "\n".join(f"        server 127.0.0.1:{p} max_fails={self.max_fails} "
                             "fail_timeout=5s;" for p in self.upstreams)
-        config = self.root / "nginx.conf"
-        config.write_text(NGINX_CONFIG.format(
-            user="user root;" if os.geteuid() == 0 else "", root=self.root, servers=servers,
-            port=self.port, proxy_address=PROXY_ADDRESS, next_upstream=self.next_upstream))
+        config = main_config(self.root, BALANCER_SITE.format(
+            servers=servers, port=self.port, proxy_to_app=PROXY_TO_APP,
+            next_upstream=self.next_upstream), connections=1024)
         self.proc = subprocess.Popen([binary, "-p", str(self.root), "-c", str(config),
                                       "-g", "daemon off;"], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.STDOUT, start_new_session=True)

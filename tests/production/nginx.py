@@ -31,7 +31,7 @@ MAIN = """
 worker_processes 1;
 pid {root}/nginx.pid;
 error_log {root}/error.log warn;
-events {{ worker_connections 256; }}
+events {{ worker_connections {connections}; }}
 http {{
     client_body_temp_path {root}/body;
     proxy_temp_path {root}/proxy;
@@ -41,6 +41,19 @@ http {{
 {http}
 }}
 """
+
+# The lines of a location that hands requests to the ``opengov`` upstream from PROXY_ADDRESS,
+# with keep-alive and the forwarded headers the application reads (docs/deploy.md).
+PROXY_TO_APP = f"""\
+            proxy_pass http://opengov;
+            proxy_bind {PROXY_ADDRESS};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $http_host;
+            proxy_set_header X-Request-Id $request_id;"""
 
 SITE = """
     log_format combined_id '$remote_addr [$time_local] "$request" $status $request_id';
@@ -53,26 +66,18 @@ SITE = """
         ssl_certificate {root}/cert.pem;
         ssl_certificate_key {root}/key.pem;
         location / {{
-            proxy_pass http://opengov;
-            proxy_bind {proxy_address};
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host $http_host;
-            proxy_set_header X-Request-Id $request_id;
+{proxy_to_app}
         }}
     }}
 """
 
 
-def main_config(root: Path, http: str) -> Path:
+def main_config(root: Path, http: str, connections: int = 256) -> Path:
     """Write ``root/nginx.conf``: an unprivileged main configuration (pid, logs and temporary
     folders in ``root``) whose ``http`` block holds ``http`` (e.g. a site file); its path."""
     config = root / "nginx.conf"
     config.write_text(MAIN.format(user="user root;" if os.geteuid() == 0 else "", root=root,
-                                  http=http))
+                                  http=http, connections=connections))
     return config
 
 
@@ -153,6 +158,6 @@ def nginx_in_front(upstream: str, root: Path) -> Iterator[Nginx]:
     certificate(root)
     http_port, https_port = free_port(), free_port()
     config = main_config(root, SITE.format(root=root, upstream=upstream, http_port=http_port,
-                                           https_port=https_port, proxy_address=PROXY_ADDRESS))
+                                           https_port=https_port, proxy_to_app=PROXY_TO_APP))
     with running(config, root, (http_port, https_port)):
         yield Nginx(f"http://127.0.0.1:{http_port}", f"https://127.0.0.1:{https_port}", root)
