@@ -93,7 +93,7 @@ def dashboard(_args):
     lang = language()
     store = current().store
     today = local_date(utcnow())
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         agencies = _cells(store, conn, ("agency",), today)
         months = _cells(store, conn, ("month",), today)
         channels = _cells(store, conn, ("month", "channel"), today)

@@ -175,7 +175,7 @@ def stats(args):
     by = tuple(dict.fromkeys(args["by"]))
     store = current().store
     request = stats_module.Request(by=by, filters=filters, start=start, end=end)
-    with store.engine.connect() as conn:
+    with store.reading() as conn:
         body = stats_module.compute(store, conn, request, local_date(utcnow()))
     body = {"by": list(by), "filters": filters, "period": args.get("period"),
             "cohort": COHORT, **body}
