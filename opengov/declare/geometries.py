@@ -17,7 +17,8 @@ import numpy as np
 import shapely
 
 from opengov.collections import Collection
-from opengov.declare.readers import Batch, ReadError
+from opengov.declare.batches import Batch
+from opengov.declare.readers import ReadError
 from opengov.geo import crs as crs_
 from opengov.geo.geojson import PRECISION
 from opengov.geo.stored_features import has_native_geometry

@@ -2,7 +2,7 @@
 
 A declared folder is one whose ``metadata.yaml`` has a ``source`` key (built-in dataset folders
 have none). Its table is defined by :func:`opengov.store.tables.collection_table`, exactly as a
-built-in's. A load streams: the file is read in batches (:func:`.readers.iter_batches`), each
+built-in's. A load streams: the file is read in batches (:func:`.batches.iter_batches`), each
 checked (:mod:`.records`, :mod:`.geometries`), made into rows (:mod:`.rows`) and inserted into
 a new table beside the serving one (:class:`.rebuild.NextTable`), which is swapped in within
 one transaction, or dropped when it holds exactly what is served (the version stays). A bad
@@ -23,10 +23,11 @@ import yaml
 from sqlalchemy import inspect, select
 
 from opengov.collections import Registry
+from opengov.declare.batches import BATCH_SIZE, iter_batches, record_count
 from opengov.declare.geometries import prepare
 from opengov.declare.indexes import create_indexes
 from opengov.declare.model import Declaration, DeclarationError, load_declaration
-from opengov.declare.readers import BATCH_SIZE, ReadError, iter_batches, record_count
+from opengov.declare.readers import ReadError
 from opengov.declare.rebuild import DIGEST, NextTable, needs_rebuild
 from opengov.declare.records import batch_columns
 from opengov.declare.rows import batch_rows

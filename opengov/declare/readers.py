@@ -77,14 +77,14 @@ def plain_name(column: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", fold(str(column))).strip("_")
 
 
-def _layers(path: str) -> list[str]:
+def layer_names(path: str) -> list[str]:
     import pyogrio
 
     return [str(name) for name, _ in pyogrio.list_layers(path)]
 
 
-def _pick_layer(path: Path, gdal_path: str, layer: str | None, result_notes: list[str]) -> str:
-    layers = _layers(gdal_path)
+def pick_layer(path: Path, gdal_path: str, layer: str | None, result_notes: list[str]) -> str:
+    layers = layer_names(gdal_path)
     if layer is not None:
         if layer not in layers:
             raise ReadError(f"{path.name}: no layer {layer!r} (layers: {', '.join(layers)})")
@@ -97,7 +97,7 @@ def _pick_layer(path: Path, gdal_path: str, layer: str | None, result_notes: lis
     return layers[0]
 
 
-def _unreadable(path: Path, fmt: str, exc: Exception) -> ReadError:
+def unreadable(path: Path, fmt: str, exc: Exception) -> ReadError:
     reason = str(exc).replace(str(path), path.name).split(";")[0].strip()
     return ReadError(f"{path.name}: cannot be read as {fmt} ({reason})")
 
@@ -116,13 +116,13 @@ def _read_gdal(path: Path, fmt: str, layer: str | None) -> ReadResult:
             notes.append(f"{path.name} has no .prj: coordinates taken as CRS84 lon/lat")
         gdal_path = f"/vsizip/{path}"
     try:
-        chosen = (_pick_layer(path, gdal_path, layer, notes) if fmt in ("gpkg", "shp.zip")
+        chosen = (pick_layer(path, gdal_path, layer, notes) if fmt in ("gpkg", "shp.zip")
                   else None)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             frame = pyogrio.read_dataframe(gdal_path, layer=chosen, datetime_as_string=True)
     except pyogrio.errors.DataSourceError as exc:
-        raise _unreadable(path, fmt, exc) from None
+        raise unreadable(path, fmt, exc) from None
     notes += sorted({f"GDAL: {str(w.message).splitlines()[0]}" for w in caught})[:5]
     return ReadResult(frame, fmt, layer=chosen if fmt == "gpkg" or layer else None,
                       notes=notes)
@@ -136,7 +136,7 @@ def _read_parquet(path: Path) -> ReadResult:
     try:
         metadata = pq.read_schema(path).metadata or {}
     except pyarrow.ArrowException as exc:
-        raise _unreadable(path, "parquet", exc) from None
+        raise unreadable(path, "parquet", exc) from None
     if b"geo" in metadata:
         return ReadResult(gpd.read_parquet(path), "parquet",
                           notes=["GeoParquet: geometry and CRS from its 'geo' metadata"])
@@ -147,7 +147,7 @@ def _read_xlsx(path: Path, layer: str | None) -> ReadResult:
     try:
         sheets = pd.read_excel(path, sheet_name=None, dtype=object)
     except (ValueError, zipfile.BadZipFile) as exc:
-        raise _unreadable(path, "xlsx", exc) from None
+        raise unreadable(path, "xlsx", exc) from None
     names = list(sheets)
     if layer is not None and layer not in sheets:
         raise ReadError(f"{path.name}: no sheet {layer!r} (sheets: {', '.join(names)})")
@@ -233,7 +233,7 @@ def _csv_frame(path: Path, separator: str | None = None) -> ReadResult:
         frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str, keep_default_na=False,
                             na_values=[""])
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise _unreadable(path, "csv", exc) from None
+        raise unreadable(path, "csv", exc) from None
     result = ReadResult(frame, "csv", separator=sep, encoding=encoding)
     result.notes.append(f"CSV separated by {sep!r}, {encoding}"
                         + (" (with a byte-order mark)" if encoding == "utf-8-sig" else ""))
@@ -333,144 +333,3 @@ def read_file(path: Path, layer: str | None = None,
     if fmt == "xlsx":
         return _read_xlsx(path, layer)
     return _read_gdal(path, fmt, layer)
-
-
-# -- reading in batches (opengov load streams: docs/declare.md#streaming) -------------------------
-BATCH_SIZE = 25_000
-
-
-@dataclass
-class Batch:
-    """Consecutive records of a file: their attribute columns, their geometries (shapely, in
-    ``crs``; None for a table) and the number of the first record (1-based)."""
-
-    frame: pd.DataFrame
-    geometry: object  # numpy array of shapely geometries, or None
-    crs: str | None
-    start: int
-
-
-def _geo_metadata(schema) -> dict | None:
-    import json
-
-    raw = (schema.metadata or {}).get(b"geo")
-    return json.loads(raw) if raw else None
-
-
-def _parquet_crs(column: dict) -> str | None:
-    """The CRS of a GeoParquet column: PROJJSON, absent (= OGC:CRS84 by the spec) or null."""
-    from pyproj import CRS
-
-    if "crs" not in column:
-        return "OGC:CRS84"
-    if column["crs"] is None:
-        return None
-    return CRS.from_json_dict(column["crs"]).to_wkt()
-
-
-def _arrow_batches(batches, geometry_column: str | None, crs: str | None, start: int = 1):
-    """Arrow record batches as :class:`Batch` es (``geometry_column``: WKB)."""
-    import shapely
-
-    for record_batch in batches:
-        frame = record_batch.to_pandas()
-        geometry = None
-        if geometry_column is not None:
-            geometry = shapely.from_wkb(frame.pop(geometry_column).to_numpy())
-        yield Batch(frame, geometry, crs, start)
-        start += len(frame)
-
-
-def _parquet_batches(path: Path, size: int):
-    import pyarrow
-    import pyarrow.parquet as pq
-
-    try:
-        parquet = pq.ParquetFile(path)
-    except pyarrow.ArrowException as exc:
-        raise _unreadable(path, "parquet", exc) from None
-    geo = _geo_metadata(parquet.schema_arrow)
-    if geo is None:
-        yield from _arrow_batches(parquet.iter_batches(batch_size=size), None, None)
-        return
-    name = geo["primary_column"]
-    column = geo["columns"][name]
-    if column.get("encoding", "WKB").upper() != "WKB":  # GeoArrow encodings: read whole
-        yield from _frame_batches(read_file(path), size)
-        return
-    yield from _arrow_batches(parquet.iter_batches(batch_size=size), name, _parquet_crs(column))
-
-
-def _gdal_batches(path: Path, fmt: str, layer: str | None, size: int):
-    import pyogrio
-    import pyogrio.raw
-
-    gdal_path = f"/vsizip/{path}" if fmt == "shp.zip" else str(path)
-    if layer is None and fmt in ("gpkg", "shp.zip"):
-        layer = _pick_layer(path, gdal_path, None, [])
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # said once by opengov add
-            with pyogrio.raw.open_arrow(gdal_path, layer=layer, batch_size=size,
-                                        use_pyarrow=True, datetime_as_string=True) as (
-                    meta, reader):
-                geometry = meta["geometry_name"] or "wkb_geometry"
-                if meta["geometry_type"] is None:
-                    geometry = None
-                yield from _arrow_batches(reader, geometry, meta["crs"])
-    except pyogrio.errors.DataSourceError as exc:
-        raise _unreadable(path, fmt, exc) from None
-
-
-def _frame_batches(read: ReadResult, size: int):
-    """A file read whole (CSV, XLSX) cut into batches."""
-    frame = read.frame
-    geometry, crs = None, None
-    if read.spatial:
-        geometry = frame.geometry.to_numpy()
-        crs = frame.crs.to_wkt() if frame.crs is not None else None
-        frame = pd.DataFrame(frame.drop(columns=[frame.geometry.name]))
-    for offset in range(0, max(len(frame), 1), size):
-        part = frame.iloc[offset:offset + size].reset_index(drop=True)
-        yield Batch(part, None if geometry is None else geometry[offset:offset + size], crs,
-                    offset + 1)
-
-
-def record_count(folder: Path, source) -> int | None:
-    """How many records the declared file holds, when that is known without reading it."""
-    import pyarrow.parquet as pq
-    import pyogrio
-
-    path = Path(folder) / source.file
-    fmt = file_format(path)
-    try:
-        if fmt == "parquet":
-            return pq.ParquetFile(path).metadata.num_rows
-        if fmt in ("gpkg", "fgb"):  # counted from their headers (GeoJSON would be parsed)
-            gdal_path = str(path)
-            layer = source.layer
-            if layer is None and fmt == "gpkg":
-                layer = _layers(gdal_path)[0]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                count = pyogrio.read_info(gdal_path, layer=layer)["features"]
-            return count if count >= 0 else None
-    except Exception:  # noqa: BLE001 - a count is only for the progress bar
-        return None
-    return None
-
-
-def iter_batches(folder: Path, source, size: int = BATCH_SIZE):
-    """The records of a declared collection's file in :class:`Batch` es of ``size``: GeoParquet
-    and Parquet through ``ParquetFile.iter_batches``, the GDAL formats through pyogrio's Arrow
-    stream, so memory holds one batch at a time; CSV and XLSX are read whole, then cut."""
-    path = Path(folder) / source.file
-    if not path.is_file():
-        raise ReadError(f"{path}: the declared data file does not exist")
-    fmt = file_format(path)
-    if fmt == "parquet":
-        yield from _parquet_batches(path, size)
-    elif fmt in ("csv", "xlsx"):
-        yield from _frame_batches(read_source(folder, source), size)
-    else:
-        yield from _gdal_batches(path, fmt, source.layer, size)

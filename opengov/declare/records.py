@@ -12,9 +12,10 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 from opengov.collections import Field
+from opengov.declare.batches import Batch
 from opengov.declare.infer import INTEGER, NUMBER, iso_datetime, plain_value
 from opengov.declare.model import Declaration
-from opengov.declare.readers import Batch, ReadError
+from opengov.declare.readers import ReadError
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")
 
