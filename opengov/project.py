@@ -113,6 +113,18 @@ SOURCES_TEXT = """\
 #
 # [sources.fields]                       # our field = upstream field
 # id = "code"
+#
+# A feed pulls event batches instead of filling a collection: here the one-stop system's
+# dossier events, read exactly like POST /dossiers/events (see docs/dossiers.md).
+# [[sources]]
+# id = "one-stop-export"
+# feed = "dossier-events"
+# connector = "json"                     # json | csv
+# url = "https://motcua.example.gov.vn/export/events"
+# agency = "so-xay-dung"                 # the agency it may write, or "*" for every agency
+# since_param = "since"                  # ?since=<newest event time stored, less overlap>
+# overlap = "1d"
+# auth = { env = "MOTCUA_TOKEN", header = "Authorization", prefix = "Bearer " }
 """
 
 

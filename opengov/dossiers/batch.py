@@ -13,6 +13,7 @@ from datetime import datetime
 
 from flask import request
 
+from opengov import jsonbody
 from opengov.dossiers.ledger import Event
 from opengov.dossiers.machine import EVENTS
 from opengov.errors import ApiError
@@ -30,20 +31,41 @@ CSV_TYPES = ("text/csv", "application/csv")
 def read_body() -> list[dict]:
     """The request's events as raw dicts (415 for another media type, 422 if unreadable)."""
     if request.mimetype == "application/json":
-        body = request.get_json(silent=True)
-        items = body.get("events") if isinstance(body, dict) else body
-        if not isinstance(items, list):
-            raise ApiError(422, "Send a JSON array of events, or an object with `events`.")
-    elif request.mimetype in CSV_TYPES:
+        return _checked(_json_items(request.get_json(silent=True)))
+    return read(request.mimetype, request.get_data(as_text=False))
+
+
+def read(mimetype: str | None, data: bytes, *, allow_empty: bool = False) -> list[dict]:
+    """A batch body of media type ``mimetype`` as raw dicts (415 for another media type, 422
+    if unreadable or too long): pushed and pulled batches are read alike (a pulled page may
+    be empty: nothing new)."""
+    if mimetype == "application/json":
         try:
-            text = request.get_data(as_text=False).decode("utf-8-sig")
+            body = jsonbody.loads(data)
+        except ValueError:
+            body = None
+        items = _json_items(body)
+    elif mimetype in CSV_TYPES:
+        try:
+            text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ApiError(422, "The CSV body is not UTF-8.") from exc
         items = [{k: (v if v != "" else None) for k, v in row.items()}
                  for row in csv.DictReader(io.StringIO(text))]
     else:
         raise ApiError(415, "Send events as application/json or text/csv (got "
-                            f"{request.mimetype or 'no Content-Type'}).")
+                            f"{mimetype or 'no Content-Type'}).")
+    return items if allow_empty and not items else _checked(items)
+
+
+def _json_items(body: object) -> list:
+    items = body.get("events") if isinstance(body, dict) else body
+    if not isinstance(items, list):
+        raise ApiError(422, "Send a JSON array of events, or an object with `events`.")
+    return items
+
+
+def _checked(items: list) -> list:
     if not items:
         raise ApiError(422, "The batch has no events.")
     if len(items) > MAX_EVENTS:

@@ -13,15 +13,25 @@ from opengov.cli_context import app_for, store_for
 def _summary(report) -> str:
     if report.status == "busy":
         return f"{report.source:<24} busy: another harvester holds its lease"
-    line = (f"{report.source:<24} {report.status:<6} fetched {report.fetched:>6}  new "
-            f"{report.new:>5}  changed {report.changed:>5}  removed {report.removed:>5}  "
-            f"rejected {report.rejected:>4}  from cache {report.from_cache}/{report.requests}")
+    if report.feed is not None:
+        feed = report.feed
+        line = (f"{report.source:<24} {report.status:<6} pages {feed['pages']:>4}  events "
+                f"{report.fetched:>6}  stored {report.new:>5}  duplicates "
+                f"{feed['duplicates']:>5}  refused {report.rejected:>4}  from cache "
+                f"{report.from_cache}/{report.requests}  since {feed['since'] or 'the start'}"
+                f"  cursor {feed['cursor'] or '-'}")
+    else:
+        line = (f"{report.source:<24} {report.status:<6} fetched {report.fetched:>6}  new "
+                f"{report.new:>5}  changed {report.changed:>5}  removed {report.removed:>5}  "
+                f"rejected {report.rejected:>4}  from cache {report.from_cache}/"
+                f"{report.requests}")
     if report.version is not None:
         line += f"  version {report.version}"
     if report.error:
         line += f"\n    error: {report.error}"
+    what = "refused event" if report.feed is not None else "rejected record"
     for reject in report.rejects[:5]:
-        line += f"\n    rejected record {reject['record']} ({reject['id']}): {reject['reason']}"
+        line += f"\n    {what} {reject['record']} ({reject['id']}): {reject['reason']}"
     if len(report.rejects) > 5:
         line += f"\n    … and {len(report.rejects) - 5} more rejected"
     return line

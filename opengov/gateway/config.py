@@ -3,6 +3,8 @@
 Parsing checks everything that can be checked without the network: known connector, a target
 collection that exists and is a *batch* dataset, one source per collection (a harvest replaces
 the collection), mapped fields that exist, durations, and auth naming an environment variable.
+A source with ``feed`` instead of ``collection`` pulls event batches into an ingest path (the
+dossier events, docs/dossiers.md); it names the agency it may write, like a scoped key.
 """
 
 from __future__ import annotations
@@ -23,6 +25,13 @@ _UNIT_SECONDS = {None: 1, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,62}$")
 OPTION_KEYS = {"params", "records_path", "page_size", "max_pages", "resource_id", "delimiter",
                "encoding", "page_param", "allow_empty"}
+COMMON_KEYS = {"id", "connector", "url", "title", "interval", "expire_after", "timeout",
+               "retries", "stale_after", "auth"}
+#: Feeds: event batches pulled into an ingest path → what ``/sources`` shows as fed.
+FEEDS = {"dossier-events": "dossiers"}
+FEED_CONNECTORS = ("json", "csv")
+FEED_OPTION_KEYS = {"params", "agency", "since_param", "overlap", "max_pages"}
+ANY_AGENCY = "*"
 
 
 def duration(value: object, what: str) -> float:
@@ -75,6 +84,7 @@ class Source:
     stale_after: float = 7200.0
     auth: Auth | None = None
     options: dict = field(default_factory=dict)
+    feed: str | None = None  # an event feed (FEEDS) instead of a collection
 
     def option(self, name: str, default=None):
         return self.options.get(name, default)
@@ -95,15 +105,35 @@ def _auth(raw: object, where: str) -> Auth | None:
     return Auth(raw["env"], header, query, str(raw.get("prefix", "")))
 
 
+def _common(raw: dict, where: str) -> dict:
+    """What every source declares the same way: title, timing, the HTTP knobs and auth."""
+    if not raw["url"].startswith(("http://", "https://")):
+        raise SourceError(f"{where}: url must be http(s)")
+    interval = duration(raw.get("interval", 3600), f"{where}.interval")
+    return dict(
+        title=str(raw.get("title", "")), interval=interval,
+        expire_after=duration(raw.get("expire_after", 0), f"{where}.expire_after"),
+        timeout=duration(raw["timeout"], f"{where}.timeout") if "timeout" in raw else None,
+        retries=int(raw["retries"]) if "retries" in raw else None,
+        stale_after=duration(raw.get("stale_after", 2 * interval), f"{where}.stale_after"),
+        auth=_auth(raw.get("auth"), where))
+
+
+def _required(raw: dict, where: str, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if not isinstance(raw.get(key), str) or not raw[key]:
+            raise SourceError(f"{where}: {key} is required")
+
+
 def _source(raw: dict, registry: Registry, defaults: dict) -> Source:
-    raw = {**defaults, **raw}
     sid = raw.get("id")
     if not isinstance(sid, str) or not _ID.match(sid):
         raise SourceError(f"source id {sid!r}: lower-case letters, digits, '-' or '_'")
     where = f"source {sid!r}"
-    for key in ("collection", "connector", "url"):
-        if not isinstance(raw.get(key), str) or not raw[key]:
-            raise SourceError(f"{where}: {key} is required")
+    if "feed" in raw:
+        return _feed_source(raw, defaults, where)
+    raw = {**defaults, **raw}
+    _required(raw, where, ("collection", "connector", "url"))
     if raw["connector"] not in CONNECTORS:
         raise SourceError(f"{where}: connector {raw['connector']!r} is not one of "
                           f"{', '.join(CONNECTORS)}")
@@ -113,26 +143,50 @@ def _source(raw: dict, registry: Registry, defaults: dict) -> Source:
     if collection.kind != "batch":
         raise SourceError(f"{where}: {collection.id} is a live collection; only batch "
                           "collections are harvested")
-    if not raw["url"].startswith(("http://", "https://")):
-        raise SourceError(f"{where}: url must be http(s)")
-    known = {"id", "collection", "connector", "url", "fields", "geometry", "title", "interval",
-             "expire_after", "timeout", "retries", "stale_after", "auth", *OPTION_KEYS}
+    known = {*COMMON_KEYS, "collection", "fields", "geometry", *OPTION_KEYS}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise SourceError(f"{where}: unknown keys {unknown}")
-    interval = duration(raw.get("interval", 3600), f"{where}.interval")
     return Source(
         id=sid, collection=collection.id, connector=raw["connector"], url=raw["url"],
         fields=parse_fields(raw.get("fields") or {}, collection, where),
         geometry=parse_geometry(raw.get("geometry"), collection, raw["connector"], where),
-        title=str(raw.get("title", "")), interval=interval,
-        expire_after=duration(raw.get("expire_after", 0), f"{where}.expire_after"),
-        timeout=duration(raw["timeout"], f"{where}.timeout") if "timeout" in raw else None,
-        retries=int(raw["retries"]) if "retries" in raw else None,
-        stale_after=duration(raw.get("stale_after", 2 * interval), f"{where}.stale_after"),
-        auth=_auth(raw.get("auth"), where),
-        options={k: raw[k] for k in OPTION_KEYS if k in raw},
-    )
+        options={k: raw[k] for k in OPTION_KEYS if k in raw}, **_common(raw, where))
+
+
+def _feed_source(raw: dict, defaults: dict, where: str) -> Source:
+    """A source pulling event batches (``feed``): json or csv, an agency scope, and the
+    incremental-pull keys ``since_param`` and ``overlap``."""
+    known = COMMON_KEYS | FEED_OPTION_KEYS | {"feed"}
+    raw = {**{k: v for k, v in defaults.items() if k in known}, **raw}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise SourceError(f"{where}: unknown keys {unknown} (a feed source takes "
+                          f"{', '.join(sorted(known))})")
+    if raw["feed"] not in FEEDS:
+        raise SourceError(f"{where}: feed {raw['feed']!r} is not one of {', '.join(FEEDS)}")
+    _required(raw, where, ("connector", "url"))
+    if raw["connector"] not in FEED_CONNECTORS:
+        raise SourceError(f"{where}: a feed is read with connector json or csv, not "
+                          f"{raw['connector']!r}")
+    agency = raw.get("agency")
+    if not isinstance(agency, str) or not agency.strip():
+        raise SourceError(f"{where}: agency is required: the one agency code whose dossiers "
+                          f"the feed may write (as a scoped one-stop key), or \"{ANY_AGENCY}\" "
+                          "for every agency")
+    since_param = raw.get("since_param", "since")
+    if not isinstance(since_param, str):
+        raise SourceError(f"{where}.since_param: a query parameter name (\"\" for none)")
+    max_pages = raw.get("max_pages", 1000)
+    if not isinstance(max_pages, int) or isinstance(max_pages, bool) or max_pages < 1:
+        raise SourceError(f"{where}.max_pages: a positive integer")
+    options = {"agency": agency.strip(), "since_param": since_param, "max_pages": max_pages,
+               "overlap": duration(raw.get("overlap", "1d"), f"{where}.overlap")}
+    if "params" in raw:
+        options["params"] = raw["params"]
+    return Source(id=raw["id"], collection=FEEDS[raw["feed"]], connector=raw["connector"],
+                  url=raw["url"], fields=(), options=options, feed=raw["feed"],
+                  **_common(raw, where))
 
 
 def parse_sources(data: dict, registry: Registry) -> dict[str, Source]:
@@ -143,7 +197,8 @@ def parse_sources(data: dict, registry: Registry) -> dict[str, Source]:
         source = _source(raw, registry, defaults)
         if source.id in sources:
             raise SourceError(f"source {source.id!r} declared twice")
-        clash = [s.id for s in sources.values() if s.collection == source.collection]
+        clash = [s.id for s in sources.values()
+                 if s.collection == source.collection and not source.feed]
         if clash:
             raise SourceError(f"sources {clash[0]!r} and {source.id!r} both feed "
                               f"{source.collection}; a harvest replaces its collection, so "

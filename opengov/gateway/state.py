@@ -31,6 +31,7 @@ class RunReport:
     error: str | None = None
     rejects: list[dict] = field(default_factory=list)
     fingerprint: str | None = None  # upstream bytes + declaration, to skip identical runs
+    feed: dict | None = None  # a feed's pull: cursor, since, pages, events, stored, duplicates
 
     def counts(self) -> dict:
         return {k: getattr(self, k) for k in ("fetched", "new", "changed", "removed",
@@ -110,7 +111,7 @@ def _exists(conn, t, source_id: str) -> bool:
 def _run_json(report: RunReport, now: datetime) -> dict:
     return {"at": now.isoformat().replace("+00:00", "Z"), "status": report.status,
             **report.counts(), "error": report.error, "rejects": report.rejects[:20],
-            "fingerprint": report.fingerprint}
+            "fingerprint": report.fingerprint, **({"feed": report.feed} if report.feed else {})}
 
 
 def mark_dataset(store, collection_id: str, entry: dict) -> None:
