@@ -159,6 +159,23 @@ def test_out_of_order_across_pulls_is_refused_with_the_reason(feed):
     assert feed.stored_events() == 5
 
 
+def test_a_failing_feed_shows_in_metrics_health_and_the_dossier_answers(feed):
+    feed.serve("/events", "feed-page1.json")
+    feed.declare("/events")
+    assert feed.harvest().status == "ok"
+    metrics = feed.client.get("/metrics").get_data(as_text=True)
+    assert f'opengov_source_up{{source="{SOURCE}"}} 1.0' in metrics
+    assert f'opengov_source_records{{source="{SOURCE}"}} 3.0' in metrics
+    assert "X-Data-Stale" not in feed.client.get("/dossiers/stats").headers
+    feed.serve("/events", "feed-bad.json")
+    assert feed.harvest().status == "failed"
+    metrics = feed.client.get("/metrics").get_data(as_text=True)
+    assert f'opengov_source_up{{source="{SOURCE}"}} 0.0' in metrics
+    assert feed.client.get("/dossiers/stats").headers["X-Data-Stale"] == "true"
+    stale = feed.client.get("/health").get_json()["stale_sources"]
+    assert [s["id"] for s in stale] == [SOURCE]
+
+
 def test_a_feed_scoped_to_an_agency_writes_only_its_dossiers(feed):
     feed.serve("/events", "feed-other-agency.json")
     feed.declare("/events", agency=POSTAL["agency_code"])
