@@ -43,7 +43,8 @@ class Freshness(ma.Schema):
 class SourceSchema(ma.Schema):
     id = ma.fields.String(metadata={"description": "Source id"})
     title = ma.fields.String()
-    collection = ma.fields.String(metadata={"description": "Collection (dataset) it feeds"})
+    collection = ma.fields.String(metadata={"description": "Collection (dataset) it feeds; "
+                                            "`dossiers` for a dossier event feed"})
     connector = ma.fields.String(metadata={"description": "csv, json, geojson, ogcapi, "
                                            "arcgis, ckan or open311"})
     url = ma.fields.String(metadata={"description": "Upstream URL (credentials masked)"})
@@ -77,7 +78,8 @@ class SourceDetailSchema(SourceSchema):
     provenance = ma.fields.Nested(Provenance)
     last_run = ma.fields.Dict(allow_none=True, metadata={
         "description": "Counts of the last run (fetched, new, changed, removed, rejected, "
-                       "from_cache, requests) and up to 20 rejected records with reasons"})
+                       "from_cache, requests) and up to 20 rejected records with reasons; a "
+                       "feed adds `feed` (cursor, since, pages, events, stored, duplicates)"})
 
 
 class SourceListSchema(ma.Schema):
