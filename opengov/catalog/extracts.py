@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -147,14 +148,17 @@ class Extracts:
         here), else built now under a claim so that one host builds it. Never rewritten."""
         return self.obtain(source, month)[0]
 
-    def obtain(self, source: LiveSource, month: Period) -> tuple[Built, str]:
+    def obtain(self, source: LiveSource, month: Period,
+               waiting: Callable[[], object] = lambda: None) -> tuple[Built, str]:
         """:meth:`build`, also saying how: ``kept`` (this host's copy), ``copied`` (from the
-        database) or ``built`` (here, now)."""
+        database) or ``built`` (here, now). ``waiting`` is called once if another host's
+        build has to be waited for."""
         built = self.manifest(source.id, month.key)
         if built is not None:
             return built, "kept"
         holder = new_holder()
         deadline = time.monotonic() + self.wait_s
+        waited = False
         while True:
             published = self.claims.published(source.id, month.key)
             if published is not None:
@@ -167,6 +171,9 @@ class Extracts:
                 if built is not None:
                     return built, "built"
                 continue  # our claim expired and another host took over: use its file
+            if not waited:
+                waiting()
+                waited = True
             if time.monotonic() > deadline:
                 raise ExtractBusy(f"The extract of {source.id} for {month.key} is being built "
                                   "by another host; try again shortly.")

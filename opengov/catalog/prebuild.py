@@ -52,8 +52,8 @@ def build_extracts(app, dataset_ids: Iterable[str] = (),
     """Make sure this host has every finished month's extract of the live ``dataset_ids``
     (default: all), oldest first: copied from the database when another host built it, else
     built here under a claim (:meth:`Extracts.obtain`); return how many this host built. One
-    line per month says ``built``, ``copied``, ``kept`` or ``busy``. Unknown ids raise
-    KeyError."""
+    line per month says ``built``, ``copied``, ``kept`` or ``busy`` (after a ``waiting`` line
+    when another host was building it). Unknown ids raise KeyError."""
     from opengov.catalog.extracts import ExtractBusy
     from opengov.catalog.live_catalog import extracts, sources
 
@@ -69,7 +69,9 @@ def build_extracts(app, dataset_ids: Iterable[str] = (),
                 built = files.manifest(dataset_id, month.key)
                 if built is None:
                     try:
-                        built, how = files.obtain(source, month)
+                        line = f"{dataset_id} {month.key} waiting: another host is building it"
+                        built, how = files.obtain(source, month,
+                                                  waiting=lambda line=line: echo(line))
                     except ExtractBusy:
                         echo(f"{dataset_id} {month.key} busy: another host is building it")
                         continue

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import insert
 
-from opengov.catalog.extract_claims import ExtractClaims
+from opengov.catalog.extract_claims import ExtractClaims, Published, modified_now
 from opengov.loader import load_all
 from opengov.store.migrate import upgrade
 from tests.catalog.test_extracts import _epoch
@@ -102,14 +102,54 @@ def test_two_hosts_build_each_month_once_and_serve_the_same_bytes(database, tmp_
         third.extensions["opengov"].store.engine.dispose()
 
 
-def test_a_crashed_builder_holds_the_month_only_until_its_claim_lapses(postgres, tmp_path):
+def _loaded(postgres, folder: Path):
+    """A fresh PostgreSQL database with the small sample, and the app (instance ``folder``)."""
     need_postgres(postgres)
     url = postgres.create()
-    app = make_app(url, tmp_path / "loader")
+    app = make_app(url, folder)
     store = app.extensions["opengov"].store
+    upgrade(store.engine)
+    load_all(store, DATASETS, profile="small", generators=sample_loaders(app))
+    return url, app, store
+
+
+def _until_waiting(run: subprocess.Popen) -> list[str]:
+    """``opengov extracts``' lines up to the one saying it waits for another host."""
+    lines = []
+    for line in run.stdout:
+        lines.append(line)
+        if " waiting: another host is building it" in line:
+            return lines
+    raise AssertionError(f"it never waited: {lines} {run.communicate()}")
+
+
+def test_a_host_finding_the_month_being_built_waits_and_copies_the_builders_bytes(
+        postgres, tmp_path):
+    url, _app, store = _loaded(postgres, tmp_path / "loader")
     try:
-        upgrade(store.engine)
-        load_all(store, DATASETS, profile="small", generators=sample_loaders(app))
+        claims = ExtractClaims(store.engine)
+        assert claims.claim(DATASET, "2025-12", "host-a:1:x", ttl=120)  # host A is building
+        run = _extracts(url, tmp_path / "host-b")
+        before = _until_waiting(run)  # host B is waiting for December
+        made = tmp_path / "host-a.csv"  # what host A built (its own bytes, whatever they are)
+        made.write_bytes(b"station,parameter,time,value,unit,flag\r\naq-001,pm25,"
+                         b"2025-12-01T00:00:00Z,7.5,ug/m3,valid\r\n")
+        digest = hashlib.sha256(made.read_bytes()).hexdigest()
+        assert claims.publish(DATASET, "2025-12", "host-a:1:x", Published(
+            "quang-nam-monitoring-readings-2025-12.csv", "text/csv; charset=utf-8",
+            made.stat().st_size, digest, modified_now()), made)
+        out, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+        lines = _lines("".join(before) + out)
+        assert lines["2025-12"] == ("copied", digest) and lines["2026-01"][0] == "built", out
+        assert _copy_on(tmp_path / "host-b", "2025-12") == made.read_bytes()
+    finally:
+        store.engine.dispose()
+
+
+def test_a_crashed_builder_holds_the_month_only_until_its_claim_lapses(postgres, tmp_path):
+    url, app, store = _loaded(postgres, tmp_path / "loader")
+    try:
         ttl = 4.0  # a host claimed December and died (no release)
         assert ExtractClaims(store.engine).claim(DATASET, "2025-12", "dead-host:1:x", ttl=ttl)
         claimed_at = time.monotonic()
