@@ -7,7 +7,10 @@ and status; ``opengov_http_requests_in_flight``; ``opengov_db_pool_connections_i
 ``opengov_count_cache_lookups_total`` by result (hit or miss); ``opengov_ingest_batches_total`` by
 outcome (readings batches posted to ``/monitoring/readings``). At scrape time, from the database:
 each harvested source's ``opengov_source_age_seconds`` (since its last successful harvest),
-``opengov_source_up`` (its last harvest succeeded) and ``opengov_source_records``.
+``opengov_source_up`` (its last harvest succeeded) and ``opengov_source_records``; with a read
+replica (``OPENGOV_DATABASE_READ_URL``), its lag, bound, state and whether request reads go to
+it or fell back to the primary, as the answering worker's router last checked them
+(:class:`ReplicaCollector`).
 
 Under ``opengov serve`` the metrics of all gunicorn workers are summed: serve points
 ``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder, each worker writes its values there, the scrape
@@ -23,6 +26,7 @@ asks for an API key with role ``metrics`` or ``admin``, ``off`` answers 404.
 from __future__ import annotations
 
 import ipaddress
+import math
 import os
 import threading
 
@@ -40,6 +44,7 @@ INGEST_ROUTE = ("POST", "/monitoring/readings")
 UNMATCHED = "(unmatched)"
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 FORWARDING_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED")
+REPLICA_STATES = ("ok", "lagging", "unreachable", "unknown")
 
 
 _created: dict = {}
@@ -127,6 +132,32 @@ def _checked_out(engine) -> int:
     return checked_out() if callable(checked_out) else 0
 
 
+class ReplicaCollector:
+    """The read replica as the answering worker last saw it (a check runs first if due)."""
+
+    def __init__(self, router):
+        self.router = router
+
+    def collect(self):  # noqa: D102 (prometheus-client collector API)
+        from prometheus_client.core import GaugeMetricFamily
+
+        status = self.router.status()
+        lag = GaugeMetricFamily("opengov_replica_lag_seconds",
+                                "Replication lag at the last check (NaN: unknown)")
+        lag.add_metric([], math.nan if status["lag_s"] is None else status["lag_s"])
+        bound = GaugeMetricFamily("opengov_replica_max_lag_seconds",
+                                  "Lag beyond which reads fall back to the primary")
+        bound.add_metric([], status["max_lag_s"])
+        reads = GaugeMetricFamily("opengov_replica_reads_on_replica",
+                                  "1: request reads go to the replica; 0: to the primary")
+        reads.add_metric([], 1.0 if status["reads"] == "replica" else 0.0)
+        state = GaugeMetricFamily("opengov_replica_state", "The replica's state (1 for the "
+                                  "current one)", labels=["state"])
+        for name in REPLICA_STATES:
+            state.add_metric([name], 1.0 if status["state"] == name else 0.0)
+        return [lag, bound, reads, state]
+
+
 def exposition(ctx) -> bytes:
     """The text exposition: every worker's metrics, then what the enabled capabilities collect
     at scrape time (the harvested sources' ages, for the gateway)."""
@@ -143,6 +174,8 @@ def exposition(ctx) -> bytes:
     scraped = CollectorRegistry()
     for collector in ctx.capabilities.metrics_collectors(ctx):
         scraped.register(collector)
+    if ctx.store.router is not None:
+        scraped.register(ReplicaCollector(ctx.store.router))
     return generate_latest(registry) + generate_latest(scraped)
 
 

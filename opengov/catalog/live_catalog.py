@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app
 
 from opengov.catalog.datapackage import csv_resource, table_schema
-from opengov.catalog.extracts import EXTENSION, FORMAT, MEDIA_TYPE, Extracts, Period
+from opengov.catalog.extracts import EXTENSION, FORMAT, MEDIA_TYPE, WAIT_S, Extracts, Period
 from opengov.catalog.live import LiveSource, live_sources
 from opengov.context import current
 from opengov.links import url_for_path
@@ -31,9 +31,10 @@ def extracts() -> Extracts:
     if "catalog_extracts" not in ext:
         ctx = current()
         hours = float(current_app.config.get("CATALOG_EXTRACT_GRACE_HOURS", GRACE_HOURS))
+        wait = float(current_app.config.get("CATALOG_EXTRACT_WAIT_S", WAIT_S))
         ext["catalog_extracts"] = Extracts(ctx.settings.instance_path / "distributions",
                                            ctx.store, grace=timedelta(hours=hours),
-                                           area=ctx.settings.region_slug)
+                                           area=ctx.settings.region_slug, wait_s=wait)
     return ext["catalog_extracts"]
 
 

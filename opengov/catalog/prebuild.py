@@ -43,10 +43,18 @@ def build_current(app, dataset_ids: Iterable[str] | None = None,
     return count
 
 
+SHARED = {"shared": "published", "already": "kept",
+          "differs": "kept, DIFFERS from the published file (remove this host's copy)"}
+
+
 def build_extracts(app, dataset_ids: Iterable[str] = (),
                    echo: Callable[[str], object] = lambda line: None) -> int:
-    """Build every finished month's extract of the live ``dataset_ids`` (default: all) not
-    built yet, oldest first; return how many were built now. Unknown ids raise KeyError."""
+    """Make sure this host has every finished month's extract of the live ``dataset_ids``
+    (default: all), oldest first: copied from the database when another host built it, else
+    built here under a claim (:meth:`Extracts.obtain`); return how many this host built. One
+    line per month says ``built``, ``copied``, ``kept`` or ``busy`` (after a ``waiting`` line
+    when another host was building it). Unknown ids raise KeyError."""
+    from opengov.catalog.extracts import ExtractBusy
     from opengov.catalog.live_catalog import extracts, sources
 
     count = 0
@@ -60,7 +68,16 @@ def build_extracts(app, dataset_ids: Iterable[str] = (),
             for month in reversed(files.periods(source)):
                 built = files.manifest(dataset_id, month.key)
                 if built is None:
-                    built = files.build(source, month)
-                    count += 1
-                echo(f"{dataset_id} {month.key} {built.byte_size} bytes sha256 {built.sha256}")
+                    try:
+                        line = f"{dataset_id} {month.key} waiting: another host is building it"
+                        built, how = files.obtain(source, month,
+                                                  waiting=lambda line=line: echo(line))
+                    except ExtractBusy:
+                        echo(f"{dataset_id} {month.key} busy: another host is building it")
+                        continue
+                    count += how == "built"
+                else:  # built here before extracts were kept in the database: publish it
+                    how = SHARED[files.share(dataset_id, month)]
+                echo(f"{dataset_id} {month.key} {how} {built.byte_size} bytes "
+                     f"sha256 {built.sha256}")
     return count

@@ -117,6 +117,9 @@ def list_versions(dataset_id):
                   schema={"type": "string", "format": "binary"})
 @blp.alt_response(400, response="BAD_REQUEST")
 @blp.alt_response(404, response="NOT_FOUND")
+@blp.alt_response(503, response="SERVICE_UNAVAILABLE",
+                  description="Another host has been building the month for a minute: "
+                              "retry after `Retry-After` seconds")
 @versioned(blp)  # the file carries its own validators: see downloads.serve
 def get_extract(dataset_id, period, fmt):
     return extract_download(dataset_id, period, fmt)

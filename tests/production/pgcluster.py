@@ -22,6 +22,8 @@ from sqlalchemy import create_engine, text
 from tests.conftest import need
 
 PG_BIN = Path(os.environ.get("OPENGOV_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
+REPLICA_SH = Path(__file__).resolve().parents[2] / "deploy" / "postgresql" / "replica.sh"
+REPL_USER, REPL_PW = "opengov_replica", "replica-secret"
 
 
 def free_port() -> int:
@@ -75,8 +77,24 @@ class Cluster:
             engine.dispose()
 
 
+def make_replica(primary: Cluster, replica: Cluster) -> str:
+    """Run the documented ``deploy/postgresql/replica.sh`` to make ``replica`` a streaming
+    standby of ``primary`` and start it (pg_ctl rather than systemd); its output."""
+    env = {**os.environ, "PRIMARY": "127.0.0.1", "PRIMARY_PORT": str(primary.port),
+           "REPL_USER": REPL_USER, "REPL_PW": REPL_PW, "DATA": str(replica.data),
+           "BIN": str(PG_BIN), "SERVICE": "", "PORT": str(replica.port),
+           "SOCKET_DIR": str(replica.data)}
+    done = subprocess.run(["sh", str(REPLICA_SH)], env=env, capture_output=True, text=True,
+                          timeout=300)
+    if done.returncode != 0 or done.stdout.strip().splitlines()[-1:] != ["t"]:
+        raise RuntimeError(f"replica.sh failed ({done.returncode}): {done.stdout}{done.stderr}")
+    return done.stdout
+
+
 class ReplicatedPair:
-    """A primary with ``wal_level=replica`` and a replica made by ``pg_basebackup -R``.
+    """A primary with ``wal_level=replica`` and a replica made by the documented
+    ``deploy/postgresql/replica.sh`` (``pg_basebackup -R`` as the ``opengov_replica`` role,
+    which the primary's ``pg_hba.conf`` asks for its password).
 
     In a fresh folder under the system's temporary folder (the ``postgres`` user must reach
     it). ``database``: created on the primary before the base backup and made the default of
@@ -98,16 +116,17 @@ class ReplicatedPair:
             shutil.chown(self.root, "postgres", "postgres")
         self.primary._run("initdb", "-D", str(self.primary.data), "-U", "postgres",
                           "-A", "trust", "--no-sync", "-E", "UTF8")
+        hba = self.primary.data / "pg_hba.conf"  # the replication role needs its password
+        hba.write_text(f"host replication {REPL_USER} 127.0.0.1/32 scram-sha-256\n"
+                       + hba.read_text())
         with open(self.primary.data / "postgresql.conf", "a") as fh:
             fh.write("wal_level = replica\nmax_wal_senders = 5\nfsync = off\n"
                      f"wal_receiver_status_interval = 1s\n{self.settings}")
         self.primary.start()
         if self.primary.database != "postgres":
             self.primary.sql(f'CREATE DATABASE "{self.primary.database}"', database="postgres")
-        self.replica._run("pg_basebackup", "-h", "127.0.0.1", "-p", str(self.primary.port),
-                          "-U", "postgres", "-D", str(self.replica.data), "-R", "-X", "stream",
-                          "-c", "fast")
-        self.replica.start()
+        self.primary.sql(f"CREATE ROLE {REPL_USER} LOGIN REPLICATION PASSWORD '{REPL_PW}'")
+        make_replica(self.primary, self.replica)
         return self
 
     def replay_lag_bytes(self) -> int | None:

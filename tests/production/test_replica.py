@@ -1,9 +1,11 @@
 """Request reads on a real streaming replica (``OPENGOV_DATABASE_READ_URL``), read-your-writes
-on the primary, and the fallback to the primary when the replica stops or lags."""
+on the primary, and the fallback to the primary when the replica stops or lags, as
+``/health/ready`` and the ``opengov_replica_*`` metrics tell it."""
 
 from __future__ import annotations
 
 import logging
+import math
 import time
 
 import pytest
@@ -73,6 +75,21 @@ def _ready(client) -> dict:
     return response.get_json()
 
 
+def _replica_gauges(client) -> dict:
+    """The replica's samples of ``/metrics``: name (with a ``state`` label) → value."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    out = {}
+    for family in text_string_to_metric_families(response.get_data(as_text=True)):
+        for sample in family.samples:
+            if sample.name.startswith("opengov_replica_"):
+                label = sample.labels.get("state")
+                out[f"{sample.name}:{label}" if label else sample.name] = sample.value
+    return out
+
+
 def test_request_reads_run_on_the_replica_and_writes_on_the_primary(replicated):
     store = replicated.extensions["opengov"].store
     with replicated.test_request_context("/reports"), routed(ReadRoute()):
@@ -86,6 +103,11 @@ def test_request_reads_run_on_the_replica_and_writes_on_the_primary(replicated):
     ready = _ready(replicated.test_client())
     assert ready["checks"]["replica"] == "ok" and ready["replica"]["reads"] == "replica"
     assert ready["replica"]["lag_s"] == 0  # caught up, although the primary is idle
+    gauges = _replica_gauges(replicated.test_client())
+    assert gauges["opengov_replica_reads_on_replica"] == 1
+    assert gauges["opengov_replica_lag_seconds"] == 0
+    assert gauges["opengov_replica_max_lag_seconds"] == MAX_LAG_S
+    assert gauges["opengov_replica_state:ok"] == 1 and gauges["opengov_replica_state:lagging"] == 0
 
 
 def test_a_report_is_tracked_at_once_while_the_replica_is_paused(pair, replicated):
@@ -115,6 +137,10 @@ def test_a_lagging_replica_falls_back_to_the_primary_and_comes_back(pair, replic
     ready = _ready(client)
     assert ready["checks"]["replica"] == "lagging" and ready["replica"]["reads"] == "primary"
     assert ready["replica"]["lag_s"] > MAX_LAG_S
+    gauges = _replica_gauges(client)
+    assert gauges["opengov_replica_reads_on_replica"] == 0  # fell back to the primary
+    assert gauges["opengov_replica_lag_seconds"] > MAX_LAG_S
+    assert gauges["opengov_replica_state:lagging"] == 1 and gauges["opengov_replica_state:ok"] == 0
     assert any("replica lagging" in r.getMessage() for r in caplog.records)
     pair.replica.sql("SELECT pg_wal_replay_resume()")
     pair.wait_caught_up()
@@ -139,9 +165,14 @@ def test_a_stopped_replica_costs_no_error(pair, replicated, caplog):
     assert ready["checks"] == {"database": "ok", "migrations": "current",
                                "replica": "unreachable"}
     assert ready["replica"]["reads"] == "primary" and ready["replica"]["lag_s"] is None
+    gauges = _replica_gauges(client)
+    assert gauges["opengov_replica_reads_on_replica"] == 0
+    assert math.isnan(gauges["opengov_replica_lag_seconds"])  # unknown, not 0
+    assert gauges["opengov_replica_state:unreachable"] == 1
     assert any("replica unreachable" in r.getMessage() for r in caplog.records)
     pair.replica.start()
     _wait_for(lambda: _ready(client)["checks"]["replica"] == "ok", timeout=4 * CHECK_S + 10)
+    assert _replica_gauges(client)["opengov_replica_reads_on_replica"] == 1
 
 
 def test_lag_is_zero_when_caught_up_and_bounded_by_the_time_seen_behind():
@@ -166,6 +197,7 @@ def test_without_a_replica_nothing_changes(empty_app_factory):
     load_all(store, DATASETS, only=["report-categories"])
     api = app.test_client()
     assert "replica" not in api.get("/health/ready").get_json()
+    assert _replica_gauges(api) == {}  # no replica: no replica series
     submit(api)
     assert api.get_cookie("og_primary") is None  # no replica: no sticky window needed
 
