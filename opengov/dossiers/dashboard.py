@@ -31,6 +31,9 @@ TEXT = {
            "slowest": "Thủ tục giải quyết chậm nhất (trung vị ngày so với thời hạn)",
            "procedure": "Thủ tục", "median": "Trung vị (ngày)", "statutory": "Thời hạn (ngày)",
            "received": "Hồ sơ", "empty": "Chưa có số liệu.", "other": "English",
+           "index_note": "Đây là chỉ số 2.1 (tối đa 20 điểm) của Bộ chỉ số phục vụ người dân, "
+                         "doanh nghiệp (Quyết định 766/QĐ-TTg). Các chỉ số tính được từ hồ sơ, "
+                         "theo cơ quan và tháng:",
            "channel": {"in_person": "Trực tiếp", "online": "Trực tuyến",
                        "postal": "Bưu chính"}},
     "en": {"title": "How dossiers of administrative procedures are handled",
@@ -42,6 +45,9 @@ TEXT = {
            "slowest": "Slowest procedures (median days against the statutory time)",
            "procedure": "Procedure", "median": "Median (days)", "statutory": "Statutory (days)",
            "received": "Dossiers", "empty": "No figures yet.", "other": "Tiếng Việt",
+           "index_note": "This is indicator 2.1 (up to 20 points) of the service-delivery "
+                         "index (Decision 766/QĐ-TTg). The indicators dossiers support, by "
+                         "agency and month:",
            "channel": {"in_person": "In person", "online": "Online", "postal": "Postal"}},
 }
 

@@ -9,7 +9,8 @@ from opengov import bodylimit
 from opengov.api import Blueprint
 from opengov.bearer import BEARER_DOC, require_role
 from opengov.context import current
-from opengov.dossiers import batch, tracking
+from opengov.dossiers import batch, index_terms, tracking
+from opengov.dossiers import index as index_module
 from opengov.dossiers import stats as stats_module
 from opengov.dossiers.clock import local_date
 from opengov.dossiers.ingest import ingest
@@ -19,6 +20,8 @@ from opengov.dossiers.schemas import (
     EXAMPLE_EVENTS,
     TRACK_EXAMPLE,
     DossierBatchResultSchema,
+    DossierIndexArgs,
+    DossierIndexSchema,
     DossierStatsArgs,
     DossierStatsSchema,
     DossierTrackArgs,
@@ -179,6 +182,52 @@ def stats(args):
         body = stats_module.compute(store, conn, request, local_date(utcnow()))
     body = {"by": list(by), "filters": filters, "period": args.get("period"),
             "cohort": COHORT, **body}
+    response = Response(dumps(body), mimetype="application/json")
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+MONTH_RULE = ("A dossier belongs to the month it was received in (cohort), as in /dossiers/stats; "
+              "the decision does not say how a period is assigned (docs/dossiers.md).")
+INDEX_EXAMPLE = {
+    "by": ["agency", "month"], "filters": {},
+    "period": "2026-03", "cohort": COHORT, "month_rule": MONTH_RULE,
+    "cells": [{"agency": "so-xay-dung", "month": "2026-03", "suppressed": False,
+               "received": 120, "figures": [
+                   {"id": "2.1", "numerator": 91, "denominator": 100, "value": 0.91,
+                    "points": 18.2, "max_points": 20},
+                   {"id": "2.1.early", "numerator": 60, "denominator": 100, "value": 0.6},
+                   {"id": "3.3.online", "numerator": 50, "denominator": 120,
+                    "value": 0.4167}]},
+              {"agency": "so-tu-phap", "month": "2026-03", "suppressed": True}],
+    "suppression": {"threshold": 5, "suppressed_cells": 1, "note": "…"},
+    **index_terms.definitions()}
+
+
+@blp.route("/index")
+@blp.doc(summary="Service-delivery index (Decision 766/QĐ-TTg): the figures dossiers give",
+         description="Per agency and month of receipt, the indicators of the Prime Minister's "
+                     "Decision 766/QĐ-TTg of 23 June 2022 that dossier events support: 2.1 "
+                     "share resolved early or on time (20 points; also its early, on-due-date "
+                     "and late parts), 2.2 mean days taken per procedure (with `procedure=`), "
+                     "3.3 shares received online, in person and by post. Each figure gives its "
+                     "numerator and denominator; `figures` defines them, `not_computable` lists "
+                     "the decision's other indicators with the reason. " + COHORT + " Cells "
+                     "with fewer than 5 dossiers are suppressed. Filters: agency, procedure, "
+                     "period.")
+@blp.arguments(DossierIndexArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
+@blp.response(200, DossierIndexSchema, example=INDEX_EXAMPLE,
+              description="Figures per cell, their definitions and sources")
+def service_index(args):
+    start, end = _period(args.get("period"))
+    filters = {k: args[k] for k in ("agency", "procedure") if args.get(k) is not None}
+    by = tuple(dict.fromkeys(args["by"]))
+    store = current().store
+    request = stats_module.Request(by=by, filters=filters, start=start, end=end)
+    with store.reading() as conn:
+        body = index_module.compute(store, conn, request)
+    body = {"by": list(by), "filters": filters, "period": args.get("period"), "cohort": COHORT,
+            "month_rule": MONTH_RULE, **index_terms.definitions(), **body}
     response = Response(dumps(body), mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=60"
     return response

@@ -104,6 +104,13 @@ TRACK_EXAMPLE = {
     "awaiting": "post", "channel_out": "postal", "postal_code": None}
 
 
+def period_field() -> ma.fields.String:
+    """The ``period`` query argument: months of receipt."""
+    return ma.fields.String(validate=ma.validate.Regexp(PERIOD), metadata={
+        "description": "Month of receipt: `2026-03`, or a half-open range of months "
+                       "`2026-01/2026-07` (either end may be `..`)"})
+
+
 class DossierStatsArgs(ma.Schema):
     by = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(
         ("month", "agency", "procedure", "commune", "channel"))), load_default=list,
@@ -117,9 +124,7 @@ class DossierStatsArgs(ma.Schema):
     commune = ma.fields.String(metadata={"description": "Commune code"})
     channel = ma.fields.String(validate=ma.validate.OneOf(CHANNELS),
                                metadata={"description": "Channel the dossier came in"})
-    period = ma.fields.String(validate=ma.validate.Regexp(PERIOD), metadata={
-        "description": "Month of receipt: `2026-03`, or a half-open range of months "
-                       "`2026-01/2026-07` (either end may be `..`)"})
+    period = period_field()
 
 
 class DossierStatsCellSchema(ma.Schema):
@@ -152,4 +157,77 @@ class DossierStatsSchema(ma.Schema):
     period = ma.fields.String(allow_none=True)
     cohort = ma.fields.String()
     cells = ma.fields.List(ma.fields.Nested(DossierStatsCellSchema))
+    suppression = ma.fields.Dict()
+
+
+class DossierIndexArgs(ma.Schema):
+    by = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(("agency", "month"))),
+                       load_default=lambda: ["agency", "month"],
+                       metadata={"description": "Cells per agency and/or month of receipt "
+                                                "(default `agency,month`; empty: one cell)"})
+    agency = ma.fields.String(metadata={"description": "Handling agency code"})
+    procedure = ma.fields.String(metadata={
+        "description": "Procedure code; needed for figure 2.2 (mean time per procedure)"})
+    period = period_field()
+
+
+class IndexFigureSchema(ma.Schema):
+    id = ma.fields.String(metadata={"description": "Figure id (see `figures`): 2.1, "
+                                                   "2.1.early, 2.2, 3.3.online…"})
+    numerator = ma.fields.Integer()
+    denominator = ma.fields.Integer()
+    value = ma.fields.Float(allow_none=True, metadata={
+        "description": "numerator / denominator (a share; for 2.2 mean days)"})
+    points = ma.fields.Float(allow_none=True, metadata={"description": "Score, where scored"})
+    max_points = ma.fields.Float(metadata={"description": "The indicator's maximum points"})
+
+
+class DossierIndexCellSchema(ma.Schema):
+    agency = ma.fields.String()
+    month = ma.fields.String()
+    suppressed = ma.fields.Boolean(metadata={"description": "Fewer than 5 dossiers: figures "
+                                                            "left out"})
+    received = ma.fields.Integer()
+    figures = ma.fields.List(ma.fields.Nested(IndexFigureSchema))
+
+
+class IndexDefinitionSchema(ma.Schema):
+    id = ma.fields.String()
+    indicator = ma.fields.String(metadata={"description": "The decision's indicator"})
+    name_vi = ma.fields.String()
+    name = ma.fields.String()
+    numerator = ma.fields.String()
+    denominator = ma.fields.String()
+    max_points = ma.fields.Float()
+    scoring = ma.fields.String()
+    needs = ma.fields.String(metadata={"description": "Filter without which it is not given"})
+
+
+class NotComputableSchema(ma.Schema):
+    id = ma.fields.String()
+    group = ma.fields.String()
+    name_vi = ma.fields.String()
+    reason = ma.fields.String()
+
+
+class IndexGroupSchema(ma.Schema):
+    id = ma.fields.String()
+    name_vi = ma.fields.String()
+    name = ma.fields.String()
+    max_points = ma.fields.Integer()
+
+
+class DossierIndexSchema(ma.Schema):
+    decision = ma.fields.Dict(metadata={"description": "Decision 766/QĐ-TTg: number, date, "
+                                                       "title, url"})
+    by = ma.fields.List(ma.fields.String())
+    filters = ma.fields.Dict()
+    period = ma.fields.String(allow_none=True)
+    cohort = ma.fields.String()
+    month_rule = ma.fields.String(metadata={"description": "How a dossier gets its month"})
+    groups = ma.fields.List(ma.fields.Nested(IndexGroupSchema))
+    figures = ma.fields.List(ma.fields.Nested(IndexDefinitionSchema))
+    not_computable = ma.fields.List(ma.fields.Nested(NotComputableSchema))
+    sources = ma.fields.Dict()
+    cells = ma.fields.List(ma.fields.Nested(DossierIndexCellSchema))
     suppression = ma.fields.Dict()

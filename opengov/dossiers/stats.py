@@ -38,7 +38,8 @@ class Request:
     end: str | None = None  # month after the last one (YYYY-MM), exclusive
 
 
-def _where(t, req: Request) -> list:
+def where(t, req: Request) -> list:
+    """Conditions of ``req``'s filters and period on table ``t`` (those of its columns only)."""
     conditions = [t.c[FILTERS[name]] == value for name, value in (req.filters or {}).items()
                   if value is not None and FILTERS[name] in t.c]
     if req.start:
@@ -83,7 +84,7 @@ def compute(store, conn, req: Request, today: date, level: Level | None = None) 
     m = store.table(level.counts)
     keys = [m.c[c] for c in columns]
     rows = conn.execute(select(*keys, *(func.sum(m.c[n]) for n in COUNTS))
-                        .where(*_where(m, req)).group_by(*keys)).all()
+                        .where(*where(m, req)).group_by(*keys)).all()
     for row in rows:
         cells[tuple(row[:len(keys)])] = dict(zip(COUNTS, (int(v or 0) for v in
                                                           row[len(keys):]), strict=True))
@@ -145,7 +146,7 @@ def _overdue(store, conn, req: Request, columns: list[str], today: date) -> dict
     d = store.table("dossiers")
     keys = [func.coalesce(d.c.commune, "") if c == "commune" else d.c[c] for c in columns]
     rows = conn.execute(select(*keys, func.count()).where(
-        and_(d.c.state.in_(RUNNING), d.c.due_date < today), *_where(d, req))
+        and_(d.c.state.in_(RUNNING), d.c.due_date < today), *where(d, req))
         .group_by(*keys)).all()
     return {tuple(r[:-1]): int(r[-1]) for r in rows}
 
@@ -156,7 +157,7 @@ def _days(store, conn, req: Request, columns: list[str], level: Level) -> dict[t
     t = store.table(level.days)
     keys = [t.c[c] for c in columns]
     rows = fetch_all(conn, select(*keys, t.c.days_taken, t.c.statutory_days, t.c.dossiers)
-                     .where(*_where(t, req), *_procedure_filter(store, req, t)))
+                     .where(*where(t, req), *_procedure_filter(store, req, t)))
     out: dict[tuple, dict] = defaultdict(lambda: {"taken": defaultdict(int),
                                                   "statutory": defaultdict(int)})
     width = len(keys)

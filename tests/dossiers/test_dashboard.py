@@ -25,6 +25,7 @@ def test_the_page_in_both_languages(api, filled, lang, title):
     page = response.get_data(as_text=True)
     assert title in page and POSTAL["agency_code"] in page
     assert "<script" not in page and "http://" not in page and "https://" not in page
+    assert "766/QĐ-TTg" in page and 'href="/dossiers/index"' in page  # the index, one click
 
 
 def test_charts_are_drawn_in_chromium_without_console_errors(api, filled, tmp_path):
