@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from opengov.dossiers.workdays import WorkCalendar
@@ -40,6 +41,12 @@ class Clock:
         if self.unit == "day":
             return max((end - start).days, 0)
         return self.calendar.count(start, end)
+
+
+@lru_cache(maxsize=64)
+def clock_of(calendar: WorkCalendar, unit: str) -> Clock:
+    """The clock of ``unit`` over ``calendar`` (one per pair, shared)."""
+    return Clock(calendar, unit)
 
 
 @dataclass(frozen=True)
