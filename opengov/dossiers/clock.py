@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from opengov.dossiers.workdays import WorkCalendar
@@ -43,10 +42,12 @@ class Clock:
         return self.calendar.count(start, end)
 
 
-@lru_cache(maxsize=64)
 def clock_of(calendar: WorkCalendar, unit: str) -> Clock:
-    """The clock of ``unit`` over ``calendar`` (one per pair, shared)."""
-    return Clock(calendar, unit)
+    """The clock of ``unit`` over ``calendar`` (made once, kept by the calendar)."""
+    clock = calendar.clocks.get(unit)
+    if clock is None:
+        clock = calendar.clocks[unit] = Clock(calendar, unit)
+    return clock
 
 
 @dataclass(frozen=True)
