@@ -34,54 +34,70 @@ def _project(fine: tuple, positions: tuple[int, ...]) -> tuple:
     return tuple(fine[i] for i in positions)
 
 
-def contribution(d: dict | None) -> dict[str, int]:
+ZERO = (0,) * len(COUNTS)
+
+
+def contribution(d: dict | None) -> tuple[int, ...]:
+    """What dossier ``d`` (None: no dossier) counts for, in :data:`COUNTS` order."""
     if d is None:
-        return dict.fromkeys(COUNTS, 0)
-    resolved = d["state"] in RESOLVED
-    return {"received": 1, "resolved": int(resolved),
-            "on_time": int(resolved and bool(d["on_time"])),
-            "late": int(resolved and not d["on_time"]),
-            "withdrawn": int(d["state"] == "withdrawn"),
-            "online": int(d["channel_in"] == "online"),
-            "postal": int("postal" in (d["channel_in"], d["channel_out"]))}
+        return ZERO
+    state = d["state"]
+    resolved = state in RESOLVED
+    on_time = bool(d["on_time"])
+    return (1, int(resolved), int(resolved and on_time), int(resolved and not on_time),
+            int(state == "withdrawn"), int(d["channel_in"] == "online"),
+            int("postal" in (d["channel_in"], d["channel_out"])))
 
 
-def _sum_into(target: dict[str, int], counts: dict[str, int]) -> None:
-    for name in COUNTS:
-        target[name] += counts[name]
+def _sum_into(target: list[int], counts) -> None:
+    for i, n in enumerate(counts):
+        target[i] += n
 
 
 class Deltas:
     """Differences per cell collected over a batch, written in one statement per table."""
 
     def __init__(self):
-        self.procedure: dict[tuple, dict] = {}
-        self.counts: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
+        self.procedure: dict[tuple, tuple] = {}
+        self.counts: dict[tuple, list[int]] = {}
         self.days: dict[tuple, int] = defaultdict(int)
 
     def add(self, before: dict | None, after: dict) -> None:
+        """Count the change of one dossier (its cell never changes: it is set at receipt)."""
         key = cell(after)
-        self.procedure[key] = {"field_code": after["field_code"], "level": after["level"]}
+        self.procedure[key] = (after["field_code"], after["level"])
         old, new = contribution(before), contribution(after)
-        _sum_into(self.counts[key], {n: new[n] - old[n] for n in COUNTS})
-        if new["resolved"] and not old["resolved"]:  # a resolution is final
+        sums = self.counts.get(key)
+        if sums is None:
+            sums = self.counts[key] = [0] * len(COUNTS)
+        for i in range(len(COUNTS)):
+            sums[i] += new[i] - old[i]
+        if new[1] and not old[1]:  # resolved now, not before (a resolution is final)
             self.days[(key, after["days_taken"], after["statutory_days"])] += 1
 
     def write(self, store, conn) -> None:
         insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
         for level in LEVELS:
             at = _positions(level)
-            counts: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(COUNTS, 0))
-            extra: dict[tuple, dict] = {}
+            fine = at == tuple(range(len(CELL)))
+            extra = ("field_code", "level") if "procedure_code" in level.key else ()
+            counts: dict[tuple, list[int]] = {}
+            details: dict[tuple, tuple] = {}
             for key, delta in self.counts.items():
-                _sum_into(counts[_project(key, at)], delta)
-                if "procedure_code" in level.key:
-                    extra[_project(key, at)] = self.procedure[key]
+                coarse = key if fine else _project(key, at)
+                sums = counts.get(coarse)
+                if sums is None:
+                    counts[coarse] = list(delta)
+                else:
+                    _sum_into(sums, delta)
+                if extra:
+                    details[coarse] = self.procedure[key]
             days: dict[tuple, int] = defaultdict(int)
             for (key, taken, statutory), n in self.days.items():
-                days[(*_project(key, at), taken, statutory)] += n
+                days[(*(key if fine else _project(key, at)), taken, statutory)] += n
             _upsert(store, conn, insert, level.counts, level.key, COUNTS,
-                    [{**dict(zip(level.key, k, strict=True)), **extra.get(k, {}), **c}
+                    [dict(zip((*level.key, *extra, *COUNTS),
+                              (*k, *details.get(k, ()), *c), strict=True))
                      for k, c in counts.items()])
             _upsert(store, conn, insert, level.days, (*level.key, *DAYS), ("dossiers",),
                     [{**dict(zip((*level.key, *DAYS), k, strict=True)), "dossiers": n}

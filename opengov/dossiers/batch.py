@@ -26,6 +26,8 @@ FIELDS = REQUIRED + OPTIONAL
 LENGTHS = {"event_id": 100, "code": 64, "procedure": 40, "centre": 100, "agency": 100,
            "commune": 100, "postal_code": 64, "pin": 32}
 CSV_TYPES = ("text/csv", "application/csv")
+KNOWN, KNOWN_REQUIRED = frozenset(FIELDS), frozenset(REQUIRED)
+LIMIT = {name: LENGTHS.get(name, 100) for name in FIELDS}
 
 
 def read_body() -> list[dict]:
@@ -91,6 +93,24 @@ def problem(index: int, event_id: object, reason: str) -> dict:
 
 
 def _event(item: object) -> Event:
+    """The event of a well-formed item in one pass over its fields; anything unusual goes to
+    :func:`_checked_event`, which names the first problem in field order."""
+    if type(item) is not dict or not item.keys() <= KNOWN:
+        return _checked_event(item)
+    values = {}
+    for name, value in item.items():
+        if value is None:
+            continue
+        if type(value) is not str or len(value) > LIMIT[name] or not (value := value.strip()):
+            return _checked_event(item)
+        values[name] = value
+    if not values.keys() >= KNOWN_REQUIRED or values["kind"] not in EVENTS:
+        return _checked_event(item)
+    values["at"] = _moment(values["at"])
+    return Event(**values)
+
+
+def _checked_event(item: object) -> Event:
     if not isinstance(item, dict):
         raise ValueError("an event is an object")
     unknown = sorted(set(item) - set(FIELDS) - {None})

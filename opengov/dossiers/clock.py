@@ -42,6 +42,14 @@ class Clock:
         return self.calendar.count(start, end)
 
 
+def clock_of(calendar: WorkCalendar, unit: str) -> Clock:
+    """The clock of ``unit`` over ``calendar`` (made once, kept by the calendar)."""
+    clock = calendar.clocks.get(unit)
+    if clock is None:
+        clock = calendar.clocks[unit] = Clock(calendar, unit)
+    return clock
+
+
 @dataclass(frozen=True)
 class Progress:
     """Where a dossier's clock stands: ``used`` days before ``since`` (None while paused)."""

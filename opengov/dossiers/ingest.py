@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, update
 
 from opengov.dossiers import catalogue
 from opengov.dossiers.aggregates import Deltas
 from opengov.dossiers.batch import problem
-from opengov.dossiers.bulk import execute_many, insert_many
+from opengov.dossiers.bulk import execute_many, insert_many, select_in
 from opengov.dossiers.ledger import Event, EventError, apply
 from opengov.dossiers.machine import ORDER
 from opengov.dossiers.pins import Pins
@@ -25,8 +24,6 @@ from opengov.dossiers.workdays import WorkCalendar
 from opengov.errors import ApiError
 from opengov.store.engine import write_transaction
 from opengov.store.types import utcnow
-
-CHUNK = 900  # ids per IN (…): under SQLite's older limit of 999 variables
 
 
 @dataclass(frozen=True)
@@ -36,11 +33,6 @@ class Result:
     stored: int
     duplicates: int
     dossiers: int
-
-
-def _chunks(values: list, size: int = CHUNK) -> Iterable[list]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
 
 
 def _same(a: Event, code: str, kind: str, at) -> bool:
@@ -90,18 +82,17 @@ def _unique_in_batch(events, problems) -> tuple[list[tuple[int, Event]], int]:
 
 
 def _not_yet_stored(store, conn, events, problems) -> tuple[list[tuple[int, Event]], int]:
-    t = store.table("dossier_events")
-    stored = {}
-    for ids in _chunks([e.event_id for _, e in events]):
-        for row in conn.execute(select(t.c.event_id, t.c.dossier_code, t.c.kind, t.c.at)
-                                .where(t.c.event_id.in_(ids))):
-            stored[row.event_id] = row
+    stored = {row[0]: row for row in select_in(
+        conn, store.table("dossier_events"), ["event_id", "dossier_code", "kind", "at"],
+        "event_id", [e.event_id for _, e in events])}
+    if not stored:
+        return events, 0
     out, duplicates = [], 0
     for index, event in events:
         row = stored.get(event.event_id)
         if row is None:
             out.append((index, event))
-        elif _same(event, row.dossier_code, row.kind, row.at):
+        elif _same(event, *row[1:]):
             duplicates += 1
         else:
             problems.append(problem(index, event.event_id, "the event id was already used for "
@@ -111,11 +102,9 @@ def _not_yet_stored(store, conn, events, problems) -> tuple[list[tuple[int, Even
 
 def _dossiers(store, conn, codes: list[str]) -> dict[str, dict]:
     t = store.table("dossiers")
-    found = {}
-    for chunk in _chunks(codes):
-        for row in conn.execute(select(t).where(t.c.code.in_(chunk))):
-            found[row.code] = dict(row._mapping)
-    return found
+    names = [c.name for c in t.columns]
+    return {row[0]: dict(zip(names, row, strict=True))
+            for row in select_in(conn, t, names, "code", codes)}
 
 
 def _apply_all(events, before, procedures, calendar, pins, problems, scope):
@@ -135,9 +124,9 @@ def _apply_all(events, before, procedures, calendar, pins, problems, scope):
                 problems.append(problem(index, event.event_id, "not applied: an earlier event "
                                         f"of dossier {code} (index {refused}) is refused"))
                 continue
-            try:
+            try:  # the first event copies the stored dossier, the next ones change the copy
                 current = apply(current, event, procedures.get(event.procedure), calendar,
-                                pins)
+                                pins, in_place=current is not start)
             except EventError as exc:
                 problems.append(problem(index, event.event_id, str(exc)))
                 refused = index
@@ -153,17 +142,18 @@ def _apply_all(events, before, procedures, calendar, pins, problems, scope):
 
 def _write(store, conn, before, after, events, deltas, batch) -> None:
     d = store.table("dossiers")
+    memo: dict = {}  # converted values shared by the statements (events' times are dossiers')
     new = [row for code, row in after.items() if code not in before]
     changed = [row for code, row in after.items() if code in before]
-    insert_many(conn, d, new)
+    insert_many(conn, d, new, memo)
     if changed:
         columns = [c.name for c in d.columns if c.name != "code"]
         execute_many(conn, update(d).where(d.c.code == bindparam("k_code"))
                      .values({c: bindparam("v_" + c) for c in columns}),
                      [{"k_code": r["code"], **{"v_" + c: r[c] for c in columns}}
-                      for r in changed])
+                      for r in changed], memo)
     now = utcnow()
     insert_many(conn, store.table("dossier_events"), [
         {"event_id": e.event_id, "dossier_code": e.code, "kind": e.kind, "at": e.at,
-         "batch": batch, "ingested_at": now} for _, e in events])
+         "batch": batch, "ingested_at": now} for _, e in events], memo)
     deltas.write(store, conn)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import NamedTuple
 
 from opengov.dossiers import machine
-from opengov.dossiers.clock import Clock, Progress, local_date
+from opengov.dossiers.clock import Progress, clock_of, local_date
 from opengov.dossiers.pins import Pins
 from opengov.dossiers.workdays import CalendarRangeError, WorkCalendar
 
@@ -43,10 +44,9 @@ class Procedure:
     times: dict[str, tuple[int, str]] = field(default_factory=dict)  # method → (n, unit)
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     """One event from the one-stop system (details only on ``received`` and
-    ``result_returned``)."""
+    ``result_returned``); immutable, and a tuple so that ten thousand are cheap to build."""
 
     event_id: str
     code: str
@@ -63,9 +63,11 @@ class Event:
 
 
 def apply(dossier: dict | None, event: Event, procedure: Procedure | None,
-          calendar: WorkCalendar, pins: Pins) -> dict:
+          calendar: WorkCalendar, pins: Pins, *, in_place: bool = False) -> dict:
     """The dossier after ``event`` (a new dict), or :class:`EventError`; ``pins`` hashes the
-    pin of a ``received`` event."""
+    pin of a ``received`` event. With ``in_place`` an existing dossier's dict is changed and
+    returned instead of copied (a batch copies each dossier once; after an error the dict is
+    half changed and must be dropped)."""
     state = dossier["state"] if dossier else None
     try:
         after = machine.advance(state, event.kind)
@@ -78,7 +80,7 @@ def apply(dossier: dict | None, event: Event, procedure: Procedure | None,
     try:
         if event.kind == "received":
             return _receive(event, procedure, calendar, pins)
-        return _step(dict(dossier), event, after, calendar)
+        return _step(dossier if in_place else dict(dossier), event, after, calendar)
     except CalendarRangeError as exc:
         raise EventError(str(exc)) from None
 
@@ -119,9 +121,9 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
         "procedure_code": procedure.code, "field_code": procedure.field_code,
         "level": procedure.level, "agency": procedure.agency, "centre": event.centre,
         "commune": event.commune, "channel_in": channel_in, "channel_out": channel_out,
-        "postal_code": None, "received_at": event.at, "month": received_on.strftime("%Y-%m"),
+        "postal_code": None, "received_at": event.at, "month": received_on.isoformat()[:7],
         "statutory_days": allowed, "time_unit": unit,
-        "due_date": progress.due(Clock(calendar, unit), allowed),
+        "due_date": progress.due(clock_of(calendar, unit), allowed),
         "used_days": 0, "clock_from": received_on, "state": "received",
         "appraisal_at": None, "decided_at": None, "ready_at": None, "returned_at": None,
         "resolved_at": None, "days_taken": None, "on_time": None, "last_event_at": event.at,
@@ -131,7 +133,7 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
 def _step(d: dict, event: Event, after: str, calendar: WorkCalendar) -> dict:
     if event.postal_code and event.kind != "result_returned":
         raise EventError("postal_code belongs to the result_returned event")
-    clock = Clock(calendar, d["time_unit"])
+    clock = clock_of(calendar, d["time_unit"])
     on = local_date(event.at)
     progress = Progress(d["used_days"], d["clock_from"])
     if event.kind == "appraisal_started":

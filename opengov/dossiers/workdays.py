@@ -40,6 +40,7 @@ class WorkCalendar:
             day += timedelta(days=1)
         self.first, self.last = date(first_year, 1, 1), end
         self._days = days
+        self.clocks: dict = {}  # unit → its Clock over this calendar (opengov.dossiers.clock)
 
     def _check(self, day: date) -> None:
         if not self.first <= day <= self.last:

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 
 from sqlalchemy import bindparam, delete, insert, select, update
 
-from opengov.dossiers.bulk import execute_many, fetch_all, insert_many
+from opengov.dossiers.bulk import CHUNK, execute_many, fetch_all, insert_many, select_in
 from tests.dossiers.conftest import unique
 
 ICT = timezone(timedelta(hours=7))
@@ -56,3 +56,30 @@ def test_insert_many_and_update_match_sqlalchemy(dossiers_app):
     finally:
         with store.engine.begin() as conn:
             conn.execute(delete(d).where(d.c.code.in_([ours, theirs])))
+
+
+def test_select_in_reads_back_what_sqlalchemy_reads(dossiers_app):
+    """The ingest's reads by key (more keys than one IN (…) holds) give the same Python values
+    as SQLAlchemy's own select: aware UTC times, dates, booleans, None."""
+    store = dossiers_app.extensions["opengov"].store
+    d = store.table("dossiers")
+    codes = [unique("SEL") for _ in range(3)]
+    rows = [_row(codes[0]), _row(codes[1], on_time=False, due_date=None, commune="x"),
+            _row(codes[2], returned_at=datetime(2026, 3, 11, 23, 59, 59, 999999, tzinfo=UTC))]
+    with store.engine.begin() as conn:
+        insert_many(conn, d, rows)
+    try:
+        names = [c.name for c in d.columns]
+        asked = [*codes, *(f"absent-{i}" for i in range(CHUNK + 5))]
+        with store.engine.connect() as conn:
+            ours = {r[0]: dict(zip(names, r, strict=True))
+                    for r in select_in(conn, d, names, "code", asked)}
+            theirs = {r.code: dict(r._mapping)
+                      for r in conn.execute(select(d).where(d.c.code.in_(codes)))}
+        assert ours == theirs and set(ours) == set(codes)
+        assert ours[codes[1]]["on_time"] is False and ours[codes[1]]["due_date"] is None
+        assert ours[codes[2]]["returned_at"] == datetime(2026, 3, 11, 23, 59, 59, 999999,
+                                                         tzinfo=UTC)
+    finally:
+        with store.engine.begin() as conn:
+            conn.execute(delete(d).where(d.c.code.in_(codes)))

@@ -86,6 +86,26 @@ def test_one_bad_event_refuses_the_whole_batch_and_lists_every_bad_one(api, keys
     assert count(dossiers_app, "dossier_events", dossier_code=good.code) == 0
 
 
+def test_an_event_with_several_problems_is_told_the_first_in_field_order(api, keys):
+    """The one-pass reader of well-formed events leaves the reasons as they were: the first
+    problem in the order event_id, code, kind, at, then the details."""
+    long_code = "c" * 65
+    events = [{"event_id": " ", "code": long_code, "kind": "lost", "at": "soon"},
+              {"code": long_code, "kind": "received", "at": at(2)},
+              {"event_id": "n", "code": 7, "kind": "received", "at": at(2)},
+              {"event_id": "k", "code": "c", "kind": "received", "at": at(2), "pin": 1234},
+              {"event_id": "m", "code": "c", "kind": "received", "at": at(2),
+               "centre": "x" * 101},
+              {"event_id": " ok ", "code": " c ", "kind": "received", "at": "2026-03-02"}]
+    response = post(api, keys["one-stop"], events)
+    assert response.status_code == 422
+    reasons = [e["reason"] for e in response.get_json()["errors"]]
+    assert reasons == ["event_id must be a non-empty string", "event_id is required",
+                       "code must be a non-empty string", "pin must be a non-empty string",
+                       "centre is longer than 100 characters",
+                       "at needs a UTC offset (e.g. 2026-03-02T09:15:00+07:00)"]
+
+
 def test_csv_batches(api, keys, dossiers_app):
     d = Dossier()
     lines = ["event_id,code,kind,at,pin,procedure,centre,channel_in,channel_out,postal_code",
