@@ -14,7 +14,8 @@ child process whose peak RSS is measured:
 - (b) geopandas: ``read_parquet`` + ``to_file`` of the same frame to a GeoPackage (pyogrio,
   with its spatial index) — the baseline of issue 16.
 
-Prints the medians, the ratio (a) ÷ (b) (target ≤ 2) and the peak RSS (target < 1 GB).
+Prints the medians, the ratio (a) ÷ (b) (target ≤ 2) of wall and of CPU time (user + system:
+less bent by other processes on a shared machine) and the peak RSS (target < 1 GB).
 ``--baseline SRC``: also time (a) with the ``opengov`` package of another source tree (e.g.
 ``git archive <commit> opengov | tar -x -C SRC``) first on ``PYTHONPATH``, in the same rounds.
 """
@@ -34,7 +35,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 WORK = BENCH_DIR / ".work" / "declared-load"
 
-# Runs a command and prints its wall time and its peak RSS (MiB) as JSON.
+# Runs a command and prints its wall time, its CPU time (user + system) and its peak RSS (MiB)
+# as JSON.
 MEASURE = """
 import json, resource, subprocess, sys, time
 started = time.perf_counter()
@@ -42,9 +44,9 @@ done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 elapsed = time.perf_counter() - started
 if done.returncode:
     sys.exit(done.stdout + done.stderr)
-print(json.dumps({"seconds": elapsed, "peak_mib":
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "output": done.stdout}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": elapsed, "peak_mib": usage.ru_maxrss / 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime, "output": done.stdout}))
 """
 
 GEOPANDAS = """
@@ -137,6 +139,7 @@ def main() -> None:
         times.update({"baseline load": [], "baseline reload": []})
         sides.append("baseline")
     peaks: dict[str, list[float]] = {k: [] for k in times}
+    cpus: dict[str, list[float]] = {k: [] for k in times}
     for round_ in range(args.rounds):
         for side in (sides if round_ % 2 == 0 else sides[::-1]):
             if side == "geopandas":
@@ -155,18 +158,23 @@ def main() -> None:
             for name, result in run.items():
                 times[name].append(result["seconds"])
                 peaks[name].append(result["peak_mib"])
-                print(f"round {round_ + 1} {name:<15} {result['seconds']:7.1f} s  peak "
+                cpus[name].append(result["cpu"])
+                print(f"round {round_ + 1} {name:<15} {result['seconds']:7.1f} s  CPU "
+                      f"{result['cpu']:6.1f} s  peak "
                       f"{result['peak_mib']:6.0f} MiB  load average "
                       f"{os.getloadavg()[0]:.1f}", flush=True)
     median = {k: statistics.median(v) for k, v in times.items()}
     print(f"\n{args.count:,} points, {args.rounds} rounds, medians:")
+    cpu = {k: statistics.median(v) for k, v in cpus.items()}
     for name in times:
-        print(f"  {name:<15} {median[name]:7.1f} s   peak RSS max {max(peaks[name]):6.0f} MiB")
+        print(f"  {name:<15} {median[name]:7.1f} s   CPU {cpu[name]:6.1f} s   peak RSS max "
+              f"{max(peaks[name]):6.0f} MiB")
     print(f"  opengov load ÷ geopandas: {median['opengov load'] / median['geopandas']:.2f} "
-          "(target ≤ 2)")
+          f"(target ≤ 2); CPU time {cpu['opengov load'] / cpu['geopandas']:.2f}")
     if args.baseline:
         print(f"  baseline load ÷ geopandas: "
-              f"{median['baseline load'] / median['geopandas']:.2f}")
+              f"{median['baseline load'] / median['geopandas']:.2f}; CPU time "
+              f"{cpu['baseline load'] / cpu['geopandas']:.2f}")
     if not args.keep:
         shutil.rmtree(WORK / "datasets", ignore_errors=True)
 
