@@ -89,12 +89,12 @@ def search_documents(collection: Collection, ids: list[str], columns: dict[str, 
                 parts += [[v["vi"] or "" for v in values], [v["en"] or "" for v in values]]
             else:
                 parts.append([str(v or "") for v in values])
-    lines = "\n".join(" ".join(texts) for texts in zip(*parts, strict=True))
+    lines = "\n".join(map(" ".join, zip(*parts, strict=True)))
     if "\r" in lines or lines.count("\n") != len(ids) - 1:  # a value holds a line break
         lines = "\n".join(" ".join(texts).replace("\n", " ").replace("\r", " ")
                           for texts in zip(*parts, strict=True))
     folded = lines.lower() if lines.isascii() else fold(lines)
-    return [line.strip() for line in _NOT_TOKEN.sub(" ", folded).split("\n")]
+    return list(map(str.strip, _NOT_TOKEN.sub(" ", folded).split("\n")))
 
 
 def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometries | None,
