@@ -1,6 +1,7 @@
 """``opengov load`` of a declared GeoParquet file against a plain geopandas pipeline, same run.
 
     python benchmarks/bench_declared_load.py [--count 1000000] [--rounds 3] [--keep]
+                                             [--baseline SRC]
 
 Writes ``--count`` synthetic points (an id, a name, an enum, an integer, a number) to a
 GeoParquet file under ``benchmarks/.work/declared-load/``, declares it (``metadata.yaml``
@@ -13,7 +14,10 @@ child process whose peak RSS is measured:
 - (b) geopandas: ``read_parquet`` + ``to_file`` of the same frame to a GeoPackage (pyogrio,
   with its spatial index) — the baseline of issue 16.
 
-Prints the medians, the ratio (a) ÷ (b) (target ≤ 2) and the peak RSS (target < 1 GB).
+Prints the medians, the ratio (a) ÷ (b) (target ≤ 2) of wall and of CPU time (user + system:
+less bent by other processes on a shared machine) and the peak RSS (target < 1 GB).
+``--baseline SRC``: also time (a) with the ``opengov`` package of another source tree (e.g.
+``git archive <commit> opengov | tar -x -C SRC``) first on ``PYTHONPATH``, in the same rounds.
 """
 
 from __future__ import annotations
@@ -31,7 +35,8 @@ from pathlib import Path
 BENCH_DIR = Path(__file__).resolve().parent
 WORK = BENCH_DIR / ".work" / "declared-load"
 
-# Runs a command and prints its wall time and its peak RSS (MiB) as JSON.
+# Runs a command and prints its wall time, its CPU time (user + system) and its peak RSS (MiB)
+# as JSON.
 MEASURE = """
 import json, resource, subprocess, sys, time
 started = time.perf_counter()
@@ -39,9 +44,9 @@ done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
 elapsed = time.perf_counter() - started
 if done.returncode:
     sys.exit(done.stdout + done.stderr)
-print(json.dumps({"seconds": elapsed, "peak_mib":
-                  resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-                  "output": done.stdout}))
+usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"seconds": elapsed, "peak_mib": usage.ru_maxrss / 1024,
+                  "cpu": usage.ru_utime + usage.ru_stime, "output": done.stdout}))
 """
 
 GEOPANDAS = """
@@ -97,10 +102,11 @@ def write_points(path: Path, count: int) -> None:
     frame.to_parquet(path)
 
 
-def measure(command: list[str]) -> dict:
+def measure(command: list[str], pythonpath: str | None = None) -> dict:
     """Wall time and peak RSS of ``command`` run as a child process."""
+    env = dict(os.environ, PYTHONPATH=pythonpath) if pythonpath else None
     done = subprocess.run([sys.executable, "-c", MEASURE, *command], capture_output=True,
-                          text=True, check=False)
+                          text=True, check=False, env=env)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
     return json.loads(done.stdout)
@@ -111,6 +117,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1_000_000)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", action="store_true", help="Reuse the GeoParquet file.")
+    parser.add_argument("--baseline", help="Source tree of the opengov to compare with.")
     args = parser.parse_args()
 
     folder = WORK / "datasets" / "points"
@@ -127,32 +134,47 @@ def main() -> None:
     os.environ["OPENGOV_INSTANCE_PATH"] = str(WORK / "instance")
     os.environ["OPENGOV_DATASETS_PATH"] = str(WORK / "datasets")
     times: dict[str, list[float]] = {"opengov load": [], "opengov reload": [], "geopandas": []}
+    sides = ["opengov", "geopandas"]
+    if args.baseline:
+        times.update({"baseline load": [], "baseline reload": []})
+        sides.append("baseline")
     peaks: dict[str, list[float]] = {k: [] for k in times}
+    cpus: dict[str, list[float]] = {k: [] for k in times}
     for round_ in range(args.rounds):
-        for side in (("opengov", "geopandas") if round_ % 2 == 0 else ("geopandas", "opengov")):
+        for side in (sides if round_ % 2 == 0 else sides[::-1]):
             if side == "geopandas":
                 gpkg.unlink(missing_ok=True)
                 run = {"geopandas": measure([sys.executable, "-c", GEOPANDAS, str(data),
                                              str(gpkg)])}
             else:
+                source = args.baseline if side == "baseline" else None
                 for suffix in ("", "-wal", "-shm"):
                     Path(f"{database}{suffix}").unlink(missing_ok=True)
-                first = measure(opengov)
-                again = measure(opengov)
+                first = measure(opengov, source)
+                again = measure(opengov, source)
                 assert " new " in first["output"] and f"unchanged {args.count:>7}" in (
                     again["output"]), again["output"]
-                run = {"opengov load": first, "opengov reload": again}
+                run = {f"{side} load": first, f"{side} reload": again}
             for name, result in run.items():
                 times[name].append(result["seconds"])
                 peaks[name].append(result["peak_mib"])
-                print(f"round {round_ + 1} {name:<15} {result['seconds']:7.1f} s  peak "
-                      f"{result['peak_mib']:6.0f} MiB", flush=True)
+                cpus[name].append(result["cpu"])
+                print(f"round {round_ + 1} {name:<15} {result['seconds']:7.1f} s  CPU "
+                      f"{result['cpu']:6.1f} s  peak "
+                      f"{result['peak_mib']:6.0f} MiB  load average "
+                      f"{os.getloadavg()[0]:.1f}", flush=True)
     median = {k: statistics.median(v) for k, v in times.items()}
     print(f"\n{args.count:,} points, {args.rounds} rounds, medians:")
+    cpu = {k: statistics.median(v) for k, v in cpus.items()}
     for name in times:
-        print(f"  {name:<15} {median[name]:7.1f} s   peak RSS max {max(peaks[name]):6.0f} MiB")
+        print(f"  {name:<15} {median[name]:7.1f} s   CPU {cpu[name]:6.1f} s   peak RSS max "
+              f"{max(peaks[name]):6.0f} MiB")
     print(f"  opengov load ÷ geopandas: {median['opengov load'] / median['geopandas']:.2f} "
-          "(target ≤ 2)")
+          f"(target ≤ 2); CPU time {cpu['opengov load'] / cpu['geopandas']:.2f}")
+    if args.baseline:
+        print(f"  baseline load ÷ geopandas: "
+              f"{median['baseline load'] / median['geopandas']:.2f}; CPU time "
+              f"{cpu['baseline load'] / cpu['geopandas']:.2f}")
     if not args.keep:
         shutil.rmtree(WORK / "datasets", ignore_errors=True)
 

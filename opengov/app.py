@@ -35,6 +35,18 @@ EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After"
                    "Last-Modified", "X-Data-Stale", "X-Data-Last-Success", "X-Request-Id"]
 
 
+def make_context(settings, capabilities) -> Context:
+    """An application's state without the application: settings, capabilities and the store
+    (engine, tables, replica router); ``opengov load --no-build`` needs nothing else."""
+    engine = make_engine(settings.resolved_database_url)
+    store = Store(engine, capabilities.registry, count_cache_size=settings.count_cache_size,
+                  tables=capabilities.table_contributions(),
+                  router=make_router(engine, settings.database_read_url,
+                                     settings.replica_max_lag_s, settings.replica_check_s,
+                                     make_engine))
+    return Context(settings, capabilities, store)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build an application; ``config`` overrides settings (see :mod:`opengov.settings`)."""
     settings = load_settings(config)
@@ -69,13 +81,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    engine = make_engine(settings.resolved_database_url)
-    store = Store(engine, capabilities.registry, count_cache_size=settings.count_cache_size,
-                  tables=capabilities.table_contributions(),
-                  router=make_router(engine, settings.database_read_url,
-                                     settings.replica_max_lag_s, settings.replica_check_s,
-                                     make_engine))
-    app.extensions["opengov"] = Context(settings, capabilities, store)
+    app.extensions["opengov"] = make_context(settings, capabilities)
     bodylimit.install(app, settings)
     api = Api(app)
     errors.install_families(app, capabilities.error_families())

@@ -13,6 +13,7 @@ from click.core import ParameterSource
 from opengov import __version__
 from opengov.backup_cli import backup_command, restore_command
 from opengov.cli_context import app_for as _app
+from opengov.cli_context import context_for as _context
 from opengov.cli_context import in_new_project, use_project, when_enabled
 from opengov.cli_context import store_for as _store
 from opengov.cli_errors import OpengovGroup, SetupError
@@ -85,9 +86,10 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
     from opengov.modules import all_capabilities
     from opengov.store.migrate import upgrade
 
-    app = _app(ctx, database="create")
-    settings = app.extensions["opengov"].settings
-    store = _store(ctx)
+    # The Flask application only when the download files are built (it serves them).
+    app = _app(ctx, database="create") if build else None
+    state = app.extensions["opengov"] if app else _context(ctx, database="create")
+    settings, store = state.settings, state.store
     upgrade(store.engine)
     root = path or settings.datasets_path
     if in_new_project(ctx, Path(root)):
@@ -95,7 +97,7 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
                    "`opengov add FILE --id ID`)")
         return
     try:
-        ctx = app.extensions["opengov"]
+        ctx = state
         results = load_project(store, Path(root), profile=profile or settings.sample_profile,
                                only=only, progress=True,
                                generators=ctx.capabilities.sample_loaders(),

@@ -45,6 +45,30 @@ def app_for(ctx: click.Context, *, database: Database = "existing"):
     return root.obj["app"]
 
 
+def context_for(ctx: click.Context, *, database: Database = "existing"):
+    """The application's state (settings, capabilities, store) without building the Flask
+    application (its routes and schemas cost seconds), for commands that only touch the
+    database; the application's own when it is already built."""
+    root = ctx.find_root()
+    if "app" in root.obj:
+        return root.obj["app"].extensions["opengov"]
+    if "context" not in root.obj:
+        from opengov.app import make_context
+        from opengov.modules import capabilities_for
+        from opengov.settings import load_settings
+
+        try:
+            settings = load_settings(root.obj["config"])
+            if database != "none":
+                _announce(settings.resolved_database_url, create=database == "create")
+            context = make_context(settings, capabilities_for(settings))
+        except ValueError as exc:
+            raise SetupError(str(exc)) from exc
+        root.obj["context"] = context
+        root.call_on_close(context.store.engine.dispose)
+    return root.obj["context"]
+
+
 def use_project(config: dict, folder: Path | None) -> Path | None:
     """Point ``config`` at the project's ``opengov.toml``: ``folder`` (``--project``), else the
     nearest one at or above the working directory unless ``OPENGOV_CONFIG`` names a file.

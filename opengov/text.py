@@ -4,18 +4,35 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
-_D_MAP = str.maketrans({"đ": "d", "Đ": "d", "ð": "d", "Ð": "d"})
+_D_LETTERS = ("đ", "Đ", "ð", "Ð")
 _TOKEN = re.compile(r"[0-9a-z]+")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@cache
+def _combining() -> re.Pattern:
+    """The characters of the Basic Multilingual Plane with a non-zero canonical combining
+    class (``unicodedata.combining``) as one character class, so a whole text (a batch of
+    search documents) loses them in one ``sub`` instead of a test per character."""
+    marks = "".join(re.escape(chr(c)) for c in range(0x10000) if unicodedata.combining(chr(c)))
+    return re.compile(f"[{marks}]+")
 
 
 def fold(text: str | None) -> str:
     """Fold case and diacritics so ``Đăng ký`` and ``dang ky`` compare equal."""
     if not text:
         return ""
-    text = text.translate(_D_MAP)
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    if text.isascii():
+        return text.casefold()
+    for d in _D_LETTERS:  # str.replace: str.translate with a dict is slow on long texts
+        text = text.replace(d, "d")
+    stripped = _combining().sub("", unicodedata.normalize("NFKD", text))
+    if _ASTRAL.search(stripped):  # combining marks beyond the BMP (rare): one by one
+        stripped = "".join(ch for ch in stripped if not unicodedata.combining(ch))
     return stripped.casefold()
 
 

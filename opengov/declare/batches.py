@@ -1,7 +1,7 @@
 """Reading a declared collection's file in batches, so that ``opengov load`` holds one batch
 in memory at a time (docs/declare.md#streaming): GeoParquet and Parquet through
-``ParquetFile.iter_batches``, the GDAL formats through pyogrio's Arrow stream; CSV and XLSX are
-read whole (:mod:`.readers`), then cut."""
+``ParquetFile.iter_batches``, the GDAL formats through pyogrio's Arrow stream, CSV through
+pandas' chunked reader (:func:`.readers.csv_chunks`); XLSX is read whole, then cut."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ import pandas as pd
 from opengov.declare.readers import (
     ReadError,
     ReadResult,
+    csv_chunks,
     file_format,
     layer_names,
     pick_layer,
@@ -107,8 +108,9 @@ def _gdal_batches(path: Path, fmt: str, layer: str | None, size: int):
         raise unreadable(path, fmt, exc) from None
 
 
-def _frame_batches(read: ReadResult, size: int):
-    """A file read whole (CSV, XLSX) cut into batches."""
+def _frame_batches(read: ReadResult, size: int, first: int = 1):
+    """A file read whole (XLSX) or a chunk of it (CSV) cut into batches; ``first``: the
+    number of its first record."""
     frame = read.frame
     geometry, crs = None, None
     if read.spatial:
@@ -118,7 +120,7 @@ def _frame_batches(read: ReadResult, size: int):
     for offset in range(0, max(len(frame), 1), size):
         part = frame.iloc[offset:offset + size].reset_index(drop=True)
         yield Batch(part, None if geometry is None else geometry[offset:offset + size], crs,
-                    offset + 1)
+                    first + offset)
 
 
 def record_count(folder: Path, source) -> int | None:
@@ -148,14 +150,19 @@ def record_count(folder: Path, source) -> int | None:
 def iter_batches(folder: Path, source, size: int = BATCH_SIZE):
     """The records of a declared collection's file in :class:`Batch` es of ``size``: GeoParquet
     and Parquet through ``ParquetFile.iter_batches``, the GDAL formats through pyogrio's Arrow
-    stream, so memory holds one batch at a time; CSV and XLSX are read whole, then cut."""
+    stream, CSV in chunks, so memory holds one batch at a time; XLSX is read whole, then
+    cut."""
     path = Path(folder) / source.file
     if not path.is_file():
         raise ReadError(f"{path}: the declared data file does not exist")
     fmt = file_format(path)
     if fmt == "parquet":
         yield from _parquet_batches(path, size)
-    elif fmt in ("csv", "xlsx"):
+    elif fmt == "csv":
+        for chunk in csv_chunks(folder, source, size):
+            yield from _frame_batches(chunk, size, int(chunk.frame.index[0]) + 1 if len(
+                chunk.frame) else 1)
+    elif fmt == "xlsx":
         yield from _frame_batches(read_source(folder, source), size)
     else:
         yield from _gdal_batches(path, fmt, source.layer, size)

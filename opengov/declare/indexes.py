@@ -6,9 +6,11 @@ of bbox pages (:mod:`opengov.store.spatial_order`) and the full-text index of ``
 
 from __future__ import annotations
 
+import numpy as np
 from sqlalchemy import text
 
 from opengov.collections import Collection
+from opengov.declare.rtree_pack import pack_rtree
 from opengov.store.ddl import drop_ddl, search_ddl, spatial_ddl
 from opengov.store.spatial_order import index_name, order_index_ddl
 
@@ -23,19 +25,34 @@ def index_statements(dialect: str, collection: Collection, table: str) -> list[s
     return statements
 
 
-def create_indexes(conn, collection: Collection, table: str) -> None:
-    """Create them on ``conn`` (inside its transaction). SQLite's R*Tree and FTS5 tables are
-    filled from the rows already there (their triggers keep them in step afterwards)."""
+def create_indexes(conn, collection: Collection, table: str, boxes=None) -> None:
+    """Create them on ``conn`` (inside its transaction). SQLite's R*Tree (packed) and FTS5 tables
+    are filled from the rows already there (their triggers keep them in step afterwards);
+    ``boxes``: the rows' ``(_rowid, _minx, _maxx, _miny, _maxy)`` when the caller has them."""
     dialect = conn.dialect.name
     for statement in index_statements(dialect, collection, table):
         conn.execute(text(statement))
     if dialect != "sqlite":
         return
     if collection.spatial:
-        conn.execute(text(f'INSERT INTO "{table}_rtree" SELECT _rowid, _minx, _maxx, _miny, '
-                          f'_maxy FROM "{table}" WHERE _minx IS NOT NULL'))
+        fill_rtree(conn, table, boxes)
     if collection.searchable:
         conn.execute(text(f'INSERT INTO "{table}_fts"("{table}_fts") VALUES (\'rebuild\')'))
+
+
+def fill_rtree(conn, table: str, boxes=None) -> None:
+    """Fill the empty R*Tree of ``table`` from its rows, packed at once (:mod:`.rtree_pack`);
+    ``boxes``: an array of their ``(_rowid, _minx, _maxx, _miny, _maxy)``, else read here."""
+    cursor = conn.connection.dbapi_connection.cursor()
+    try:
+        values = boxes
+        if values is None:
+            rows = cursor.execute(f'SELECT _rowid, _minx, _maxx, _miny, _maxy FROM "{table}" '
+                                  "WHERE _minx IS NOT NULL").fetchall()
+            values = np.array(rows, dtype=np.float64).reshape(-1, 5)
+        pack_rtree(cursor, f"{table}_rtree", values[:, 0].astype(np.int64), values[:, 1:])
+    finally:
+        cursor.close()
 
 
 def drop_indexes(conn, table: str) -> None:

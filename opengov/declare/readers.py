@@ -9,8 +9,10 @@ from a date-time with a UTC offset; CSV cells are all read as text (``00123`` st
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import itertools
 import re
 import warnings
 import zipfile
@@ -238,6 +240,62 @@ def _csv_frame(path: Path, separator: str | None = None) -> ReadResult:
     result.notes.append(f"CSV separated by {sep!r}, {encoding}"
                         + (" (with a byte-order mark)" if encoding == "utf-8-sig" else ""))
     return result
+
+
+def _utf8_encoding(path: Path) -> str:
+    """``utf-8-sig`` or ``utf-8``, checking the whole file a megabyte at a time (the same
+    one-line error as :func:`_csv_text`, same byte number)."""
+    with path.open("rb") as fh:
+        head = fh.read(3)
+        data, base = (b"" if head == BOM else head), 0
+        while True:
+            chunk = fh.read(1 << 20)
+            data += chunk
+            try:
+                _, used = codecs.utf_8_decode(data, "strict", not chunk)
+            except UnicodeDecodeError as exc:
+                raise ReadError(f"{path.name}: not UTF-8 text (byte {base + exc.start}); save "
+                                "it as UTF-8 CSV") from None
+            base, data = base + used, data[used:]
+            if not chunk:
+                return "utf-8-sig" if head == BOM else "utf-8"
+
+
+def _head_text(path: Path, encoding: str, lines: int = 51) -> str:
+    """The first ``lines`` lines of a (checked) text file, for the separator sniffer."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    text = ""
+    with path.open("rb") as fh:
+        while len(text.splitlines()) < lines and (chunk := fh.read(1 << 16)):
+            text += decoder.decode(chunk)
+    return text
+
+
+def csv_chunks(folder: Path, source, size: int):
+    """The records of a declared CSV file as :class:`ReadResult` s of ``size`` rows (geometry
+    from the declared x/y or WKT columns), read as :func:`read_source` reads them whole but
+    holding one chunk at a time; the frames' index is the record's place in the file."""
+    path = Path(folder) / source.file
+    encoding = _utf8_encoding(path)
+    sep = source.separator or _separator(path, _head_text(path, encoding))
+    options = {"sep": sep, "dtype": str, "keep_default_na": False, "na_values": [""],
+               "encoding": encoding}
+    crs = source.crs or "OGC:CRS84"
+    try:
+        with pd.read_csv(path, chunksize=size, **options) as reader:
+            chunks = iter(reader)
+            first = next(chunks, None)
+            if first is None:  # a header only: its columns are still checked
+                first = pd.read_csv(path, nrows=0, **options)
+            for frame in itertools.chain([first], chunks):
+                result = ReadResult(frame, "csv", separator=sep, encoding=encoding)
+                if source.x and source.y:
+                    result = _with_points(result, path, (source.x, source.y), crs, crs)
+                elif source.wkt:
+                    result = _with_wkt(result, path, source.wkt, crs, crs)
+                yield result
+    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise unreadable(path, "csv", exc) from None
 
 
 def _missing(path: Path, frame: pd.DataFrame, *columns: str) -> None:

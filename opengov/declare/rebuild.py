@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 from sqlalchemy import JSON, Date, DateTime, delete, insert, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.schema import CreateTable
@@ -116,7 +117,7 @@ def _copy_row_state(conn, old: str, new: str) -> tuple[int, int, int]:
 
 
 def _swap(store: Store, collection: Collection, built: Collection, count: int,
-          source: str) -> int:
+          source: str, boxes=None) -> int:
     """Replace the collection's table (if any) by ``built``'s in one transaction and make its
     indexes (SQLite: here, once, under their final names; PostgreSQL: built before, renamed
     here); the new version."""
@@ -133,7 +134,7 @@ def _swap(store: Store, collection: Collection, built: Collection, count: int,
         if conn.dialect.name == "sqlite":  # R*Tree and FTS5 tables name their table: anew
             for index in store.table(old).indexes:
                 index.create(conn)
-            create_indexes(conn, collection, old)
+            create_indexes(conn, collection, old, boxes)
         conn.execute(delete(st).where(st.c.collection_id == built.id))
         current = conn.execute(select(st.c.version).where(
             st.c.collection_id == collection.id)).scalar()
@@ -164,6 +165,7 @@ class NextTable:
         self.beside = Store(store.engine, registry)
         self.table = self.beside.table(self.built.table_name)
         self.count = 0
+        self._boxes: list[np.ndarray] = []  # (_rowid, bounds) of each batch: the R*Tree's
         self.now = utcnow()
         self.drop()  # left over by an interrupted load
         with write_transaction(store.engine) as conn:
@@ -218,6 +220,10 @@ class NextTable:
         except IntegrityError:
             raise self._duplicate(columns["id"], columns["_rowid"], file) from None
         self.count += count
+        if "_minx" in columns:
+            boxes = np.array([columns[c] for c in ("_rowid", "_minx", "_maxx", "_miny", "_maxy")],
+                             dtype=np.float64).T
+            self._boxes.append(boxes[~np.isnan(boxes[:, 1])])
 
     def _duplicate(self, ids: list, numbers: list, file: str) -> ReadError:
         field = self.collection.id_field
@@ -270,6 +276,9 @@ class NextTable:
         if result.version:
             self.drop()
             return result
-        result.version = _swap(self.store, self.collection, self.built, self.count, self.source)
+        boxes = np.concatenate(self._boxes) if self._boxes else None
+        self._boxes = []
+        result.version = _swap(self.store, self.collection, self.built, self.count, self.source,
+                               boxes)
         repo.analyze()
         return result

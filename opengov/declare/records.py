@@ -121,7 +121,10 @@ TEXT = Field("text", "string", "", "")
 
 
 def _texts(values: list) -> list:
-    """Text cells as :func:`field_value` reads them, without a call per plain string."""
+    """Text cells as :func:`field_value` reads them, without a call per plain string (and
+    the list itself when every cell is a non-blank ``str``, checked without a Python loop)."""
+    if set(map(type, values)) == {str} and all(map(str.strip, values)):
+        return values
     return [(v if v.strip() else None) if v.__class__ is str else field_value(TEXT, v)
             for v in values]
 

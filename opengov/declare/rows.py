@@ -19,7 +19,7 @@ from opengov.declare.geometries import Geometries
 from opengov.declare.readers import ReadError
 from opengov.geo.geojson import geometry_json
 from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY
-from opengov.jsontext import dumps
+from opengov.jsontext import dumps_each
 from opengov.text import fold
 
 
@@ -28,6 +28,15 @@ def _first(values: list, bad) -> int | None:
         if bad(value):
             return i
     return None
+
+
+def _within(values: list, allowed: list) -> bool:
+    """Whether every value is None or one of ``allowed`` (as a set difference, when the values
+    are hashable)."""
+    try:
+        return not (set(values) - set(allowed) - {None})
+    except TypeError:
+        return False
 
 
 def check_values(collection: Collection, columns: dict[str, list], file: str,
@@ -40,10 +49,11 @@ def check_values(collection: Collection, columns: dict[str, list], file: str,
             i = _first(values, lambda v: not v["vi"])
             problem = f"{f.name}: Vietnamese text required"
         elif f.required or f.name == collection.id_field:
-            i, problem = _first(values, lambda v: v is None), f"{f.name}: required"
+            i = values.index(None) if None in values else None
+            problem = f"{f.name}: required"
         if problem and i is not None:
             raise ReadError(f"{file}: record #{start + i}: {problem}")
-        if f.enum:
+        if f.enum and not _within(values, f.enum):
             allowed = set(f.enum)
             i = _first(values, lambda v, a=allowed: v is not None and v not in a)
             if i is not None:
@@ -63,6 +73,7 @@ def geometry_objects(geoms: np.ndarray, rounded: bool) -> list:
     return [geometry_json(g) for g in geoms]
 
 
+FEATURE = '{"type":"Feature","id":'
 _NOT_TOKEN = re.compile(r"[^0-9a-z\n]+")
 
 
@@ -78,19 +89,20 @@ def search_documents(collection: Collection, ids: list[str], columns: dict[str, 
                 parts += [[v["vi"] or "" for v in values], [v["en"] or "" for v in values]]
             else:
                 parts.append([str(v or "") for v in values])
-    lines = "\n".join(" ".join(texts) for texts in zip(*parts, strict=True))
+    lines = "\n".join(map(" ".join, zip(*parts, strict=True)))
     if "\r" in lines or lines.count("\n") != len(ids) - 1:  # a value holds a line break
         lines = "\n".join(" ".join(texts).replace("\n", " ").replace("\r", " ")
                           for texts in zip(*parts, strict=True))
     folded = lines.lower() if lines.isascii() else fold(lines)
-    return [line.strip() for line in _NOT_TOKEN.sub(" ", folded).split("\n")]
+    return list(map(str.strip, _NOT_TOKEN.sub(" ", folded).split("\n")))
 
 
 def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometries | None,
                file: str, start: int) -> dict[str, list]:
     """The table columns of a batch's rows, each a list (``_rowid`` = the record number),
     without provenance and timestamps. Only the Feature text, search document and hash are
-    made record by record; every other column is the field's list or an array's."""
+    made record by record (the Feature texts from one serialisation of the batch);
+    every other column is the field's list or an array's."""
     check_values(collection, columns, file, start)
     names = [f.name for f in collection.fields]
     count = len(columns[names[0]])
@@ -115,16 +127,17 @@ def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometri
         bounds = shapely.bounds(geoms.crs84)
         for k, name in enumerate(("_minx", "_miny", "_maxx", "_maxy")):
             out[name] = bounds[:, k].tolist()
-        features = [dumps({"type": "Feature", "id": rid, "geometry": g, "properties": p})
-                    for rid, g, p in zip(ids, objects, props, strict=True)]
+        features = dumps_each([{"type": "Feature", "id": rid, "geometry": g, "properties": p}
+                               for rid, g, p in zip(ids, objects, props, strict=True)], FEATURE)
         if geoms.native is not None:
             natives = geometry_objects(geoms.native, rounded=False)
             out[NATIVE_GEOMETRY] = shapely.to_wkb(geoms.native).tolist()
-            out[NATIVE_FEATURE] = [
-                dumps({"type": "Feature", "id": rid, "geometry": g, "properties": p})
-                for rid, g, p in zip(ids, natives, props, strict=True)]
+            out[NATIVE_FEATURE] = dumps_each(
+                [{"type": "Feature", "id": rid, "geometry": g, "properties": p}
+                 for rid, g, p in zip(ids, natives, props, strict=True)], FEATURE)
     else:
-        features = [dumps({"id": rid, **p}) for rid, p in zip(ids, props, strict=True)]
+        features = dumps_each([{"id": rid, **p} for rid, p in zip(ids, props, strict=True)],
+                              '{"id":')
     out["_feature"] = features
     if collection.searchable:
         out["_search"] = search_documents(collection, ids, columns)

@@ -45,6 +45,8 @@ PROCESS_WIDE = {
     ("opengov.docschemas", "record_schema"): "pure function of a collection declaration",
     ("opengov.geo.crs", "_transformer"): "PROJ transformers per CRS pair (immutable)",
     ("opengov.declare.model", "_canonical_crs"): "CRS text → canonical name, pure function",
+    ("opengov.text", "_combining"): "the Unicode database's combining marks as a regex "
+                                    "(constant for the Python build)",
     ("opengov.geo.crs", "_epsg_crs"): "EPSG code → PROJ's description, pure function",
     ("opengov.geo.crs", "east_first"): "EPSG code → PROJ's axis order, pure function",
     ("opengov.geo.crs", "on_vn2000"): "EPSG code → PROJ's datum, pure function",

@@ -280,3 +280,23 @@ def test_an_unchanged_file_is_not_read_again_and_keeps_its_version(project, monk
         engine.dispose()
     assert re.search(r"bus-stops\s+new\s+0\s+changed\s+0\s+removed\s+0\s+unchanged\s+12\s+"
                      r"version 1", project().output)
+
+
+def test_a_csv_is_read_in_chunks_with_its_record_numbers_and_points(project):
+    add_dataset(str(files.schools_csv(project.inputs)), "schools", project.datasets)
+    engine = make_engine(project.url)
+    try:
+        upgrade(engine)
+        [result] = load_declared(engine, project.datasets, options=LoadOptions(batch_size=2))
+        assert result.new == 9
+        rows = project.query("SELECT id, so_hoc_sinh, _minx, _miny FROM c_schools ORDER BY id")
+        assert rows[0] == ("049000", 300, 108.1, 15.9)
+        assert rows[8] == ("049008", 388, 108.18, 15.98)
+        data = project.datasets / "schools" / "truong-hoc.csv"
+        data.write_bytes(data.read_bytes().replace(b";108.1700;", b";abc;"))
+        with pytest.raises(LoadError, match=r"^truong-hoc\.csv: record #8: Kinh độ = 'abc' is "
+                                            r"not a number$"):
+            load_declared(engine, project.datasets, options=LoadOptions(batch_size=2))
+        assert version(project, "schools") == [(1,)]
+    finally:
+        engine.dispose()
