@@ -96,12 +96,14 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
         return
     try:
         ctx = app.extensions["opengov"]
-        results = load_project(store, Path(root), profile=profile or settings.sample_profile,
-                               only=only, progress=True,
-                               generators=ctx.capabilities.sample_loaders(),
-                               built_in=[c.id for c in all_capabilities().registry],
-                               options=LoadOptions(make_valid=make_valid, force=force,
-                                                   progress=True, echo=click.echo))
+        with app.app_context():  # sample loaders may read the settings (the dossier pin secret)
+            results = load_project(store, Path(root),
+                                   profile=profile or settings.sample_profile,
+                                   only=only, progress=True,
+                                   generators=ctx.capabilities.sample_loaders(),
+                                   built_in=[c.id for c in all_capabilities().registry],
+                                   options=LoadOptions(make_valid=make_valid, force=force,
+                                                       progress=True, echo=click.echo))
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)
