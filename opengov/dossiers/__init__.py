@@ -28,6 +28,13 @@ def _synth_commands():
     return (synth_dossiers,)
 
 
+def _live_sources(store):
+    """The statistics dataset's own extract months (only months whose figures are final)."""
+    from opengov.dossiers.dataset import DATASET_ID, live_source
+
+    return [live_source()] if DATASET_ID in store.registry else []
+
+
 def _commands():
     from opengov.dossiers.commands import dossiers
 
@@ -44,4 +51,5 @@ def _load_sample(store, profile: str):
 CAPABILITY = Capability(name="dossiers", summary="dossier tracking and service statistics",
                         collections=_collections, blueprints=_blueprints, tables=_tables,
                         commands=_commands, synth_commands=_synth_commands,
-                        sample_loader=_load_sample, requires=("procedures",))
+                        sample_loader=_load_sample, live_sources=_live_sources,
+                        requires=("procedures",))

@@ -9,7 +9,9 @@ the day it is read, while a published month should change only when its dossiers
 
 The collection is ``live`` with ``period_start`` (00:00 of the month, Vietnam time) as its time
 field, so the catalogue publishes it like every registered collection (DCAT, CKAN, downloads
-in every format, DataStore) and, being live, as one CSV extract per finished month.
+in every format, DataStore) and, being live, as one CSV extract per month, offered only once
+the month's figures are final (:func:`live_source`): an extract is never rebuilt, while a
+cohort's figures change until its last dossier is closed.
 :func:`publish` rewrites the table from the aggregates; the version changes only when a
 figure did (``opengov dossiers publish``, the sample load, ``opengov synth dossiers``).
 """
@@ -19,8 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
+from opengov.catalog.live import LiveSource, Stats, collection_source
 from opengov.collections import Collection, Field
 from opengov.dossiers import stats
 from opengov.store.repository import LoadResult, Store
@@ -138,3 +141,29 @@ def publish(store: Store, today: date, source: str = "dossiers") -> LoadResult:
         found = list(records(store, conn, today))
     rows = prepare_rows(DOSSIER_STATISTICS, ((r, None) for r in found), source=source)
     return store.repo(DATASET_ID).replace_all(rows, source=source)
+
+
+def _settled(store: Store) -> Stats:
+    """The dataset's extent for monthly extracts: from its first month to the last month
+    before the first one with a published cell still counting dossiers in progress. A cohort
+    month is final once nothing in it is in progress (a suppressed cell never gets figures, so
+    it cannot change), and only final months get an extract, which is never rebuilt."""
+    t = store.repo(DATASET_ID).table
+    still_open = func.sum(case((t.c.suppressed.is_(False) & (t.c.in_progress > 0), 1),
+                               else_=0))
+    with store.engine.connect() as conn:
+        rows = conn.execute(select(t.c.month, func.min(t.c.period_start), still_open,
+                                   func.count()).group_by(t.c.month).order_by(t.c.month)).all()
+    first = rows[0][1] if rows else None
+    last = None
+    for _, start, open_cells, _ in rows:
+        if open_cells:
+            break
+        last = start
+    return Stats(first if last else None, last, sum(r[3] for r in rows))
+
+
+def live_source() -> LiveSource:
+    """The dataset's monthly extracts: one CSV per final month of receipt."""
+    default = collection_source(DOSSIER_STATISTICS)
+    return LiveSource(DOSSIER_STATISTICS, _settled, default.csv)

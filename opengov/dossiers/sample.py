@@ -20,7 +20,7 @@ from opengov.store.repository import LoadResult, Store
 
 SEED = 20
 START, END = date(2024, 12, 1), date(2026, 11, 30)  # two years of receipts
-PROFILES = {"full": 60_000, "small": 2_500}
+PROFILES = {"full": 24_000, "small": 1_500}
 SOURCE = f"synth:dossiers:seed={SEED}"
 
 
