@@ -14,7 +14,7 @@ from opengov import __version__
 from opengov.backup_cli import backup_command, restore_command
 from opengov.cli_context import app_for as _app
 from opengov.cli_context import context_for as _context
-from opengov.cli_context import in_new_project, use_project, when_enabled
+from opengov.cli_context import in_new_project, state_context, use_project, when_enabled
 from opengov.cli_context import store_for as _store
 from opengov.cli_errors import OpengovGroup, SetupError
 from opengov.declare.command import add as add_command
@@ -98,12 +98,15 @@ def _load(ctx: click.Context, path: Path | None, profile: str | None, only=(),
         return
     try:
         ctx = state
-        results = load_project(store, Path(root), profile=profile or settings.sample_profile,
-                               only=only, progress=True,
-                               generators=ctx.capabilities.sample_loaders(),
-                               built_in=[c.id for c in all_capabilities().registry],
-                               options=LoadOptions(make_valid=make_valid, force=force,
-                                                   progress=True, echo=click.echo))
+        # Sample loaders read the settings (the dossier pin secret) through the app context.
+        with (app.app_context() if app else state_context(state)):
+            results = load_project(store, Path(root),
+                                   profile=profile or settings.sample_profile,
+                                   only=only, progress=True,
+                                   generators=ctx.capabilities.sample_loaders(),
+                                   built_in=[c.id for c in all_capabilities().registry],
+                                   options=LoadOptions(make_valid=make_valid, force=force,
+                                                       progress=True, echo=click.echo))
     except LoadError as exc:
         raise SetupError(str(exc)) from exc
     _print_results(results)

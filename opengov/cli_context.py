@@ -69,6 +69,16 @@ def context_for(ctx: click.Context, *, database: Database = "existing"):
     return root.obj["context"]
 
 
+def state_context(state):
+    """An application context that carries ``state`` but no routes, for code that reads the
+    settings through :func:`opengov.context.current` when no application was built."""
+    from flask import Flask
+
+    bare = Flask("opengov")
+    bare.extensions["opengov"] = state
+    return bare.app_context()
+
+
 def use_project(config: dict, folder: Path | None) -> Path | None:
     """Point ``config`` at the project's ``opengov.toml``: ``folder`` (``--project``), else the
     nearest one at or above the working directory unless ``OPENGOV_CONFIG`` names a file.

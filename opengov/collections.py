@@ -71,6 +71,9 @@ class Collection:
     #: An unfiltered count is free (the load records it) and always given.
     count_limit: int = 100_000
     keywords: tuple[str, ...] = ()
+    #: How often it changes (DCAT ``accrualPeriodicity``: ``monthly``, …); None: ``continuous``
+    #: for a live collection, else ``irregular``. A dataset's ``metadata.yaml`` may say otherwise.
+    update_frequency: str | None = None
     #: Lowest zoom level at which vector tiles carry this collection (parcels: 13).
     min_zoom: int = 0
     #: Flask endpoint of the collection's own list view (e.g. ``land.list_parcels``); links to

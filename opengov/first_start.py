@@ -72,9 +72,11 @@ def load_sample(config: dict) -> None:
     marker = marker_path(ctx.settings)
     try:
         loaded = []
-        for result in load_all(ctx.store, Path(ctx.settings.datasets_path),
+        with app.app_context():  # sample loaders may read the settings (the dossier pin secret)
+            results = load_all(ctx.store, Path(ctx.settings.datasets_path),
                                profile=ctx.settings.sample_profile,
-                               generators=ctx.capabilities.sample_loaders()):
+                               generators=ctx.capabilities.sample_loaders())
+        for result in results:
             _say(f"{result.collection}: {result.new} records")
             loaded.append(result.collection)
         marker.unlink(missing_ok=True)

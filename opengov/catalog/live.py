@@ -4,7 +4,8 @@ A :class:`LiveSource` says how to read one month of a live dataset as CSV and wh
 starts. Every registered collection of kind ``live`` with a time field is one (its public
 columns, selected by that field); capabilities whose live data is a plain table rather than a
 collection declare theirs as ``live_sources`` in their capability (see
-:mod:`opengov.capability`).
+:mod:`opengov.capability`), as does one whose collection's months are final later than they
+end (its source's ``stats`` end at the last final month).
 """
 
 from __future__ import annotations
@@ -65,8 +66,10 @@ def collection_source(collection: Collection) -> LiveSource:
 
 def live_sources(store: Store, contributed: Iterable[LiveSource] = ()) -> list[LiveSource]:
     """Every live dataset: live collections with a time field, then ``contributed`` (what the
-    application's capabilities declare as ``live_sources``)."""
-    registry = store.registry
-    found = [collection_source(c) for c in registry if c.kind == "live" and c.time_field]
-    found += [s for s in contributed if s.id not in registry]
-    return found
+    application's capabilities declare as ``live_sources``). A contributed source with the id
+    of a live collection replaces that collection's default source (its capability knows
+    better which months are final: ``dossier-statistics``)."""
+    found = {c.id: collection_source(c) for c in store.registry
+             if c.kind == "live" and c.time_field}
+    found.update((s.id, s) for s in contributed)
+    return list(found.values())

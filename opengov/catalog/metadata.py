@@ -98,7 +98,7 @@ def dataset_record(collection: Collection, state: DatasetState | None,
         "themes": list(meta.get("themes") or []),
         "spatial": meta.get("spatial"),
         "temporal": meta.get("temporal"),
-        "update_frequency": meta.get("update_frequency") or
+        "update_frequency": meta.get("update_frequency") or collection.update_frequency or
         ("continuous" if collection.kind == "live" else "irregular"),
         "kind": collection.kind,
         "synthetic": bool(meta.get("synthetic", False)),

@@ -1,4 +1,5 @@
-"""``opengov synth dossiers``: synthetic dossiers ingested like the one-stop system's events."""
+"""``opengov synth dossiers`` (synthetic dossiers ingested like the one-stop system's events)
+and ``opengov dossiers publish`` (the statistics dataset brought up to date)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,40 @@ def synth_dossiers(ctx: click.Context, count: int, start, end, seed: int) -> Non
         raise click.ClickException(f"{problem.detail} First: {(problem.errors or [])[:3]}") \
             from exc
     click.echo(f"{done} events of {count} synthetic dossiers ingested")
+    _publish(opengov, click.echo)
+
+
+@click.group("dossiers")
+def dossiers() -> None:
+    """Dossier tracking and service-delivery statistics."""
+
+
+@dossiers.command("publish")
+@click.option("--no-build", is_flag=True, help="Do not build the download files of the new "
+              "version and the due monthly extracts now.")
+@click.pass_context
+def publish_command(ctx: click.Context, no_build: bool) -> None:
+    """Bring the dossier-statistics dataset up to date with the aggregates (run it daily, e.g.
+    from cron, before `opengov extracts`); a new version only when a figure changed."""
+    from opengov.cli_context import app_for
+
+    app = app_for(ctx)
+    _publish(app.extensions["opengov"], click.echo, None if no_build else app)
+
+
+def _publish(opengov, echo, app=None) -> None:
+    from opengov.dossiers.clock import local_date
+    from opengov.dossiers.dataset import DATASET_ID, publish
+    from opengov.store.types import utcnow
+
+    if DATASET_ID not in opengov.registry:
+        return
+    result = publish(opengov.store, local_date(utcnow()))
+    echo(f"{DATASET_ID}: {result.new} new, {result.changed} changed, {result.removed} removed;"
+         f" version {result.version}")
+    if app is not None:
+        built = opengov.capabilities.after_load(app, [DATASET_ID], echo=echo)
+        echo(f"distribution files built: {built}")
 
 
 def ingest_synthetic(store, pins, *, count: int, start: date, end: date, seed: int = 20,

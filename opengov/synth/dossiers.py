@@ -10,7 +10,11 @@ imports no capability).
 
 Shares (documented in docs/dossiers.md, invented but plausible): about 45% online where
 possible, 8% received and 15% returned by post where approved, 12% asked for a supplement,
-2% withdrawn, 3% refused, and about 9% of results ready after their due date. Events after
+2% withdrawn, 3% refused, and about 9% of results ready after their due date. Demand is
+skewed as it is at a one-stop centre, where a few procedures (certified copies, civil status,
+land registration) make most of the dossiers: the procedures, in an order drawn from the seed
+with the real-coded ones first, are chosen with Zipf weights ``1 / rank ** 1.1`` (times 3 for a
+commune-level one), so the first ten take about 40% of the dossiers. Events after
 ``end`` are not sent, so recent dossiers are still in progress. One ``random.Random(seed)``:
 the same arguments give the same events.
 """
@@ -28,6 +32,7 @@ PIN_ALPHABET = "".join(c for c in string.ascii_uppercase + string.digits if c no
 SHARES = {"online": 0.45, "postal_in": 0.08, "postal_out": 0.15, "supplement": 0.12,
           "never_supplied": 0.2, "withdrawn": 0.02, "refused": 0.03, "late": 0.09}
 LEVEL_WEIGHT = {"commune": 3.0, "province": 1.0}
+ZIPF = 1.1  # exponent of the popularity ranks
 
 
 def _methods(procedure: dict) -> dict[str, tuple[int, str]]:
@@ -69,7 +74,7 @@ def generate(procedures: Sequence[dict], centres: Sequence[tuple[str, str | None
     usable = [p for p in procedures if not p.get("legacy") and "direct" in _methods(p)]
     if not usable:
         raise ValueError("the procedures catalogue has no usable procedure")
-    weights = [LEVEL_WEIGHT.get(p.get("level"), 1.0) for p in usable]
+    usable, weights = _popularity(rng, usable)
     communal = [c for c in centres if c[1]] or [("hcc-xa", "xa")]
     provincial = [c for c in centres if not c[1]] or [("hcc-tinh", None)]
     days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
@@ -84,6 +89,16 @@ def generate(procedures: Sequence[dict], centres: Sequence[tuple[str, str | None
         for event in dossier.events:
             if datetime.fromisoformat(event["at"]).date() <= end:
                 yield event
+
+
+def _popularity(rng: random.Random, usable: list[dict]) -> tuple[list[dict], list[float]]:
+    """The procedures in popularity order (real national codes, outside the fake x.9xxxxx
+    block, first; the others shuffled by ``rng``) and their Zipf weights."""
+    ordered = sorted(usable, key=lambda p: p["code"])
+    rng.shuffle(ordered)
+    ordered.sort(key=lambda p: p["code"][2:3] == "9")  # stable: real codes first
+    return ordered, [LEVEL_WEIGHT.get(p.get("level"), 1.0) / (rank + 1) ** ZIPF
+                     for rank, p in enumerate(ordered)]
 
 
 def _channels(rng: random.Random, procedure: dict, methods: dict) -> tuple[str, str]:

@@ -38,7 +38,8 @@ def test_dataset_record_has_metadata_fields_and_distributions(client, loaded_app
 @pytest.mark.parametrize("q, expected", [
     ("camera giao thong", {"cameras"}),
     ("CAMERA GIAO THÔNG", {"cameras"}),
-    ("thủ tục hành chính", {"procedures"}),
+    ("thủ tục hành chính", {"procedures", "dossier-statistics"}),  # its statistics too
+    ("THU TUC HANH CHINH theo thang", {"dossier-statistics"}),
 ])
 def test_search_folds_vietnamese(client, q, expected):
     body = client.get("/datasets", query_string={"q": q}).get_json()
