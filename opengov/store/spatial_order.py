@@ -22,7 +22,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 CELLS_PER_DEGREE = 1024
-DENSITY_CELLS = 64  # the per-version density grid over the extent (see SpatialStats)
 COLUMNS = 360 * CELLS_PER_DEGREE
 ROWS = 180 * CELLS_PER_DEGREE
 
@@ -79,37 +78,6 @@ class SpatialStats:
     maxy: float
     half_width: float
     half_height: float
-    # Records per cell of a DENSITY_CELLS × DENSITY_CELLS grid over the extent (by the centre
-    # of their bounding box), row-major from the south-west; None: assume an even spread.
-    density: tuple[int, ...] | None = None
-
-    def expected(self, box: tuple[float, float, float, float], total: int) -> float:
-        """How many of ``total`` records ``box`` is expected to hold: from the density grid
-        (each cell's count times the part of the cell the box covers), else the covered
-        share of the extent. Parcels cluster in towns; the even spread guessed a quarter of
-        the records a box around the centre of the 1M set holds (2,481 for 10,002), which
-        sent a page down the sort-every-candidate plan."""
-        if self.density is None or total <= 0:
-            return self.share_of(box) * total
-        n = DENSITY_CELLS
-        cw, ch = (self.maxx - self.minx) / n, (self.maxy - self.miny) / n
-        if cw <= 0 or ch <= 0:
-            return self.share_of(box) * total
-        c0, c1 = _cell(box[0], self.minx, cw), _cell(box[2], self.minx, cw)
-        r0, r1 = _cell(box[1], self.miny, ch), _cell(box[3], self.miny, ch)
-        found = 0.0
-        for row in range(r0, r1 + 1):
-            y0 = self.miny + row * ch
-            fy = max(0.0, min(box[3], y0 + ch) - max(box[1], y0)) / ch
-            if fy <= 0:
-                continue
-            for col in range(c0, c1 + 1):
-                count = self.density[row * n + col]
-                if count:
-                    x0 = self.minx + col * cw
-                    fx = max(0.0, min(box[2], x0 + cw) - max(box[0], x0)) / cw
-                    found += count * fx * fy
-        return found
 
     def share_of(self, box: tuple[float, float, float, float]) -> float:
         """The part of the extent's area that ``box`` covers (1.0 for a degenerate extent
@@ -125,10 +93,6 @@ class SpatialStats:
         """Whether ``box`` contains every feature's bounding box."""
         return (box[0] <= self.minx and box[1] <= self.miny and box[2] >= self.maxx
                 and box[3] >= self.maxy)
-
-
-def _cell(v: float, start: float, size: float) -> int:
-    return min(max(math.floor((v - start) / size), 0), DENSITY_CELLS - 1)
 
 
 def _column(x: float) -> int:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import func, literal_column, select, table, text
 
 from opengov import query as q
+from opengov.lru import LRU
 from opengov.store import grid_walk
 from opengov.store.grid_walk import CANDIDATES, CANDIDATES_AFTER, GridStatements, driving_box
-from opengov.store.spatial_order import DENSITY_CELLS, KeyRanges, SpatialStats
+from opengov.store.spatial_order import KeyRanges, SpatialStats
 
 # Spatial queries in another order than the grid's take index candidates (and sort them) when
 # about this many records or fewer are expected to match; beyond, they walk the sort order.
@@ -37,6 +37,7 @@ class GridPages:
         self.repo = repo
         self.table = repo.table
         self.statements = GridStatements(repo)
+        self._probes = LRU(256)  # (version, box, cap) → index candidates counted up to cap
 
     # -- planning -------------------------------------------------------------------------------
     def applies(self, query: q.Query) -> bool:
@@ -52,13 +53,40 @@ class GridPages:
         return self.expected_matches(query, version, conn) <= INDEX_CANDIDATES
 
     def few_candidates(self, query: q.Query, version: int, conn, need: int) -> bool:
-        """For a grid-ordered page: whether to sort the box's index candidates (expected to
-        be about a page: :data:`CANDIDATES_PER_PAGE` times ``need`` at most, and never more
-        than :data:`INDEX_CANDIDATES`) rather than walk its grid rows. Sorting reads every
-        candidate, the walk about the page; a box of 10,000 parcels sorted for a page of 100
-        cost 10× the page on PostGIS."""
-        expected = self.expected_matches(query, version, conn)
-        return expected <= min(INDEX_CANDIDATES, CANDIDATES_PER_PAGE * need)
+        """For a grid-ordered page: whether to sort the box's index candidates rather than
+        walk its grid rows. Sorting reads every candidate, the walk about the page, so the
+        candidates are sorted only when the spatial index holds at most
+        :data:`CANDIDATES_PER_PAGE` × ``need`` of them for the box (counted up to there, one
+        bounded index probe, kept per version and box). An even spread of the records over
+        the extent guessed 2,481 for the 10,002 parcels of a box around the centre of the
+        1 M set (parcels cluster in towns): sorting them all for a page of 1,000 cost 265 ms
+        on PostGIS against ~50 ms walked."""
+        if self.expected_matches(query, version, conn) > INDEX_CANDIDATES:
+            return False
+        box = driving_box(query)
+        cap = min(INDEX_CANDIDATES, CANDIDATES_PER_PAGE * need)
+        key = (version, box, cap)
+        found = self._probes.get(key)
+        if found is None:
+            found = self._count_candidates(conn, box, cap + 1)
+            self._probes.put(key, found)
+        return found <= cap
+
+    def _count_candidates(self, conn, box, most: int) -> int:
+        """The spatial index's candidates for ``box``, counted up to ``most``."""
+        name = self.table.name
+        if self.repo.store.dialect == "postgresql":
+            inner = (select(literal_column("1")).select_from(self.table)
+                     .where(text(f'"{name}".geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)'))
+                     .limit(most))
+        else:
+            rtree = table(f"{name}_rtree")
+            inner = (select(literal_column("1")).select_from(rtree)
+                     .where(text("minx <= :x1 AND maxx >= :x0 AND miny <= :y1 AND maxy >= :y0"))
+                     .limit(most))
+        stmt = select(func.count()).select_from(inner.subquery())
+        values = dict(zip(("x0", "y0", "x1", "y1"), box, strict=True))
+        return conn.execute(stmt, values).scalar_one()
 
     def expected_matches(self, query: q.Query, version: int, conn) -> float:
         """The records the query's box would hold if the version's records were spread evenly
@@ -67,7 +95,7 @@ class GridPages:
         stats = self.stats(version, conn) if box is not None else None
         if stats is None:
             return 0.0
-        return stats.expected(box, self.repo.state(conn).record_count)
+        return stats.share_of(box) * self.repo.state(conn).record_count
 
     def stats(self, version: int, conn) -> SpatialStats | None:
         """The version's extent and largest feature half-size (one aggregate per version)."""
@@ -78,26 +106,7 @@ class GridPages:
         row = conn.execute(select(
             func.min(c._minx), func.min(c._miny), func.max(c._maxx), func.max(c._maxy),
             func.max(c._maxx - c._minx) / 2, func.max(c._maxy - c._miny) / 2)).one()
-        if row[0] is None:
-            return None
-        stats = SpatialStats(*(float(v) for v in row))
-        return replace(stats, density=self._density(conn, stats))
-
-    def _density(self, conn, stats: SpatialStats) -> tuple[int, ...] | None:
-        """Records per cell of the density grid over the extent (one grouped scan)."""
-        n = DENSITY_CELLS
-        cw, ch = (stats.maxx - stats.minx) / n, (stats.maxy - stats.miny) / n
-        if cw <= 0 or ch <= 0:
-            return None
-        c = self.table.c
-        floor = ((lambda e: func.floor(e)) if self.repo.store.dialect == "postgresql"
-                 else (lambda e: cast(e, Integer)))  # SQLite: truncation, of values ≥ 0
-        col = floor(((c._minx + c._maxx) / 2 - stats.minx) / cw).label("col")
-        row = floor(((c._miny + c._maxy) / 2 - stats.miny) / ch).label("row")
-        counts = [0] * (n * n)
-        for x, y, k in conn.execute(select(col, row, func.count()).group_by(col, row)):
-            counts[min(max(int(y), 0), n - 1) * n + min(max(int(x), 0), n - 1)] += k
-        return tuple(counts)
+        return SpatialStats(*(float(v) for v in row)) if row[0] is not None else None
 
     def ranges(self, query: q.Query, version: int, conn) -> KeyRanges | None:
         stats = self.stats(version, conn)
