@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import func, select
+from sqlalchemy import func, literal_column, select, table, text
 
 from opengov import query as q
+from opengov.lru import LRU
 from opengov.store import grid_walk
 from opengov.store.grid_walk import CANDIDATES, CANDIDATES_AFTER, GridStatements, driving_box
 from opengov.store.spatial_order import KeyRanges, SpatialStats
@@ -23,6 +24,9 @@ from opengov.store.spatial_order import KeyRanges, SpatialStats
 # Spatial queries in another order than the grid's take index candidates (and sort them) when
 # about this many records or fewer are expected to match; beyond, they walk the sort order.
 INDEX_CANDIDATES = 5000
+# A grid-ordered page sorts the index candidates when the box is expected to hold at most this
+# many times the rows the page needs (else it walks the grid rows).
+CANDIDATES_PER_PAGE = 2
 CURSOR_TYPES = ("integer", "string")  # a grid-ordered page's cursor: (cell key, id)
 
 
@@ -33,6 +37,7 @@ class GridPages:
         self.repo = repo
         self.table = repo.table
         self.statements = GridStatements(repo)
+        self._probes = LRU(256)  # (version, box, cap) → index candidates counted up to cap
 
     # -- planning -------------------------------------------------------------------------------
     def applies(self, query: q.Query) -> bool:
@@ -46,6 +51,42 @@ class GridPages:
         sort order testing each row (many). The estimate spreads the version's records evenly
         over its extent; a wrong guess costs time, never a wrong page."""
         return self.expected_matches(query, version, conn) <= INDEX_CANDIDATES
+
+    def few_candidates(self, query: q.Query, version: int, conn, need: int) -> bool:
+        """For a grid-ordered page: whether to sort the box's index candidates rather than
+        walk its grid rows. Sorting reads every candidate, the walk about the page, so the
+        candidates are sorted only when the spatial index holds at most
+        :data:`CANDIDATES_PER_PAGE` × ``need`` of them for the box (counted up to there, one
+        bounded index probe, kept per version and box). An even spread of the records over
+        the extent guessed 2,481 for the 10,002 parcels of a box around the centre of the
+        1 M set (parcels cluster in towns): sorting them all for a page of 1,000 cost 265 ms
+        on PostGIS against ~50 ms walked."""
+        if self.expected_matches(query, version, conn) > INDEX_CANDIDATES:
+            return False
+        box = driving_box(query)
+        cap = min(INDEX_CANDIDATES, CANDIDATES_PER_PAGE * need)
+        key = (version, box, cap)
+        found = self._probes.get(key)
+        if found is None:
+            found = self._count_candidates(conn, box, cap + 1)
+            self._probes.put(key, found)
+        return found <= cap
+
+    def _count_candidates(self, conn, box, most: int) -> int:
+        """The spatial index's candidates for ``box``, counted up to ``most``."""
+        name = self.table.name
+        if self.repo.store.dialect == "postgresql":
+            inner = (select(literal_column("1")).select_from(self.table)
+                     .where(text(f'"{name}".geom && ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)'))
+                     .limit(most))
+        else:
+            rtree = table(f"{name}_rtree")
+            inner = (select(literal_column("1")).select_from(rtree)
+                     .where(text("minx <= :x1 AND maxx >= :x0 AND miny <= :y1 AND maxy >= :y0"))
+                     .limit(most))
+        stmt = select(func.count()).select_from(inner.subquery())
+        values = dict(zip(("x0", "y0", "x1", "y1"), box, strict=True))
+        return conn.execute(stmt, values).scalar_one()
 
     def expected_matches(self, query: q.Query, version: int, conn) -> float:
         """The records the query's box would hold if the version's records were spread evenly
@@ -103,7 +144,7 @@ class GridPages:
         if ranges is None:
             return []
         run = self.statements.runner(conn, query, columns, forward)
-        selective = self.selective(query, version, conn)
+        selective = self.few_candidates(query, version, conn, need)
         with self.statements.serial(conn):
             if not selective:
                 return grid_walk.walk(run, ranges, cursor_key, forward, need)

@@ -64,6 +64,7 @@ def plan(request, monkeypatch):
 
     monkeypatch.setattr(spatial_pages, "INDEX_CANDIDATES",
                         -1 if request.param == "walk" else 10**12)
+    monkeypatch.setattr(spatial_pages, "CANDIDATES_PER_PAGE", 10**12)
     return request.param
 
 
@@ -150,6 +151,7 @@ def test_both_plans_serve_the_same_order_so_cursors_carry_over(units, monkeypatc
 
     query = q.Query(bbox=q.BBox(108.3, 15.3, 108.7, 15.7), limit=7)
     v = units.state().version
+    monkeypatch.setattr(spatial_pages, "CANDIDATES_PER_PAGE", 10**12)
     served, cursor, turn = [], None, 0
     while True:
         monkeypatch.setattr(spatial_pages, "INDEX_CANDIDATES", (-1, 10**12)[turn % 2])
@@ -303,3 +305,33 @@ def test_a_sorted_page_of_a_big_box_walks_the_sort_order(many_units, monkeypatch
     first = rows_touched(r, lambda c: r.page(boxed, v, with_count=False, conn=c))
     # 3,600 matches of 4,000: the index candidates would all be read and sorted
     assert base > 0 and first <= 6 * base + 60, (base, first)
+
+
+# -- the plan's estimate of a box's matches ------------------------------------------------------
+
+def clustered_units() -> list:
+    """2,000 small squares in a 0.05° town in one corner of a 1° area, 200 spread over it."""
+    rng = random.Random(11)
+    shapes = []
+    for _ in range(2000):
+        x, y = 108.0 + rng.random() * 0.05, 15.0 + rng.random() * 0.05
+        shapes.append(shapely.box(x, y, x + 0.0002, y + 0.0002))
+    for _ in range(200):
+        x, y = 108.0 + rng.random() * 0.99, 15.0 + rng.random() * 0.99
+        shapes.append(shapely.box(x, y, x + 0.0002, y + 0.0002))
+    return shapes
+
+
+@pytest.mark.parametrize("box", [(108.0, 15.0, 108.05, 15.05), (108.01, 15.01, 108.03, 15.03),
+                                 (108.5, 15.5, 108.7, 15.7)])
+def test_only_a_box_holding_about_a_page_sorts_its_candidates(empty_app, box):
+    """A box on the town holds hundreds of features (an even spread over the extent guessed
+    1/400 of them): its page walks the grid instead of sorting them all; a box holding about
+    a page sorts them."""
+    shapes = clustered_units()
+    r = load_units(empty_app, shapes)
+    v = r.state().version
+    actual = len(brute_force(shapes, shapely.box(*box)))
+    with r.store.engine.connect() as c:
+        few = r.grid.few_candidates(q.Query(bbox=q.BBox(*box)), v, c, 21)
+    assert few == (actual <= 2 * 21), actual  # candidates: each feature's box is indexed
