@@ -53,6 +53,7 @@ class Api(SmorestApi):
         # false), so a client (and a fuzzer) sends them as the view reads them.
         self.ma_plugin.converter.add_attribute_function(_list_arg_property)
         self.ma_plugin.converter.add_parameter_attribute_function(_list_arg_parameter)
+        self.ma_plugin.converter.add_parameter_attribute_function(_empty_is_absent_parameter)
 
     def _register_pagination_header(self):
         """Nothing: no view pages through flask-smorest (its unused schema stays out)."""
@@ -88,6 +89,15 @@ def _list_arg_property(converter, field, **kwargs) -> dict:
 def _list_arg_parameter(converter, field, **kwargs) -> dict:
     listed = isinstance(field, params.ListArg | params.SortArg)
     return {"style": "form", "explode": False} if listed else {}
+
+
+def _empty_is_absent_parameter(converter, field, ret=None, **kwargs) -> dict:
+    """``allowEmptyValue`` on the query arguments of an :class:`~opengov.params.EmptyIsAbsent`
+    schema: an empty value is accepted (and read as absent)."""
+    in_query = (ret or {}).get("in") == "query"
+    return ({"allowEmptyValue": True}
+            if in_query and isinstance(getattr(field, "parent", None), params.EmptyIsAbsent)
+            else {})
 
 
 class Int64Converter(IntegerConverter):

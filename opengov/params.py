@@ -12,6 +12,20 @@ from opengov.geo.bbox import BBoxError, parse_bbox
 MAX_OFFSET = 10_000
 
 
+class EmptyIsAbsent(ma.Schema):
+    """Arguments where an empty value is the same as no value.
+
+    GeoReport v2, "Optional Arguments": the response should be the same whether an optional
+    parameter is passed empty or not passed at all. Only declared fields are dropped, so an
+    unknown parameter is still refused even when empty.
+    """
+
+    @ma.pre_load
+    def _drop_empty(self, data, **_kwargs):
+        return {key: value for key, value in data.items()
+                if not (key in self.fields and isinstance(value, str) and not value.strip())}
+
+
 class BBoxArg(ma.fields.String):
     """``minLon,minLat,maxLon,maxLat`` in CRS84, parsed into a :class:`~opengov.query.BBox`."""
 

@@ -21,13 +21,12 @@ from opengov.errors import ApiError
 from opengov.geo.geojson import dumps
 from opengov.keys import verify_token
 from opengov.links import page_url
-from opengov.params import AwareDateTime, ListArg
+from opengov.params import AwareDateTime, EmptyIsAbsent, ListArg
 from opengov.reports import attributes, open311_format, queries, service
 from opengov.reports.categories import all_categories
 from opengov.reports.collection import CLOSED_STATUSES, REPORTS, STATUSES
 from opengov.reports.open311_schemas import (
     EXAMPLE_REQUEST,
-    EmptyIsAbsent,
     Open311CreatedSchema,
     Open311ErrorSchema,
     PostRequestSchema,

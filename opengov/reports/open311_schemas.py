@@ -4,25 +4,12 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from opengov.params import EmptyIsAbsent
 from opengov.reports.schemas import MAX_ADDRESS, MAX_DESCRIPTION, no_markup
 
 
 def _s(description: str, **kwargs) -> ma.fields.String:
     return ma.fields.String(metadata={"description": description}, **kwargs)
-
-
-class EmptyIsAbsent(ma.Schema):
-    """Arguments where an empty value is the same as no value.
-
-    GeoReport v2, "Optional Arguments": the response should be the same whether an optional
-    parameter is passed empty or not passed at all. Only declared fields are dropped, so an
-    unknown parameter is still refused even when empty.
-    """
-
-    @ma.pre_load
-    def _drop_empty(self, data, **_kwargs):
-        return {key: value for key, value in data.items()
-                if not (key in self.fields and isinstance(value, str) and not value.strip())}
 
 
 class ServiceSchema(ma.Schema):

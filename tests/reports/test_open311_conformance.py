@@ -54,6 +54,15 @@ def test_empty_query_parameters_are_absent(api, empty):
     assert sorted(ids(api.get(f"{V2}/requests.json?{empty}"))) == sorted(made)
 
 
+def test_the_document_says_empty_optional_arguments_are_allowed(api):
+    # A client generated from the OpenAPI document may send `status=`: the document must say
+    # so (`allowEmptyValue`), or contract checkers count the 200 as an accepted invalid value.
+    operation = api.get("/openapi.json").get_json()["paths"][f"{V2}/requests.{{format}}"]["get"]
+    query = {p["name"]: p for p in operation["parameters"] if p["in"] == "query"}
+    assert {"status", "service_code", "start_date", "end_date", "page_size"} <= set(query)
+    assert all(p.get("allowEmptyValue") is True for p in query.values())
+
+
 def test_empty_unknown_parameters_are_still_refused(api):
     response = api.get(f"{V2}/requests.json?colour=")
     assert response.status_code == 400 and "colour" in response.get_json()[0]["description"]
