@@ -7,7 +7,6 @@ import json
 import re
 import subprocess
 import sys
-import time
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -180,12 +179,9 @@ def test_metadata_files(built):
         assert "vietnam-provinces" in meta["sources"][0]["title"]
 
 
-def test_many_cameras_fast_unique_and_inside():
-    cameras.generate_cameras(1, 0).__next__()  # warm the per-region caches
-    start = time.perf_counter()
+def test_many_cameras_unique_and_inside():
+    # Their speed (goal: ≥ 50,000 cameras/s) is measured by benchmarks/bench_synth.py.
     features = list(cameras.generate_cameras(100_000, 2025))
-    elapsed = time.perf_counter() - start
-    assert elapsed < 10, elapsed  # about 1–2 s here; the target is ≥ 50,000 cameras/s
     ids = [f["id"] for f in features]
     assert len(set(ids)) == 100_000 and ids[0] == "cam-000001" and ids[-1] == "cam-100000"
     xy = np.array([f["geometry"]["coordinates"] for f in features])
