@@ -107,7 +107,7 @@ def pack_rtree(cursor, rtree: str, ids: np.ndarray, boxes: np.ndarray) -> None:
     _write(cursor, rtree, blobs, parents)
 
 
-def _write(cursor, rtree: str, blobs: list[np.ndarray], parents: list) -> None:
+def _write(cursor, rtree: str, blobs: list[np.ndarray], links: list) -> None:
     root = blobs[-1]
     cursor.execute(f'UPDATE "{rtree}_node" SET data = ? WHERE nodeno = 1', (root[0].tobytes(),))
     number = 2
@@ -115,10 +115,10 @@ def _write(cursor, rtree: str, blobs: list[np.ndarray], parents: list) -> None:
         cursor.executemany(f'INSERT INTO "{rtree}_node" VALUES (?, ?)',
                            ((number + i, blob.tobytes()) for i, blob in enumerate(level)))
         number += len(level)
-    rows, leaves = parents[0]
+    rows, leaves = links[0]
     order = np.argsort(rows, kind="stable")
     cursor.executemany(f'INSERT INTO "{rtree}_rowid" VALUES (?, ?)',
                        zip(rows[order].tolist(), leaves[order].tolist(), strict=True))
-    for children, parent in parents[1:]:
+    for children, parent in links[1:]:
         cursor.executemany(f'INSERT INTO "{rtree}_parent" VALUES (?, ?)',
                            zip(children.tolist(), parent.tolist(), strict=True))

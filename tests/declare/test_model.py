@@ -51,9 +51,12 @@ def round_trip(declaration: Declaration) -> Declaration:
 @pytest.mark.parametrize("collection", list(all_capabilities().registry), ids=lambda c: c.id)
 def test_every_built_in_collection_round_trips_as_a_declaration(collection):
     # The endpoint names a built-in's own Flask view: the one thing a declaration cannot say.
-    declared = dataclasses.replace(collection, endpoint=None)
-    back = round_trip(Declaration(declared, Catalog(), Source("data.geojson")))
+    # A built-in's update frequency travels in the declaration's catalogue block.
+    declared = dataclasses.replace(collection, endpoint=None, update_frequency=None)
+    catalog = Catalog(update_frequency=collection.update_frequency or "irregular")
+    back = round_trip(Declaration(declared, catalog, Source("data.geojson")))
     assert collection_values(back.collection) == collection_values(declared)
+    assert back.catalog.update_frequency == catalog.update_frequency
 
 
 def test_a_full_declaration_round_trips():
