@@ -10,6 +10,10 @@ from sqlalchemy import select
 
 from opengov.cli_context import app_for
 
+# A run holds the lease ``task:cameras-check`` and renews it as cameras answer; a crashed
+# run's lease lapses after this long, and the next run anywhere checks again.
+LEASE_SECONDS = 300.0
+
 
 @click.group("cameras")
 def cameras() -> None:
@@ -33,14 +37,30 @@ def _cameras(store, only: tuple[str, ...]) -> list[dict]:
 @click.pass_context
 def check(ctx: click.Context, only: tuple[str, ...], parallel: int) -> None:
     """Fetch every camera's snapshot once (within the shared interval, a cached image counts)
-    and mark it online or offline; run it from cron or a timer every few minutes."""
+    and mark it online or offline; run it from cron or a timer every few minutes. One host
+    checks at a time: a run that finds another holding the task prints ``busy``."""
     from opengov.cameras.snapshot import proxy_for
+    from opengov.gateway.lease import TaskLease
 
     app = app_for(ctx)
     proxy = proxy_for(app)
-    targets = _cameras(app.extensions["opengov"].store, only)
-    with ThreadPoolExecutor(max_workers=parallel) as pool:
-        results = list(pool.map(proxy.check, targets))
+    store = app.extensions["opengov"].store
+    lease = TaskLease(store, "cameras-check", LEASE_SECONDS)
+    if not lease.take():
+        click.echo("busy: another host is checking the cameras")
+        return
+    try:
+        targets = _cameras(store, only)
+
+        def checked(camera: dict) -> bool | None:
+            result = proxy.check(camera)
+            lease.renew()
+            return result
+
+        with ThreadPoolExecutor(max_workers=parallel) as pool:
+            results = list(pool.map(checked, targets))
+    finally:
+        lease.release()
     online = sum(1 for r in results if r is True)
     offline = sum(1 for r in results if r is False)
     skipped = sum(1 for r in results if r is None)

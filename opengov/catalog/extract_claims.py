@@ -5,9 +5,8 @@ builder alone and no migration branch needs them):
 
 - ``catalog_extracts``: one row per (dataset, month). While a host builds the month the row is
   its *claim* (``holder``, ``expires_at``; ``sha256`` empty); once built it is the published
-  manifest (file name, size, sha256, time). Claiming is the lease pattern of
-  :mod:`opengov.gateway.lease`: one conditional ``UPDATE`` (unpublished and expired, or ours),
-  else one ``INSERT`` that the primary key lets only one host win, in a write transaction.
+  manifest (file name, size, sha256, time). Claiming is :mod:`opengov.store.leases`, on
+  unpublished rows only.
 - ``catalog_extract_parts``: the file itself, in parts of :data:`PART_BYTES`, written in the
   same transaction that fills in the manifest, so a published month always has all its bytes.
 
@@ -17,11 +16,7 @@ from a replica that has not replayed it yet.
 
 from __future__ import annotations
 
-import os
-import socket
-import uuid
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import (
@@ -33,15 +28,13 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
-    and_,
-    delete,
     insert,
-    or_,
     select,
     update,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
+from opengov.store import leases
 from opengov.store.engine import write_transaction
 from opengov.store.types import UTCDateTime, utcnow
 
@@ -60,9 +53,7 @@ class Published:
     modified: str  # ISO 8601, the same on every host (Last-Modified)
 
 
-def new_holder() -> str:
-    """A name for this builder: host, process and a random part."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+new_holder = leases.new_holder
 
 
 def _define(metadata: MetaData) -> tuple[Table, Table]:
@@ -108,9 +99,12 @@ class ExtractClaims:
             self._metadata.create_all(self._engine, checkfirst=True)
         self._ready = True
 
+    @staticmethod
+    def _row(dataset_id: str, key: str) -> dict:
+        return {"dataset_id": dataset_id, "period": key}
+
     def _key(self, dataset_id: str, key: str):
-        t = self._extracts.c
-        return and_(t.dataset_id == dataset_id, t.period == key)
+        return leases.key_clause(self._extracts, self._row(dataset_id, key))
 
     def published(self, dataset_id: str, key: str) -> Published | None:
         """The month's published manifest, or None (not built yet, or being built)."""
@@ -126,29 +120,13 @@ class ExtractClaims:
         """Take (or renew) the claim to build the month for ``ttl`` seconds; False when
         another holder's claim runs or the month is published."""
         self._ensure_tables()
-        t = self._extracts
-        now = utcnow()
-        expires = now + timedelta(seconds=ttl)
-        try:
-            with write_transaction(self._engine) as conn:
-                taken = conn.execute(
-                    update(t).where(self._key(dataset_id, key), t.c.sha256.is_(None),
-                                    or_(t.c.expires_at < now, t.c.holder == holder))
-                    .values(holder=holder, expires_at=expires)).rowcount
-                if taken:
-                    return True
-                conn.execute(insert(t).values(dataset_id=dataset_id, period=key, holder=holder,
-                                              expires_at=expires))
-                return True
-        except IntegrityError:
-            return False
+        return leases.claim(self._engine, self._extracts, self._row(dataset_id, key), holder,
+                            ttl, only_if=[self._extracts.c.sha256.is_(None)])
 
     def release(self, dataset_id: str, key: str, holder: str) -> None:
         """Give an unpublished claim back (after a failed build); a published row stays."""
-        t = self._extracts
-        with write_transaction(self._engine) as conn:
-            conn.execute(delete(t).where(self._key(dataset_id, key), t.c.holder == holder,
-                                         t.c.sha256.is_(None)))
+        leases.give_back(self._engine, self._extracts, self._row(dataset_id, key), holder,
+                         only_if=[self._extracts.c.sha256.is_(None)])
 
     def publish(self, dataset_id: str, key: str, holder: str, info: Published,
                 path: Path) -> bool:

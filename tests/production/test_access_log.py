@@ -22,8 +22,10 @@ APP_LINE = re.compile(r"\[([A-Za-z0-9._:-]+)\]: (.*)$")
 
 
 def _json_lines(text: str) -> dict[str, dict]:
+    """The JSON lines written so far; a line still being written (no newline yet) waits."""
+    complete = text.split("\n")[:-1]
     return {e["request_id"]: e for e in
-            (json.loads(line) for line in text.splitlines() if line.startswith("{"))}
+            (json.loads(line) for line in complete if line.startswith("{"))}
 
 
 def test_every_request_is_one_json_line_sharing_its_id_with_the_error_lines(tmp_path):

@@ -1,7 +1,8 @@
 """Scheduled work runs once across hosts: ``opengov harvest`` started at the same moment on two
 "hosts" (separate processes and instance folders, one database) fetches the source once; a
 holder killed with SIGKILL blocks the source only until its lease expires; ``opengov cameras
-check`` on two hosts sharing the Redis HTTP cache fetches each camera once."""
+check`` started on two hosts at once checks once (the other is busy), with per-host HTTP caches
+or a shared one."""
 
 from __future__ import annotations
 
@@ -96,26 +97,58 @@ def test_a_killed_holder_blocks_the_source_only_until_its_lease_expires(cameras,
     assert lease.acquire(cameras.store, "dn-cameras", "after", ttl=60)  # released after the run
 
 
-def test_camera_checks_on_two_hosts_fetch_each_camera_once_with_a_shared_cache(
-        make_camera_app, upstream, tmp_path):  # noqa: F811
-    need_redis()
+def _check_cameras(settings, instance: Path, **env) -> subprocess.Popen:
+    instance.mkdir(exist_ok=True)
+    env = {**os.environ, "OPENGOV_DATABASE_URL": settings.resolved_database_url,
+           "OPENGOV_INSTANCE_PATH": str(instance), "OPENGOV_ACCESS_LOG": "off",
+           "OPENGOV_CAMERA_SNAPSHOT_HOSTS": settings.camera_snapshot_hosts, **env}
+    return subprocess.Popen([OPENGOV, "cameras", "check"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.parametrize("shared_cache", [False, True], ids=["per-host-cache", "redis-cache"])
+def test_camera_checks_started_on_two_hosts_at_once_run_once(
+        make_camera_app, upstream, tmp_path, shared_cache):  # noqa: F811
+    if shared_cache:
+        need_redis()
     upstream.route("/one.jpg", JPEG, content_type="image/jpeg")
     upstream.route("/two.jpg", JPEG, content_type="image/jpeg")
-    upstream.slow("/one.jpg", 2.0)  # the other host arrives while the first is fetching
+    upstream.slow("/one.jpg", 2.0)  # the other host starts while the first is fetching
     upstream.slow("/two.jpg", 2.0)
     app = make_camera_app([camera("cam-1", upstream.url + "/one.jpg", status="offline"),
                            camera("cam-2", upstream.url + "/two.jpg", status="offline")])
     settings = app.extensions["opengov"].settings
-    runs = []
-    for name in ("host-a", "host-b"):
-        (tmp_path / name).mkdir()
-        env = {**os.environ, "OPENGOV_DATABASE_URL": settings.resolved_database_url,
-               "OPENGOV_INSTANCE_PATH": str(tmp_path / name), "OPENGOV_ACCESS_LOG": "off",
-               "OPENGOV_CAMERA_SNAPSHOT_HOSTS": settings.camera_snapshot_hosts,
-               "OPENGOV_HTTP_CACHE_URL": REDIS_URL}
-        runs.append(subprocess.Popen([OPENGOV, "cameras", "check"], env=env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+    env = {"OPENGOV_HTTP_CACHE_URL": REDIS_URL} if shared_cache else {}
+    runs = [_check_cameras(settings, tmp_path / name, **env) for name in ("host-a", "host-b")]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
-    assert all("checked 2 cameras: 2 online, 0 offline" in out for out, _ in outputs), outputs
+    checked = [out for out, _ in outputs if "checked 2 cameras: 2 online, 0 offline" in out]
+    busy = [out for out, _ in outputs if "busy: another host is checking the cameras" in out]
+    assert len(checked) == 1 and len(busy) == 1, outputs
     assert upstream.count("/one.jpg") == 1 and upstream.count("/two.jpg") == 1
+    # The task's lease was given back: the next scheduled run (a third host) checks again.
+    upstream.slow("/one.jpg", 0.0)
+    upstream.slow("/two.jpg", 0.0)
+    later = _check_cameras(settings, tmp_path / "host-c", **env)
+    out, err = later.communicate(timeout=120)
+    assert later.returncode == 0 and "checked 2 cameras: 2 online" in out, (out, err)
+
+
+def test_a_crashed_camera_check_blocks_the_next_only_until_its_lease_lapses(
+        make_camera_app, upstream, tmp_path):  # noqa: F811
+    upstream.route("/one.jpg", JPEG, content_type="image/jpeg")
+    app = make_camera_app([camera("cam-1", upstream.url + "/one.jpg", status="offline")])
+    store = app.extensions["opengov"].store
+    settings = app.extensions["opengov"].settings
+    assert lease.acquire(store, "task:cameras-check", "crashed-host:1:dead", ttl=8.0)
+    taken_at = time.monotonic()
+    blocked = _check_cameras(settings, tmp_path / "host-a")
+    out, err = blocked.communicate(timeout=120)
+    assert time.monotonic() - taken_at < 8.0, "too slow to see the lease"
+    assert blocked.returncode == 0 and "busy: another host" in out, (out, err)
+    assert upstream.count("/one.jpg") == 0
+    time.sleep(max(0.0, 8.5 - (time.monotonic() - taken_at)))
+    after = _check_cameras(settings, tmp_path / "host-b")
+    out, err = after.communicate(timeout=120)
+    assert after.returncode == 0 and "checked 1 cameras: 1 online" in out, (out, err)
+    assert upstream.count("/one.jpg") == 1
