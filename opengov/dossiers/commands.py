@@ -8,6 +8,9 @@ from datetime import date
 import click
 
 BATCH = 10_000
+# ``opengov dossiers publish`` holds the lease ``task:dossiers-publish`` while it runs (one host
+# at a time writes the new version); a crashed run's lease lapses after this long.
+PUBLISH_LEASE_SECONDS = 900.0
 
 
 @click.command("dossiers")
@@ -53,11 +56,20 @@ def dossiers() -> None:
 @click.pass_context
 def publish_command(ctx: click.Context, no_build: bool) -> None:
     """Bring the dossier-statistics dataset up to date with the aggregates (run it daily, e.g.
-    from cron, before `opengov extracts`); a new version only when a figure changed."""
+    from cron, before `opengov extracts`); a new version only when a figure changed. One host
+    at a time: a run that finds another holding the task prints ``busy``."""
     from opengov.cli_context import app_for
+    from opengov.gateway.lease import TaskLease
 
     app = app_for(ctx)
-    _publish(app.extensions["opengov"], click.echo, None if no_build else app)
+    lease = TaskLease(app.extensions["opengov"].store, "dossiers-publish", PUBLISH_LEASE_SECONDS)
+    if not lease.take():
+        click.echo("busy: another host is publishing the dossier statistics")
+        return
+    try:
+        _publish(app.extensions["opengov"], click.echo, None if no_build else app)
+    finally:
+        lease.release()
 
 
 def _publish(opengov, echo, app=None) -> None:

@@ -183,6 +183,27 @@ def test_republishing_unchanged_figures_keeps_the_version(published):
     assert result.version == before and not result.touched
 
 
+def test_publishing_from_a_second_host_while_one_publishes_waits_its_turn(published, tmp_path):
+    from click.testing import CliRunner
+
+    from opengov.cli import main
+    from opengov.gateway import lease
+
+    store = published.extensions["opengov"].store
+    url = store.engine.url.render_as_string(hide_password=False)
+    env = {"OPENGOV_DATABASE_URL": url, "OPENGOV_INSTANCE_PATH": str(tmp_path),
+           "OPENGOV_ACCESS_LOG": "off"}
+    assert lease.acquire(store, "task:dossiers-publish", "host-a:1:publishing", ttl=60)
+    try:
+        busy = CliRunner().invoke(main, ["dossiers", "publish", "--no-build"], env=env)
+        assert busy.exit_code == 0 and "busy: another host" in busy.output, busy.output
+    finally:
+        lease.release(store, "task:dossiers-publish", "host-a:1:publishing")
+    done = CliRunner().invoke(main, ["dossiers", "publish", "--no-build"], env=env)
+    assert done.exit_code == 0, done.output
+    assert f"{DATASET_ID}: 0 new, 0 changed, 0 removed" in done.output
+
+
 def test_a_deployment_publishes_under_its_own_publisher(published, tmp_path):
     store = published.extensions["opengov"].store
     own = make_app(str(store.engine.url.render_as_string(hide_password=False)), tmp_path,
