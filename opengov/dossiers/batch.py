@@ -1,7 +1,8 @@
 """Reading a batch of events (JSON or CSV) into :class:`~opengov.dossiers.ledger.Event` values.
 
 Every event is checked on its own here (fields, types, an offset on every time); what depends
-on the dossier and the catalogue is checked by :mod:`opengov.dossiers.ingest`. Problems are
+on the dossier and the catalogue is checked by :mod:`opengov.dossiers.ingest`. Times are
+kept in UTC (the same instant as sent): comparing and storing them is then cheapest. Problems are
 collected for every event, not only the first, as ``{"index", "event_id", "reason"}``.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import request
 
@@ -136,10 +137,11 @@ def _checked_event(item: object) -> Event:
 
 
 def _moment(text: str) -> datetime:
+    """The aware UTC time of ISO 8601 ``text``, which must carry an offset."""
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"at is not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         raise ValueError("at needs a UTC offset (e.g. 2026-03-02T09:15:00+07:00)")
-    return moment
+    return moment.astimezone(UTC)
