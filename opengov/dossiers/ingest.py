@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, update
 
 from opengov.dossiers import catalogue
 from opengov.dossiers.aggregates import Deltas
-from opengov.dossiers.batch import problem
+from opengov.dossiers.batch import collector_paused, problem
 from opengov.dossiers.bulk import execute_many, insert_columns, insert_many, select_in
 from opengov.dossiers.ledger import Event, EventError, apply
 from opengov.dossiers.machine import ORDER
@@ -47,7 +47,7 @@ def ingest(store, calendar: WorkCalendar, events: list[tuple[int, Event]], probl
     problems = list(problems)
     fresh, duplicates = _unique_in_batch(events, problems)
     batch = f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
-    with write_transaction(store.engine) as conn:
+    with collector_paused(), write_transaction(store.engine) as conn:
         fresh, replayed = _not_yet_stored(store, conn, fresh, problems)
         duplicates += replayed
         before = _dossiers(store, conn, sorted({e.code for _, e in fresh}))
@@ -67,6 +67,10 @@ def ingest(store, calendar: WorkCalendar, events: list[tuple[int, Event]], probl
 
 
 def _unique_in_batch(events, problems) -> tuple[list[tuple[int, Event]], int]:
+    """The events without repeats of an event id (a repeat of the same event is a duplicate;
+    of another one, a problem)."""
+    if len({event.event_id for _, event in events}) == len(events):
+        return list(events), 0  # the usual batch: every id once
     seen: dict[str, Event] = {}
     out, duplicates = [], 0
     for index, event in events:
