@@ -8,9 +8,7 @@ dossiers, their events and the monthly aggregates are written together.
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass
-from itertools import pairwise
 
 from sqlalchemy import bindparam, update
 
@@ -131,19 +129,28 @@ def _apply_all(events, before, procedures, calendar, pins, problems, scope):
 
 
 def _by_dossier(events) -> dict[str, list[tuple[int, Event]]]:
-    """``events`` grouped by dossier, each group in batch order."""
-    groups: dict[str, list[tuple[int, Event]]] = defaultdict(list)
+    """``events`` grouped by dossier, each group in time order (events at the same time in
+    their natural order, then in batch order). Only a group that arrived out of order is
+    sorted: the usual batch sends each dossier's events in order."""
+    groups: dict[str, list[tuple[int, Event]]] = {}
+    unsorted = set()
     for pair in events:
-        groups[pair[1].code].append(pair)
+        code = pair[1].code
+        group = groups.get(code)
+        if group is None:
+            groups[code] = [pair]
+            continue
+        if not group[-1][1].at < pair[1].at:
+            unsorted.add(code)
+        group.append(pair)
+    for code in unsorted:
+        groups[code].sort(key=_time_order)
     return groups
 
 
 def _apply_dossier(code, items, start, procedures, calendar, pins, problems):
-    """Apply one dossier's events in time order (events at the same time in their natural
-    order, then in batch order): the dossier after the last applied event and how many were
-    applied. The events after a refused one are listed as not applied."""
-    if not _in_time_order(items):
-        items.sort(key=_time_order)
+    """Apply one dossier's events (in time order): the dossier after the last applied event
+    and how many were applied. The events after a refused one are listed as not applied."""
     current = start
     for applied, (index, event) in enumerate(items):
         try:  # the first event copies the stored dossier, the next ones change the copy
@@ -156,11 +163,6 @@ def _apply_dossier(code, items, start, procedures, calendar, pins, problems):
                             for i, e in items[applied + 1:])
             return current, applied
     return current, len(items)
-
-
-def _in_time_order(items) -> bool:
-    """Each event strictly later than the one before (the usual case: nothing to sort)."""
-    return all(a[1].at < b[1].at for a, b in pairwise(items))
 
 
 def _time_order(pair: tuple[int, Event]) -> tuple:
