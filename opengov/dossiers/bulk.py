@@ -116,16 +116,18 @@ def fetch_all(conn, statement) -> list[tuple]:
         cursor.close()
 
 
-def select_in(conn, table, columns: list[str], key: str, values: list) -> list[tuple]:
+def select_in(conn, table, columns: list[str], key: str, values: list,
+              raw: tuple[str, ...] = ()) -> list[tuple]:
     """The rows of ``table`` whose ``key`` is in ``values``: ``columns`` as tuples of Python
-    values (as SQLAlchemy would return them), read in chunks of :data:`CHUNK` keys."""
+    values (as SQLAlchemy would return them; the ``raw`` ones as the driver does), read in
+    chunks of :data:`CHUNK` keys."""
     dialect = conn.dialect
     quote = dialect.identifier_preparer.quote
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     head = (f"SELECT {', '.join(quote(c) for c in columns)} FROM {quote(table.name)} "
             f"WHERE {quote(key)} IN ")
-    processors = [(i, p) for i, c in enumerate(columns)
-                  if (p := table.c[c].type.dialect_impl(dialect).result_processor(
+    processors = [(i, p) for i, c in enumerate(columns) if c not in raw
+                  and (p := table.c[c].type.dialect_impl(dialect).result_processor(
                       dialect, None)) is not None]
     rows: list[tuple] = []
     cursor = conn.connection.cursor()

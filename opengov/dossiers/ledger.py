@@ -114,7 +114,6 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
     if method not in procedure.times:
         raise EventError(f"procedure {procedure.code} cannot be submitted {channel_in}")
     allowed, unit = procedure.times[method]
-    progress = Progress(0, received_on)
     return {
         "code": event.code, "pin_sha256": pins.digest(event.code, event.pin),
         "procedure_code": procedure.code, "field_code": procedure.field_code,
@@ -122,7 +121,7 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
         "commune": event.commune, "channel_in": channel_in, "channel_out": channel_out,
         "postal_code": None, "received_at": event.at, "month": received_on.isoformat()[:7],
         "statutory_days": allowed, "time_unit": unit,
-        "due_date": progress.due(clock_of(calendar, unit), allowed),
+        "due_date": clock_of(calendar, unit).add(received_on, allowed),  # no day used yet
         "used_days": 0, "clock_from": received_on, "state": "received",
         "appraisal_at": None, "decided_at": None, "ready_at": None, "returned_at": None,
         "resolved_at": None, "days_taken": None, "on_time": None, "last_event_at": event.at,
