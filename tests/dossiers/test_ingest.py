@@ -76,7 +76,9 @@ def test_an_event_older_than_an_earlier_batch_is_refused_with_a_reason(api, keys
     assert post(api, keys["one-stop"], first).status_code == 200
     late = post(api, keys["one-stop"], [d.event("supplement_requested", at(4))])
     assert late.status_code == 422
-    assert "out of order" in late.get_json()["errors"][0]["reason"]
+    reason = late.get_json()["errors"][0]["reason"]
+    assert "out of order" in reason
+    assert "at 2026-03-05T02:00:00+00:00, later than 2026-03-04T02:00:00+00:00" in reason  # UTC
 
 
 def test_one_bad_event_refuses_the_whole_batch_and_lists_every_bad_one(api, keys,
