@@ -1,9 +1,9 @@
 """Reading a batch of events (JSON or CSV) into :class:`~opengov.dossiers.ledger.Event` values.
 
 Every event is checked on its own here (fields, types, an offset on every time); what depends
-on the dossier and the catalogue is checked by :mod:`opengov.dossiers.ingest`. Times are
-kept in UTC (the same instant as sent): comparing and storing them is then cheapest. Problems are
-collected for every event, not only the first, as ``{"index", "event_id", "reason"}``.
+on the dossier and the catalogue is checked by :mod:`opengov.dossiers.ingest`. Problems are
+collected for every event, not only the first, as ``{"index", "event_id", "reason"}``. Times
+are kept in UTC (the same instant as sent), which makes comparing and storing them cheapest.
 """
 
 from __future__ import annotations
