@@ -10,12 +10,13 @@ the same tables from the dossiers; the tests prove them equal.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import add, itemgetter, sub
 
 from sqlalchemy import case, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from opengov.dossiers.bulk import execute_many
+from opengov.dossiers.bulk import execute_columns
 from opengov.dossiers.machine import RESOLVED
 from opengov.dossiers.tables import CELL, COUNTS, LEVELS, Level
 
@@ -26,12 +27,12 @@ def cell(d: dict) -> tuple:
     return (d["month"], d["agency"], d["procedure_code"], d["commune"] or "", d["channel_in"])
 
 
-def _positions(level: Level) -> tuple[int, ...]:
-    return tuple(CELL.index(name) for name in level.key)
-
-
-def _project(fine: tuple, positions: tuple[int, ...]) -> tuple:
-    return tuple(fine[i] for i in positions)
+def _projection(level: Level):
+    """The function from a finest cell to ``level``'s cell."""
+    positions = tuple(CELL.index(name) for name in level.key)
+    if positions == tuple(range(len(CELL))):
+        return lambda key: key
+    return itemgetter(*positions)
 
 
 ZERO = (0,) * len(COUNTS)
@@ -49,9 +50,8 @@ def contribution(d: dict | None) -> tuple[int, ...]:
             int("postal" in (d["channel_in"], d["channel_out"])))
 
 
-def _sum_into(target: list[int], counts) -> None:
-    for i, n in enumerate(counts):
-        target[i] += n
+def _plus(sums: tuple | None, delta: tuple) -> tuple:
+    return delta if sums is None else tuple(map(add, sums, delta))
 
 
 class Deltas:
@@ -59,7 +59,7 @@ class Deltas:
 
     def __init__(self):
         self.procedure: dict[tuple, tuple] = {}
-        self.counts: dict[tuple, list[int]] = {}
+        self.counts: dict[tuple, tuple[int, ...]] = {}
         self.days: dict[tuple, int] = defaultdict(int)
 
     def add(self, before: dict | None, after: dict) -> None:
@@ -67,52 +67,44 @@ class Deltas:
         key = cell(after)
         self.procedure[key] = (after["field_code"], after["level"])
         old, new = contribution(before), contribution(after)
-        sums = self.counts.get(key)
-        if sums is None:
-            sums = self.counts[key] = [0] * len(COUNTS)
-        for i in range(len(COUNTS)):
-            sums[i] += new[i] - old[i]
+        delta = new if old is ZERO else tuple(map(sub, new, old))
+        self.counts[key] = _plus(self.counts.get(key), delta)
         if new[1] and not old[1]:  # resolved now, not before (a resolution is final)
             self.days[(key, after["days_taken"], after["statutory_days"])] += 1
 
     def write(self, store, conn) -> None:
+        """Add the differences to each level's counts and days tables."""
         insert = pg_insert if store.dialect == "postgresql" else sqlite_insert
         for level in LEVELS:
-            at = _positions(level)
-            fine = at == tuple(range(len(CELL)))
+            project = _projection(level)
             extra = ("field_code", "level") if "procedure_code" in level.key else ()
-            counts: dict[tuple, list[int]] = {}
-            details: dict[tuple, tuple] = {}
+            counts: dict[tuple, tuple] = {}
             for key, delta in self.counts.items():
-                coarse = key if fine else _project(key, at)
-                sums = counts.get(coarse)
-                if sums is None:
-                    counts[coarse] = list(delta)
-                else:
-                    _sum_into(sums, delta)
-                if extra:
-                    details[coarse] = self.procedure[key]
+                coarse = project(key)
+                counts[coarse] = _plus(counts.get(coarse), delta)
             days: dict[tuple, int] = defaultdict(int)
             for (key, taken, statutory), n in self.days.items():
-                days[(*(key if fine else _project(key, at)), taken, statutory)] += n
+                days[(*project(key), taken, statutory)] += n
+            details = {project(key): self.procedure[key] for key in self.counts} if extra \
+                else {}
             _upsert(store, conn, insert, level.counts, level.key, COUNTS,
-                    [dict(zip((*level.key, *extra, *COUNTS),
-                              (*k, *details.get(k, ()), *c), strict=True))
-                     for k, c in counts.items()])
+                    (*level.key, *extra, *COUNTS),
+                    [(*k, *details.get(k, ()), *c) for k, c in counts.items()])
             _upsert(store, conn, insert, level.days, (*level.key, *DAYS), ("dossiers",),
-                    [{**dict(zip((*level.key, *DAYS), k, strict=True)), "dossiers": n}
-                     for k, n in days.items()])
+                    (*level.key, *DAYS, "dossiers"), [(*k, n) for k, n in days.items()])
 
 
-def _upsert(store, conn, insert, table: str, key, summed, rows: list[dict]) -> None:
-    """Insert ``rows``; where their key exists, add their ``summed`` columns."""
+def _upsert(store, conn, insert, table: str, key, summed, names, rows: list[tuple]) -> None:
+    """Insert ``rows`` (tuples of ``names``); where their key exists, add their ``summed``
+    columns."""
     if not rows:
         return
     t = store.table(table)
     statement = insert(t)
     statement = statement.on_conflict_do_update(
         index_elements=list(key), set_={n: t.c[n] + statement.excluded[n] for n in summed})
-    execute_many(conn, statement, rows)
+    columns = map(list, zip(*rows, strict=True))
+    execute_columns(conn, statement, dict(zip(names, columns, strict=True)))
 
 
 def _keys(d, level: Level) -> list:

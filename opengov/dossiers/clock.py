@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from opengov.dossiers.workdays import WorkCalendar
@@ -50,9 +51,9 @@ def clock_of(calendar: WorkCalendar, unit: str) -> Clock:
     return clock
 
 
-@dataclass(frozen=True)
-class Progress:
-    """Where a dossier's clock stands: ``used`` days before ``since`` (None while paused)."""
+class Progress(NamedTuple):
+    """Where a dossier's clock stands: ``used`` days before ``since`` (None while paused); a
+    tuple, cheap to make for each event that moves the clock."""
 
     used: int
     since: date | None

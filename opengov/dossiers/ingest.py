@@ -8,15 +8,14 @@ dossiers, their events and the monthly aggregates are written together.
 from __future__ import annotations
 
 import secrets
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, update
 
 from opengov.dossiers import catalogue
 from opengov.dossiers.aggregates import Deltas
-from opengov.dossiers.batch import problem
-from opengov.dossiers.bulk import execute_many, insert_many, select_in
+from opengov.dossiers.batch import collector_paused, problem
+from opengov.dossiers.bulk import execute_many, insert_columns, insert_many, select_in
 from opengov.dossiers.ledger import Event, EventError, apply
 from opengov.dossiers.machine import ORDER
 from opengov.dossiers.pins import Pins
@@ -46,7 +45,7 @@ def ingest(store, calendar: WorkCalendar, events: list[tuple[int, Event]], probl
     problems = list(problems)
     fresh, duplicates = _unique_in_batch(events, problems)
     batch = f"{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(4)}"
-    with write_transaction(store.engine) as conn:
+    with collector_paused(), write_transaction(store.engine) as conn:
         fresh, replayed = _not_yet_stored(store, conn, fresh, problems)
         duplicates += replayed
         before = _dossiers(store, conn, sorted({e.code for _, e in fresh}))
@@ -66,6 +65,10 @@ def ingest(store, calendar: WorkCalendar, events: list[tuple[int, Event]], probl
 
 
 def _unique_in_batch(events, problems) -> tuple[list[tuple[int, Event]], int]:
+    """The events without repeats of an event id (a repeat of the same event is a duplicate;
+    of another one, a problem)."""
+    if len({event.event_id for _, event in events}) == len(events):
+        return list(events), 0  # the usual batch: every id once
     seen: dict[str, Event] = {}
     out, duplicates = [], 0
     for index, event in events:
@@ -110,34 +113,61 @@ def _dossiers(store, conn, codes: list[str]) -> dict[str, dict]:
 def _apply_all(events, before, procedures, calendar, pins, problems, scope):
     """Apply each dossier's events in time order; the dossiers after, the aggregate deltas and
     the events outside the key's scope."""
-    by_dossier: dict[str, list[tuple[int, Event]]] = defaultdict(list)
-    for index, event in events:
-        by_dossier[event.code].append((index, event))
     after: dict[str, dict] = {}
     deltas, outside = Deltas(), []
-    for code, items in by_dossier.items():
-        items.sort(key=lambda pair: (pair[1].at, ORDER[pair[1].kind], pair[0]))
-        current, refused = before.get(code), None
-        start = current
-        for index, event in items:
-            if refused is not None:
-                problems.append(problem(index, event.event_id, "not applied: an earlier event "
-                                        f"of dossier {code} (index {refused}) is refused"))
-                continue
-            try:  # the first event copies the stored dossier, the next ones change the copy
-                current = apply(current, event, procedures.get(event.procedure), calendar,
-                                pins, in_place=current is not start)
-            except EventError as exc:
-                problems.append(problem(index, event.event_id, str(exc)))
-                refused = index
-                continue
-            if scope is not None and current["agency"] != scope:
-                outside.append(problem(index, event.event_id, f"dossier {code} belongs to "
-                                       f"{current['agency']}"))
-        if refused is None and current is not start:
+    for code, items in _by_dossier(events).items():
+        start = before.get(code)
+        current, applied = _apply_dossier(code, items, start, procedures, calendar, pins,
+                                          problems)
+        if scope is not None and applied and current["agency"] != scope:
+            outside.extend(problem(index, event.event_id, f"dossier {code} belongs to "
+                                   f"{current['agency']}") for index, event in items[:applied])
+        if applied == len(items):
             after[code] = current
             deltas.add(start, current)
     return after, deltas, outside
+
+
+def _by_dossier(events) -> dict[str, list[tuple[int, Event]]]:
+    """``events`` grouped by dossier, each group in time order (events at the same time in
+    their natural order, then in batch order). Only a group that arrived out of order is
+    sorted: the usual batch sends each dossier's events in order."""
+    groups: dict[str, list[tuple[int, Event]]] = {}
+    unsorted = set()
+    for pair in events:
+        code = pair[1].code
+        group = groups.get(code)
+        if group is None:
+            groups[code] = [pair]
+            continue
+        if not group[-1][1].at < pair[1].at:
+            unsorted.add(code)
+        group.append(pair)
+    for code in unsorted:
+        groups[code].sort(key=_time_order)
+    return groups
+
+
+def _apply_dossier(code, items, start, procedures, calendar, pins, problems):
+    """Apply one dossier's events (in time order): the dossier after the last applied event
+    and how many were applied. The events after a refused one are listed as not applied."""
+    current = start
+    for applied, (index, event) in enumerate(items):
+        try:  # the first event copies the stored dossier, the next ones change the copy
+            current = apply(current, event, procedures.get(event.procedure), calendar, pins,
+                            in_place=current is not start)
+        except EventError as exc:
+            problems.append(problem(index, event.event_id, str(exc)))
+            problems.extend(problem(i, e.event_id, "not applied: an earlier event of dossier "
+                                    f"{code} (index {index}) is refused")
+                            for i, e in items[applied + 1:])
+            return current, applied
+    return current, len(items)
+
+
+def _time_order(pair: tuple[int, Event]) -> tuple:
+    index, event = pair
+    return event.at, ORDER[event.kind], index
 
 
 def _write(store, conn, before, after, events, deltas, batch) -> None:
@@ -152,8 +182,9 @@ def _write(store, conn, before, after, events, deltas, batch) -> None:
                      .values({c: bindparam("v_" + c) for c in columns}),
                      [{"k_code": r["code"], **{"v_" + c: r[c] for c in columns}}
                       for r in changed], memo)
-    now = utcnow()
-    insert_many(conn, store.table("dossier_events"), [
-        {"event_id": e.event_id, "dossier_code": e.code, "kind": e.kind, "at": e.at,
-         "batch": batch, "ingested_at": now} for _, e in events], memo)
+    stored = [e for _, e in events]
+    insert_columns(conn, store.table("dossier_events"), {
+        "event_id": [e.event_id for e in stored], "dossier_code": [e.code for e in stored],
+        "kind": [e.kind for e in stored], "at": [e.at for e in stored],
+        "batch": [batch] * len(stored), "ingested_at": [utcnow()] * len(stored)}, memo)
     deltas.write(store, conn)

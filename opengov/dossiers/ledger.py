@@ -69,10 +69,9 @@ def apply(dossier: dict | None, event: Event, procedure: Procedure | None,
     returned instead of copied (a batch copies each dossier once; after an error the dict is
     half changed and must be dropped)."""
     state = dossier["state"] if dossier else None
-    try:
-        after = machine.advance(state, event.kind)
-    except machine.TransitionError as exc:
-        raise EventError(str(exc)) from None
+    after = machine.NEXT.get((state, event.kind))
+    if after is None:
+        raise EventError(machine.refusal(state, event.kind))
     if dossier is not None and event.at < dossier["last_event_at"]:
         last = dossier["last_event_at"].isoformat()
         raise EventError(f"out of order: dossier {event.code} already has an event at {last}, "
@@ -115,7 +114,6 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
     if method not in procedure.times:
         raise EventError(f"procedure {procedure.code} cannot be submitted {channel_in}")
     allowed, unit = procedure.times[method]
-    progress = Progress(0, received_on)
     return {
         "code": event.code, "pin_sha256": pins.digest(event.code, event.pin),
         "procedure_code": procedure.code, "field_code": procedure.field_code,
@@ -123,7 +121,7 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
         "commune": event.commune, "channel_in": channel_in, "channel_out": channel_out,
         "postal_code": None, "received_at": event.at, "month": received_on.isoformat()[:7],
         "statutory_days": allowed, "time_unit": unit,
-        "due_date": progress.due(clock_of(calendar, unit), allowed),
+        "due_date": clock_of(calendar, unit).add(received_on, allowed),  # no day used yet
         "used_days": 0, "clock_from": received_on, "state": "received",
         "appraisal_at": None, "decided_at": None, "ready_at": None, "returned_at": None,
         "resolved_at": None, "days_taken": None, "on_time": None, "last_event_at": event.at,
@@ -133,31 +131,53 @@ def _receive(event: Event, procedure: Procedure | None, calendar: WorkCalendar,
 def _step(d: dict, event: Event, after: str, calendar: WorkCalendar) -> dict:
     if event.postal_code and event.kind != "result_returned":
         raise EventError("postal_code belongs to the result_returned event")
-    clock = clock_of(calendar, d["time_unit"])
-    on = local_date(event.at)
-    progress = Progress(d["used_days"], d["clock_from"])
-    if event.kind == "appraisal_started":
-        d["appraisal_at"] = event.at
-    elif event.kind == "supplement_requested":
-        progress = progress.pause(clock, on)
-    elif event.kind == "supplement_supplied":
-        progress = progress.resume(on)
-    elif event.kind in ("approved", "refused"):
-        d["decided_at"] = event.at
-    elif event.kind == "result_ready":
-        d["ready_at"] = d["resolved_at"] = event.at
-        d["days_taken"] = progress.taken(clock, on)
-        d["on_time"] = d["due_date"] is None or on <= d["due_date"]
-    elif event.kind == "result_returned":
-        _return(d, event)
-    d["used_days"], d["clock_from"] = progress.used, progress.since
-    if event.kind in ("supplement_requested", "supplement_supplied"):
-        d["due_date"] = progress.due(clock, d["statutory_days"])
+    STEPS[event.kind](d, event, calendar)
     d["state"], d["last_event_at"] = after, event.at
     return d
 
 
-def _return(d: dict, event: Event) -> None:
+def _appraise(d: dict, event: Event, calendar: WorkCalendar) -> None:
+    d["appraisal_at"] = event.at
+
+
+def _decide(d: dict, event: Event, calendar: WorkCalendar) -> None:
+    d["decided_at"] = event.at
+
+
+def _withdraw(d: dict, event: Event, calendar: WorkCalendar) -> None:
+    """Only the state changes (to ``withdrawn``)."""
+
+
+def _pause(d: dict, event: Event, calendar: WorkCalendar) -> None:
+    """A supplement request stops the clock: no due date until the supplement arrives."""
+    clock = clock_of(calendar, d["time_unit"])
+    _set_progress(d, _progress(d).pause(clock, local_date(event.at)), clock)
+
+
+def _resume(d: dict, event: Event, calendar: WorkCalendar) -> None:
+    """The supplement arrived: counting resumes the next day, the due date moves on."""
+    _set_progress(d, _progress(d).resume(local_date(event.at)),
+                  clock_of(calendar, d["time_unit"]))
+
+
+def _ready(d: dict, event: Event, calendar: WorkCalendar) -> None:
+    """The result is ready: the dossier is resolved, in so many days, on time or late."""
+    on = local_date(event.at)
+    d["ready_at"] = d["resolved_at"] = event.at
+    d["days_taken"] = _progress(d).taken(clock_of(calendar, d["time_unit"]), on)
+    d["on_time"] = d["due_date"] is None or on <= d["due_date"]
+
+
+def _progress(d: dict) -> Progress:
+    return Progress(d["used_days"], d["clock_from"])
+
+
+def _set_progress(d: dict, progress: Progress, clock) -> None:
+    d["used_days"], d["clock_from"] = progress.used, progress.since
+    d["due_date"] = progress.due(clock, d["statutory_days"])
+
+
+def _return(d: dict, event: Event, calendar: WorkCalendar) -> None:
     if d["channel_out"] == "postal" and not event.postal_code:
         raise EventError("a result returned by post needs its postal tracking code "
                          "(postal_code)")
@@ -165,6 +185,12 @@ def _return(d: dict, event: Event) -> None:
         raise EventError(f"the result goes out {d['channel_out']}; a postal_code is only for "
                          "results returned by post")
     d["returned_at"], d["postal_code"] = event.at, event.postal_code
+
+
+#: What each event other than ``received`` changes in the dossier (besides its state).
+STEPS = {"appraisal_started": _appraise, "supplement_requested": _pause,
+         "supplement_supplied": _resume, "approved": _decide, "refused": _decide,
+         "result_ready": _ready, "result_returned": _return, "withdrawn": _withdraw}
 
 
 def overdue(d: dict, today: date) -> bool:

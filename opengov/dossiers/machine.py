@@ -30,6 +30,9 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "result_returned": {"result_ready": "returned"},
     "withdrawn": {state: "withdrawn" for state in OPEN},
 }
+#: (state before, event) → state after, for the allowed pairs only (one look-up per event).
+NEXT = {(before, event): after for event, moves in TRANSITIONS.items()
+        for before, after in moves.items()}
 #: The natural order of events, used to order events of one dossier that share a timestamp.
 ORDER = {event: i for i, event in enumerate(EVENTS)}
 
@@ -45,11 +48,16 @@ def allowed(state: str | None) -> tuple[str, ...]:
 
 def advance(state: str | None, event: str) -> str:
     """The state after ``event``, or :class:`TransitionError` naming what was allowed."""
-    if event not in TRANSITIONS:
-        raise TransitionError(f"unknown event {event!r}; known: {', '.join(EVENTS)}")
-    after = TRANSITIONS[event].get(state)
+    after = NEXT.get((state, event))
     if after is None:
-        where = "an unknown dossier" if state is None else f"a dossier in state {state}"
-        options = ", ".join(allowed(state)) or "none (it is closed)"
-        raise TransitionError(f"{event} is not allowed for {where} (allowed: {options})")
+        raise TransitionError(refusal(state, event))
     return after
+
+
+def refusal(state: str | None, event: str) -> str:
+    """Why ``event`` cannot follow ``state`` (one sentence)."""
+    if event not in TRANSITIONS:
+        return f"unknown event {event!r}; known: {', '.join(EVENTS)}"
+    where = "an unknown dossier" if state is None else f"a dossier in state {state}"
+    options = ", ".join(allowed(state)) or "none (it is closed)"
+    return f"{event} is not allowed for {where} (allowed: {options})"

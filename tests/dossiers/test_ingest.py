@@ -53,13 +53,32 @@ def test_events_out_of_order_within_a_batch_are_sorted(api, keys, dossiers_app):
     assert state(dossiers_app, d.code)["state"] == "result_ready"
 
 
+def test_events_at_one_time_follow_their_natural_order_whatever_the_offset(api, keys,
+                                                                          dossiers_app):
+    """Only a dossier whose events arrive out of order is sorted: by time (the same instant
+    written with another offset is the same time), then in the events' natural order."""
+    in_order, same_time = Dossier(), Dossier()
+    utc = at(3, hour=9).replace("+07:00", "+00:00")  # 16:00 in Vietnam, 9:00 UTC
+    local = at(3, hour=16)  # the same instant
+    events = [in_order.event("received", at(2)), same_time.event("approved", local),
+              in_order.event("appraisal_started", at(3)),
+              same_time.event("appraisal_started", utc), same_time.event("received", at(2))]
+    response = post(api, keys["one-stop"], events)
+    assert response.status_code == 200, response.get_data(as_text=True)
+    assert state(dossiers_app, in_order.code)["state"] == "in_appraisal"
+    row = state(dossiers_app, same_time.code)
+    assert row["state"] == "approved" and row["appraisal_at"] == row["decided_at"]
+
+
 def test_an_event_older_than_an_earlier_batch_is_refused_with_a_reason(api, keys):
     d = Dossier()
     first = [d.event("received", at(2)), d.event("appraisal_started", at(5))]
     assert post(api, keys["one-stop"], first).status_code == 200
     late = post(api, keys["one-stop"], [d.event("supplement_requested", at(4))])
     assert late.status_code == 422
-    assert "out of order" in late.get_json()["errors"][0]["reason"]
+    reason = late.get_json()["errors"][0]["reason"]
+    assert "out of order" in reason
+    assert "at 2026-03-05T02:00:00+00:00, later than 2026-03-04T02:00:00+00:00" in reason  # UTC
 
 
 def test_one_bad_event_refuses_the_whole_batch_and_lists_every_bad_one(api, keys,
