@@ -40,7 +40,7 @@ def check(ctx: click.Context, only: tuple[str, ...], parallel: int) -> None:
     and mark it online or offline; run it from cron or a timer every few minutes. One host
     checks at a time: a run that finds another holding the task prints ``busy``."""
     from opengov.cameras.snapshot import proxy_for
-    from opengov.gateway.lease import TaskLease
+    from opengov.store.leases import TaskLease
 
     app = app_for(ctx)
     proxy = proxy_for(app)

@@ -59,7 +59,7 @@ def publish_command(ctx: click.Context, no_build: bool) -> None:
     from cron, before `opengov extracts`); a new version only when a figure changed. One host
     at a time: a run that finds another holding the task prints ``busy``."""
     from opengov.cli_context import app_for
-    from opengov.gateway.lease import TaskLease
+    from opengov.store.leases import TaskLease
 
     app = app_for(ctx)
     lease = TaskLease(app.extensions["opengov"].store, "dossiers-publish", PUBLISH_LEASE_SECONDS)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import JSON, BigInteger, Column, Integer, MetaData, String, Table, Text
 
+from opengov.store.leases import LEASES
 from opengov.store.types import UTCDateTime
 
-SOURCES, LEASES = "gateway_sources", "gateway_leases"
+SOURCES = "gateway_sources"
 
 
 def define_tables(metadata: MetaData) -> None:

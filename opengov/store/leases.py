@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
+import time
 import uuid
 from datetime import timedelta
 
@@ -20,6 +22,10 @@ from sqlalchemy.exc import IntegrityError
 
 from opengov.store.engine import write_transaction
 from opengov.store.types import utcnow
+
+# The table of harvest leases (declared by the gateway capability), which scheduled tasks share
+# under the key ``task:<name>``.
+LEASES = "gateway_leases"
 
 
 def new_holder() -> str:
@@ -58,3 +64,38 @@ def give_back(engine, table, key: dict, holder: str, *, only_if=()) -> None:
     with write_transaction(engine) as conn:
         conn.execute(delete(table).where(key_clause(table, key), table.c.holder == holder,
                                          *only_if))
+
+
+class TaskLease:
+    """The lease on a scheduled task (``task:<name>`` in :data:`LEASES`) for one run:
+    :meth:`take` once, then :meth:`renew` as the work goes on (a database write at most every
+    quarter ``ttl``), and :meth:`release` at the end. Without that table (the gateway capability
+    disabled) every run takes it: there is nothing to coordinate through."""
+
+    def __init__(self, store, task: str, ttl: float):
+        self._store, self.key, self.ttl = store, {"source_id": f"task:{task}"}, ttl
+        self._holder = new_holder()
+        self._table = store.metadata.tables.get(LEASES)
+        self._lock = threading.Lock()
+        self._renewed = 0.0
+
+    def _claim(self) -> bool:
+        return claim(self._store.engine, self._table, self.key, self._holder, self.ttl,
+                     values={"acquired_at": utcnow()})
+
+    def take(self) -> bool:
+        """True when this run holds the task (False: another host runs it now)."""
+        self._renewed = time.monotonic()
+        return self._table is None or self._claim()
+
+    def renew(self) -> None:
+        """Push the expiry on, if a quarter of the ``ttl`` passed since the last time."""
+        with self._lock:
+            if self._table is None or time.monotonic() - self._renewed < self.ttl / 4:
+                return
+            self._renewed = time.monotonic()
+        self._claim()
+
+    def release(self) -> None:
+        if self._table is not None:
+            give_back(self._store.engine, self._table, self.key, self._holder)
