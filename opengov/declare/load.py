@@ -33,7 +33,6 @@ from opengov.declare.readers import ReadError
 from opengov.declare.rebuild import DIGEST, NextTable, needs_rebuild
 from opengov.declare.records import batch_columns
 from opengov.declare.rows import batch_rows
-from opengov.declare.writer import BackgroundWriter
 from opengov.geo.crs import CrsError, offer
 from opengov.loader import LoadError, load_all
 from opengov.progress import progress
@@ -116,21 +115,19 @@ class LoadOptions:
 def _fill(target: NextTable, declaration: Declaration, folder: Path,
           options: LoadOptions) -> int:
     """Read the declared file batch by batch into ``target``; how many geometries were
-    repaired. A batch is inserted by a second thread while the next one is made
-    (:mod:`.writer`): at most two batches are held in memory."""
+    repaired. Nothing but one batch is held in memory."""
     collection = declaration.collection
     file = str(folder / declaration.source.file)
     repaired = 0
     total = record_count(folder, declaration.source)
-    with (progress(collection.id, total, enabled=options.progress) as reporter, batch_gc(),
-          BackgroundWriter(lambda rows: target.add(rows, file)) as writer):
+    with progress(collection.id, total, enabled=options.progress) as reporter, batch_gc():
         for batch in iter_batches(folder, declaration.source, options.batch_size):
             columns = batch_columns(declaration, batch, file)
             geoms = None
             if collection.spatial:
                 geoms = prepare(collection, batch, file, make_valid=options.make_valid)
                 repaired += geoms.repaired
-            writer.submit(batch_rows(collection, columns, geoms, file, batch.start))
+            target.add(batch_rows(collection, columns, geoms, file, batch.start), file)
             reporter.update(len(batch.frame))
             del columns, geoms, batch
             gc.collect(0)

@@ -82,8 +82,8 @@ def needs_rebuild(store: Store, collection: Collection) -> bool:
 @contextmanager
 def bulk_writes(conn):
     """SQLite: no progress handler on ``conn``'s connection while the block runs (writes have
-    no statement timeout, :mod:`opengov.store.timeouts`; its Python call every thousand
-    steps would also take the GIL from the thread preparing the next batch), then again."""
+    no statement timeout, :mod:`opengov.store.timeouts`, so its Python call every thousand
+    steps of a bulk insert or index build is pure cost), then again."""
     if conn.dialect.name != "sqlite":
         yield
         return

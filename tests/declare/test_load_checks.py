@@ -154,9 +154,9 @@ def test_a_duplicate_id_in_a_later_batch_names_both_records(project):
         engine.dispose()
 
 
-def test_a_duplicate_id_is_named_before_a_bad_value_in_the_batch_made_meanwhile(project):
-    # Batch 5 (records 9–10) is inserted by the writer thread while batch 6 (records 11–12)
-    # is made and fails: the earlier record's failure is the one reported.
+def test_a_duplicate_id_is_named_before_a_bad_value_in_the_next_batch(project):
+    # Batch 5 (records 9–10) repeats an id, batch 6 (records 11–12) holds a bad value: the
+    # earlier record's failure is the one reported, then, once fixed, the later one.
     add_dataset(str(files.bus_stops(project.inputs)), "bus-stops", project.datasets)
     data = project.datasets / "bus-stops" / "bus-stops.geojson"
     data.write_text(data.read_text(encoding="utf-8").replace('"BS-008"', '"BS-001"').replace(
