@@ -15,6 +15,7 @@ filter/sort/search flags, the id field, the geometry type or the native CRS
 from __future__ import annotations
 
 import dataclasses
+from contextlib import contextmanager
 
 import numpy as np
 from sqlalchemy import JSON, Date, DateTime, delete, insert, inspect, select, text, update
@@ -26,6 +27,7 @@ from opengov.collections import Collection, Registry
 from opengov.declare.indexes import create_indexes, drop_indexes
 from opengov.declare.model import DeclarationError, parse_declaration
 from opengov.declare.readers import ReadError
+from opengov.store import timeouts
 from opengov.store.engine import write_transaction
 from opengov.store.repository import LoadResult, Store
 from opengov.store.types import utcnow
@@ -34,6 +36,9 @@ from opengov.store.types import utcnow
 # makes the R*Tree fill of 400,000 rows 2× slower; benchmarks/RESULTS.md), then the default.
 SWAP_CACHE_KIB = 262_144
 DEFAULT_CACHE = -2000
+# Helper threads of SQLite's sorter while the swap builds the B-tree indexes (sorted on two
+# cores at once: less wall time, the same CPU time; benchmarks/RESULTS.md).
+SORT_THREADS = 2
 DIGEST = "load_digest"  # kept in the stored declaration: what the table was loaded from
 NEXT = "--next"  # the id suffix of the collection a rebuild fills (its table: c_<id>__next)
 
@@ -72,6 +77,22 @@ def needs_rebuild(store: Store, collection: Collection) -> bool:
     existing = {c["name"] for c in inspect(store.engine).get_columns(table.name)}
     return existing != set(table.c.keys()) or stored_shape(store, collection.id) != shape(
         collection)
+
+
+@contextmanager
+def bulk_writes(conn):
+    """SQLite: no progress handler on ``conn``'s connection while the block runs (writes have
+    no statement timeout, :mod:`opengov.store.timeouts`, so its Python call every thousand
+    steps of a bulk insert or index build is pure cost), then again."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    dbapi = conn.connection.dbapi_connection
+    dbapi.set_progress_handler(None, 0)
+    try:
+        yield
+    finally:
+        timeouts.install_sqlite(dbapi)
 
 
 def _rename_indexes(conn, old: str, new: str) -> None:
@@ -124,9 +145,10 @@ def _swap(store: Store, collection: Collection, built: Collection, count: int,
     old, new = collection.table_name, built.table_name
     st = store.table("collection_state")
     now = utcnow()
-    with write_transaction(store.engine) as conn:
+    with write_transaction(store.engine) as conn, bulk_writes(conn):
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql(f"PRAGMA cache_size=-{SWAP_CACHE_KIB}")
+            conn.exec_driver_sql(f"PRAGMA threads={SORT_THREADS}")
             drop_indexes(conn, old)
         conn.execute(text(f'DROP TABLE IF EXISTS "{old}"'))
         conn.execute(text(f'ALTER TABLE "{new}" RENAME TO "{old}"'))
@@ -146,6 +168,7 @@ def _swap(store: Store, collection: Collection, built: Collection, count: int,
             conn.execute(update(st).where(st.c.collection_id == collection.id).values(**values))
         if conn.dialect.name == "sqlite":
             conn.exec_driver_sql(f"PRAGMA cache_size={DEFAULT_CACHE}")
+            conn.exec_driver_sql("PRAGMA threads=0")
     return values["version"]
 
 
@@ -173,22 +196,35 @@ class NextTable:
         self._insert = insert(self.table)
         self._columns = [c.name for c in self.table.columns]
         dialect = store.engine.dialect
-        self._processors = [(i, c.type._cached_bind_processor(dialect))
-                            for i, c in enumerate(self.table.columns)
-                            if isinstance(c.type, Date | DateTime | JSON | TypeDecorator)]
-        self._sql = (f'INSERT INTO "{self.table.name}" ({", ".join(self._columns)}) '
-                     f'VALUES ({", ".join("?" * len(self._columns))})')
+        self._processors = {c.name: c.type._cached_bind_processor(dialect)
+                            for c in self.table.columns
+                            if isinstance(c.type, Date | DateTime | JSON | TypeDecorator)}
 
-    def _execute(self, conn, columns: dict[str, list], count: int) -> None:
-        """One ``executemany`` of the batch (SQLite: plain tuples zipped from the columns,
-        each value converted as its column type would, a repeated value once; PostgreSQL:
-        SQLAlchemy Core's executemany of dicts)."""
-        lists = [columns.get(c) or [None] * count for c in self._columns]
+    def _literal(self, column: str, value) -> str:
+        """``value`` as an SQLite literal, converted as its column's type would bind it."""
+        process = self._processors.get(column)
+        value = process(value) if process and value is not None else value
+        if value is None:
+            return "NULL"
+        if isinstance(value, int):
+            return str(int(value))
+        return "'" + str(value).replace("'", "''") + "'"
+
+    def _execute(self, conn, columns: dict[str, list], count: int,
+                 constants: dict[str, object]) -> None:
+        """One ``executemany`` of the batch; ``constants``: the columns whose value is the
+        same in every row. SQLite: plain tuples zipped from the columns, each value
+        converted as its column type would, a repeated value once, the constants written
+        into the statement; PostgreSQL: SQLAlchemy Core's executemany of dicts."""
         if self.store.dialect != "sqlite":
+            lists = [columns.get(c) or [constants.get(c)] * count for c in self._columns]
             conn.execute(self._insert, [dict(zip(self._columns, values, strict=True))
                                         for values in zip(*lists, strict=True)])
             return
-        for i, process in self._processors:
+        names = [c for c in self._columns if c not in constants]
+        lists = [columns.get(c) or [None] * count for c in names]
+        for i, name in enumerate(names):
+            process = self._processors.get(name)
             if process is None:
                 continue
             last = last_out = None
@@ -198,7 +234,11 @@ class NextTable:
                     last, last_out = value, process(value)
                 converted.append(None if value is None else last_out)
             lists[i] = converted
-        conn.exec_driver_sql(self._sql, list(zip(*lists, strict=True)))
+        fixed = [c for c in self._columns if c in constants]
+        values = ["?"] * len(names) + [self._literal(c, constants[c]) for c in fixed]
+        sql = (f'INSERT INTO "{self.table.name}" ({", ".join(names + fixed)}) '
+               f'VALUES ({", ".join(values)})')
+        conn.exec_driver_sql(sql, list(zip(*lists, strict=True)))
 
     def drop(self) -> None:
         """Drop the table (and, on SQLite, nothing else: its indexes are made at the swap)."""
@@ -211,12 +251,13 @@ class NextTable:
         count = len(columns["id"])
         if not count:
             return
-        columns.setdefault("_source", [self.source] * count)
-        columns.setdefault("_fetched_at", [self.now] * count)
-        columns["_updated_at"], columns["_row_version"] = [self.now] * count, [1] * count
+        constants = {"_updated_at": self.now, "_row_version": 1}
+        for name, value in (("_source", self.source), ("_fetched_at", self.now)):
+            if name not in columns:
+                constants[name] = value
         try:
-            with write_transaction(self.store.engine) as conn:
-                self._execute(conn, columns, count)
+            with write_transaction(self.store.engine) as conn, bulk_writes(conn):
+                self._execute(conn, columns, count, constants)
         except IntegrityError:
             raise self._duplicate(columns["id"], columns["_rowid"], file) from None
         self.count += count

@@ -3,7 +3,8 @@
 The rows are those :func:`opengov.store.records.row_values` makes for one record (same
 ``_feature`` bytes, search document and hash), built for a whole batch at once: the checks
 (required values, enums, ids) run per column, geometries are encoded as arrays (WKB, bounds,
-point coordinates), so a row costs one serialisation and one hash.
+point coordinates), Feature texts joined from serialised columns (:mod:`.features`), so a
+row costs one string formatting and one hash.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import numpy as np
 import shapely
 
 from opengov.collections import Collection
+from opengov.declare.features import feature_texts, point_texts
 from opengov.declare.geometries import Geometries
 from opengov.declare.readers import ReadError
 from opengov.geo.geojson import geometry_json
@@ -61,19 +63,19 @@ def check_values(collection: Collection, columns: dict[str, list], file: str,
                                 f"one of {', '.join(f.enum)}")
 
 
-def geometry_objects(geoms: np.ndarray, rounded: bool) -> list:
-    """The GeoJSON geometry objects of ``geoms`` (coordinates to 6 decimals), as
-    :func:`~opengov.geo.geojson.geometry_json` gives them; 2-D points without a call each.
-    ``rounded``: the coordinates are already on the 6-decimal grid."""
+def geometry_texts(geoms: np.ndarray, rounded: bool) -> tuple[list[str], bool]:
+    """The GeoJSON geometry texts of ``geoms`` (coordinates to 6 decimals), as
+    :func:`~opengov.geo.geojson.geometry_json` gives them, and whether they are 2-D points
+    (then each text is the point's ``x,y``, without a call per point). ``rounded``: the
+    coordinates are already on the 6-decimal grid."""
     if len(geoms) and (shapely.get_type_id(geoms) == 0).all() and not shapely.has_z(geoms).any():
         coords = shapely.get_coordinates(geoms).tolist()
-        if not rounded:
+        if not rounded:  # as geometry_json rounds (numpy's rounding differs in a last digit)
             coords = [[round(x, 6), round(y, 6)] for x, y in coords]
-        return [{"type": "Point", "coordinates": c} for c in coords]
-    return [geometry_json(g) for g in geoms]
+        return point_texts(coords), True
+    return dumps_each([geometry_json(g) for g in geoms], '{"type":'), False
 
 
-FEATURE = '{"type":"Feature","id":'
 _NOT_TOKEN = re.compile(r"[^0-9a-z\n]+")
 
 
@@ -100,12 +102,11 @@ def search_documents(collection: Collection, ids: list[str], columns: dict[str, 
 def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometries | None,
                file: str, start: int) -> dict[str, list]:
     """The table columns of a batch's rows, each a list (``_rowid`` = the record number),
-    without provenance and timestamps. Only the Feature text, search document and hash are
-    made record by record (the Feature texts from one serialisation of the batch);
-    every other column is the field's list or an array's."""
+    without provenance and timestamps. The Feature texts are joined from the columns'
+    JSON texts (:mod:`.features`); only the hash is made record by record; every other
+    column is the field's list or an array's."""
     check_values(collection, columns, file, start)
-    names = [f.name for f in collection.fields]
-    count = len(columns[names[0]])
+    count = len(columns[collection.fields[0].name])
     ids = [str(v) for v in columns[collection.id_field]]
     out: dict[str, list] = {"_rowid": list(range(start, start + count)), "id": ids}
     for f in collection.fields:
@@ -117,32 +118,23 @@ def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometri
             out[f"{f.name}_en"] = [v["en"] for v in values]
         else:
             out[f.name] = columns[f.name]
-    properties = [(n, columns[n]) for n in names if n != "id"]
-    props = [dict(zip([n for n, _ in properties], values, strict=True))
-             for values in zip(*[v for _, v in properties], strict=True)] if properties else [
-        {} for _ in range(count)]
+    properties = [(f.name, f.type, columns[f.name]) for f in collection.fields if f.name != "id"]
     if geoms is not None:
-        objects = geometry_objects(geoms.crs84, rounded=True)
+        features = feature_texts(ids, geometry_texts(geoms.crs84, rounded=True), properties)
         out["geom"] = shapely.to_wkb(geoms.crs84).tolist()
         bounds = shapely.bounds(geoms.crs84)
         for k, name in enumerate(("_minx", "_miny", "_maxx", "_maxy")):
             out[name] = bounds[:, k].tolist()
-        features = dumps_each([{"type": "Feature", "id": rid, "geometry": g, "properties": p}
-                               for rid, g, p in zip(ids, objects, props, strict=True)], FEATURE)
         if geoms.native is not None:
-            natives = geometry_objects(geoms.native, rounded=False)
             out[NATIVE_GEOMETRY] = shapely.to_wkb(geoms.native).tolist()
-            out[NATIVE_FEATURE] = dumps_each(
-                [{"type": "Feature", "id": rid, "geometry": g, "properties": p}
-                 for rid, g, p in zip(ids, natives, props, strict=True)], FEATURE)
+            out[NATIVE_FEATURE] = feature_texts(
+                ids, geometry_texts(geoms.native, rounded=False), properties)
     else:
-        features = dumps_each([{"id": rid, **p} for rid, p in zip(ids, props, strict=True)],
-                              '{"id":')
+        features = feature_texts(ids, None, properties)
     out["_feature"] = features
     if collection.searchable:
         out["_search"] = search_documents(collection, ids, columns)
     else:
         out["_search"] = [None] * count
-    sha = hashlib.sha256
-    out["_hash"] = [sha(f.encode()).hexdigest() for f in features]
+    out["_hash"] = [h.hexdigest() for h in map(hashlib.sha256, map(str.encode, features))]
     return out

@@ -154,6 +154,29 @@ def test_a_duplicate_id_in_a_later_batch_names_both_records(project):
         engine.dispose()
 
 
+def test_a_duplicate_id_is_named_before_a_bad_value_in_the_next_batch(project):
+    # Batch 5 (records 9–10) repeats an id, batch 6 (records 11–12) holds a bad value: the
+    # earlier record's failure is the one reported, then, once fixed, the later one.
+    add_dataset(str(files.bus_stops(project.inputs)), "bus-stops", project.datasets)
+    data = project.datasets / "bus-stops" / "bus-stops.geojson"
+    data.write_text(data.read_text(encoding="utf-8").replace('"BS-008"', '"BS-001"').replace(
+        '"boardings": 170', '"boardings": "many"'), encoding="utf-8")
+    engine = make_engine(project.url)
+    try:
+        upgrade(engine)
+        with pytest.raises(LoadError, match=r"record #9: \w+: duplicate id 'BS-001'"):
+            load_declared(engine, project.datasets, options=LoadOptions(batch_size=2))
+        data.write_text(data.read_text(encoding="utf-8").replace('"BS-001", "geometry": '
+                        '{"type": "Point", "coordinates": [108.208', '"BS-008", "geometry": '
+                        '{"type": "Point", "coordinates": [108.208'), encoding="utf-8")
+        with pytest.raises(LoadError, match=r"record #11: boardings: expected an integer"):
+            load_declared(engine, project.datasets, options=LoadOptions(batch_size=2))
+        assert not inspect(engine).has_table("c_bus_stops__next")
+        assert not inspect(engine).has_table("c_bus_stops")
+    finally:
+        engine.dispose()
+
+
 def test_a_changed_record_gets_a_new_row_version_and_the_others_keep_theirs(project):
     add_dataset(str(files.bus_stops(project.inputs)), "bus-stops", project.datasets)
     project()
