@@ -21,11 +21,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import String, case, func, literal, or_, select
+from sqlalchemy import Integer, case, func, literal, or_, select
 
 from opengov.dossiers import stats
 from opengov.dossiers.clock import LOCAL, Progress, clock_of, local_date
 from opengov.dossiers.index_terms import HANDLED
+from opengov.dossiers.machine import ORDER
 from opengov.dossiers.workdays import WorkCalendar
 
 #: The events that move a dossier's due date after its receipt.
@@ -98,9 +99,7 @@ def _key(req: stats.Request, agency, label) -> tuple:
 
 def _resolved(conn, d, filters, spans, by_agency, cells) -> None:
     """Dossiers resolved in each period, and how many on time (one range scan, binned)."""
-    label = case(*((d.c.resolved_at < p.end, literal(p.label, String)) for p in spans[:-1]),
-                 else_=literal(spans[-1].label, String)) if len(spans) > 1 \
-        else literal(spans[0].label, String)
+    label = _search(d.c.resolved_at, [p.end for p in spans], 0, len(spans) - 1)
     bounds = [d.c.resolved_at.is_not(None), d.c.resolved_at < spans[-1].end]
     if spans[0].start is not None:
         bounds.append(d.c.resolved_at >= spans[0].start)
@@ -112,15 +111,20 @@ def _resolved(conn, d, filters, spans, by_agency, cells) -> None:
                                func.sum(inner.c.on_time))
                         .group_by(inner.c.agency, inner.c.period)).all()
     for agency, period, count, on_time in rows:
-        cell = cells[(agency, period)]
+        cell = cells[(agency, spans[period].label)]
         cell[0] += int(count)
         cell[1] += int(on_time or 0)
 
 
-def _bin(value, bounds, none: int):
-    """Index of the first bound above ``value`` (``len(bounds)`` if none; ``none`` for NULL)."""
-    return case((value.is_(None), none),
-                *((value < bound, i) for i, bound in enumerate(bounds)), else_=len(bounds))
+def _search(value, bounds: list, lo: int, hi: int):
+    """SQL for the index of the first of ``bounds[lo:hi]`` (ascending) above ``value``, ``hi``
+    if none: a balanced tree of CASEs, so a row makes a handful of comparisons, not one per
+    period."""
+    if lo == hi:
+        return literal(lo, Integer)
+    mid = (lo + hi) // 2
+    return case((value < bounds[mid], _search(value, bounds, lo, mid)),
+                else_=_search(value, bounds, mid + 1, hi))
 
 
 def _open(store, conn, d, filters, spans, by_agency, calendar, cells) -> None:
@@ -135,11 +139,13 @@ def _open(store, conn, d, filters, spans, by_agency, calendar, cells) -> None:
     k = len(spans)
     closed = case((d.c.state == "withdrawn", d.c.last_event_at), else_=d.c.resolved_at)
     due = case((d.c.due_date.is_(None), k),
-               *((d.c.due_date < p.day, i) for i, p in enumerate(spans)), else_=k)
+               else_=_search(d.c.due_date, [p.day for p in spans], 0, k))
     agency = d.c.agency if by_agency else literal("")
     ends = [p.end for p in spans]
-    inner = select(agency.label("agency"), _bin(d.c.received_at, ends, 0).label("opened"),
-                   _bin(closed, ends, k).label("closed"), due.label("due")) \
+    inner = select(agency.label("agency"),
+                   _search(d.c.received_at, ends, 0, k - 1).label("opened"),
+                   case((closed.is_(None), k), else_=_search(closed, ends, 0, k)).label("closed"),
+                   due.label("due")) \
         .where(d.c.received_at < ends[-1], or_(closed.is_(None), closed >= ends[0]),
                *filters)
     scan = inner.add_columns(d.c.code).subquery()
@@ -164,23 +170,21 @@ def _moved(store, conn, d, inner, spans, calendar: WorkCalendar):
     ends = [p.end for p in spans]
     history: dict[str, list] = defaultdict(list)
     for code, kind, at in conn.execute(
-            select(ev.c.dossier_code, ev.c.kind, ev.c.at)
-            .where(ev.c.kind.in_(CLOCK_EVENTS), ev.c.dossier_code.in_(
-                select(ev.c.dossier_code).where(ev.c.kind.in_(CLOCK_EVENTS),
-                                                ev.c.at >= ends[0])))
-            .order_by(ev.c.dossier_code, ev.c.at)):
-        history[code].append((kind, at))
-    codes = sorted(history)
+            select(ev.c.dossier_code, ev.c.kind, ev.c.at).where(ev.c.kind.in_(CLOCK_EVENTS))):
+        history[code].append((at, ORDER[kind], kind))
+    for events in history.values():
+        events.sort()
+    codes = sorted(code for code, events in history.items() if events[-1][0] >= ends[0])
     for n in range(0, len(codes), 500):
         query = inner.add_columns(d.c.code, d.c.received_at, d.c.statutory_days,
                                   d.c.time_unit).where(d.c.code.in_(codes[n:n + 500]))
         for row in conn.execute(query).mappings():
             events = history[row["code"]]
-            moved = bisect_right(ends, events[-1][1])
+            moved = bisect_right(ends, events[-1][0])
             clock = clock_of(calendar, row["time_unit"])
             for i in range(row["opened"], min(moved, row["closed"])):
                 progress = Progress(0, local_date(row["received_at"]))
-                for kind, at in events:
+                for at, _, kind in events:
                     if at >= ends[i]:
                         break
                     progress = progress.pause(clock, local_date(at)) \
