@@ -66,7 +66,7 @@ def periods(req: stats.Request, now: datetime, first_month: str | None) -> list[
     last = min(req.end, _next(current)) if req.end else _next(current)
     if "month" not in req.by:
         start = _month_start(req.start) if req.start else None
-        if start is not None and start > now:
+        if start is not None and (start > now or req.start >= last):
             return []
         return [_period(None, start, _month_start(last), now)]
     label, out = req.start or first_month, []

@@ -187,7 +187,8 @@ class DossierIndexArgs(ma.Schema):
 
 class IndexFigureSchema(ma.Schema):
     id = ma.fields.String(metadata={"description": "Figure id (see `figures`): 2.1, "
-                                                   "2.1.early, 2.2, 3.3.online…"})
+                                                   "2.1.early, 2.2, 3.3.online… (basis "
+                                                   "`handled`: 2.1, 2.1.resolved, 2.1.open)"})
     numerator = ma.fields.Integer()
     denominator = ma.fields.Integer()
     value = ma.fields.Float(allow_none=True, metadata={

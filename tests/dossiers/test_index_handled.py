@@ -210,3 +210,9 @@ def test_an_unknown_basis_is_a_problem(api, basis):
     assert response.status_code in (400, 422)
     assert response.mimetype == "application/problem+json"
     assert "basis" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("by", ["agency,month", "agency", ""])
+def test_an_empty_period_has_no_cells(sample, by):
+    body = index(sample.test_client(), by=by, period="2025-06/2025-03")
+    assert body["cells"] == [] and body["suppression"]["suppressed_cells"] == 0
