@@ -165,34 +165,43 @@ def _moved(store, conn, d, inner, spans, calendar: WorkCalendar):
     """``(agency, period index, change of the on-time count)`` for each period end a dossier
     was open at while a supplement event still lay ahead (its stored due date is not the one
     it had then): the clock replayed from its supplement events before that end, as the
-    ledger ran it (:mod:`opengov.dossiers.clock`)."""
+    ledger ran it (:mod:`opengov.dossiers.clock`).
+
+    Only the dossiers whose clock is stopped now or restarted after the end of the period
+    they were received in can be such; their events are read through the events' index."""
     ev = store.table("dossier_events")
-    ends = [p.end for p in spans]
+    ends, k = [p.end for p in spans], len(spans)
+    after = [p.day + timedelta(days=1) for p in spans]
+    rows = conn.execute(inner.add_columns(d.c.code, d.c.received_at, d.c.statutory_days,
+                                          d.c.time_unit)
+                        .where(or_(d.c.clock_from.is_(None),
+                                   _search(d.c.clock_from, after, 0, k)
+                                   > _search(d.c.received_at, ends, 0, k - 1)))
+                        ).mappings().all()
+    codes = sorted({row["code"] for row in rows})
     history: dict[str, list] = defaultdict(list)
-    for code, kind, at in conn.execute(
-            select(ev.c.dossier_code, ev.c.kind, ev.c.at).where(ev.c.kind.in_(CLOCK_EVENTS))):
-        history[code].append((at, ORDER[kind], kind))
-    for events in history.values():
-        events.sort()
-    codes = sorted(code for code, events in history.items() if events[-1][0] >= ends[0])
     for n in range(0, len(codes), 500):
-        query = inner.add_columns(d.c.code, d.c.received_at, d.c.statutory_days,
-                                  d.c.time_unit).where(d.c.code.in_(codes[n:n + 500]))
-        for row in conn.execute(query).mappings():
-            events = history[row["code"]]
-            moved = bisect_right(ends, events[-1][0])
-            clock = clock_of(calendar, row["time_unit"])
-            for i in range(row["opened"], min(moved, row["closed"])):
-                progress = Progress(0, local_date(row["received_at"]))
-                for at, _, kind in events:
-                    if at >= ends[i]:
-                        break
-                    progress = progress.pause(clock, local_date(at)) \
-                        if kind == CLOCK_EVENTS[0] else progress.resume(local_date(at))
-                due = progress.due(clock, row["statutory_days"])
-                change = int(due is None or due >= spans[i].day) - int(i < row["due"])
-                if change:
-                    yield row["agency"], i, change
+        for code, kind, at in conn.execute(
+                select(ev.c.dossier_code, ev.c.kind, ev.c.at)
+                .where(ev.c.dossier_code.in_(codes[n:n + 500]), ev.c.kind.in_(CLOCK_EVENTS))):
+            history[code].append((at, ORDER[kind], kind))
+    for row in rows:
+        events = sorted(history[row["code"]])
+        if not events:
+            continue
+        moved = bisect_right(ends, events[-1][0])
+        clock = clock_of(calendar, row["time_unit"])
+        for i in range(row["opened"], min(moved, row["closed"])):
+            progress = Progress(0, local_date(row["received_at"]))
+            for at, _, kind in events:
+                if at >= ends[i]:
+                    break
+                progress = progress.pause(clock, local_date(at)) \
+                    if kind == CLOCK_EVENTS[0] else progress.resume(local_date(at))
+            due = progress.due(clock, row["statutory_days"])
+            change = int(due is None or due >= spans[i].day) - int(i < row["due"])
+            if change:
+                yield row["agency"], i, change
 
 
 def _cells(req: stats.Request, spans, cells) -> dict:
