@@ -87,6 +87,24 @@ COMPUTED = (
            "Share received by post", "dossiers received by the public postal service",
            "dossiers received"),
 )
+#: Indicator 2.1 on the handled basis (``basis=handled``, :mod:`opengov.dossiers.handled`).
+HANDLED = (
+    Figure("2.1", "2.1", ON_TIME, "Share of dossiers handled early or on time",
+           "dossiers resolved in the period on or before their due date + dossiers open at "
+           "its end whose due date has not passed on its last day (or whose clock is stopped "
+           "for a supplement)",
+           "dossiers resolved in the period + dossiers open at its end (received before it, "
+           "neither resolved nor withdrawn by then)", 20,
+           "points = value × 20 (our reading: no threshold is stated for this indicator)"),
+    Figure("2.1.resolved", "2.1", "Hồ sơ đã giải quyết trước hạn, đúng hạn",
+           "Share of the dossiers resolved in the period resolved on time",
+           "dossiers resolved in the period on or before their due date",
+           "dossiers resolved in the period"),
+    Figure("2.1.open", "2.1", "Hồ sơ đang giải quyết trong hạn",
+           "Share of the dossiers open at the period's end not overdue",
+           "dossiers open at the period's end whose due date has not passed on its last day",
+           "dossiers open at the period's end"),
+)
 
 _CATALOGUE = "is about publishing procedures, not about dossiers"
 _NO_DATA = "needs data the one-stop events do not carry: "
@@ -128,12 +146,12 @@ NOT_COMPUTABLE = (
 )
 
 
-def definitions() -> dict:
-    """The decision, its groups, the figures computed and those that cannot be."""
+def definitions(basis: str = "received") -> dict:
+    """The decision, its groups, the figures computed on ``basis`` and those that cannot be."""
     return {"decision": DECISION,
             "groups": [{"id": gid, "name_vi": vi, "name": en, "max_points": pts}
                        for gid, (vi, en, pts) in GROUPS.items()],
-            "figures": [f.doc() for f in COMPUTED],
+            "figures": [f.doc() for f in (HANDLED if basis == "handled" else COMPUTED)],
             "not_computable": [{"id": i, "group": g, "name_vi": n, "reason": r}
                                for i, g, n, r in NOT_COMPUTABLE],
             "sources": {"groups": GROUP_SOURCE, "points": POINTS_SOURCE,

@@ -9,7 +9,7 @@ from opengov import bodylimit
 from opengov.api import Blueprint
 from opengov.bearer import BEARER_DOC, require_role
 from opengov.context import current
-from opengov.dossiers import batch, index_terms, tracking
+from opengov.dossiers import batch, handled, index_terms, tracking
 from opengov.dossiers import index as index_module
 from opengov.dossiers import stats as stats_module
 from opengov.dossiers.clock import local_date
@@ -187,11 +187,16 @@ def stats(args):
     return response
 
 
+HANDLED = ("Figures count the dossiers handled in the period: resolved in it, or still open at "
+           "its end (as at its last day, today for the current month); the national portal's "
+           "reading of indicator 2.1 (docs/dossiers.md).")
+HANDLED_RULE = ("A dossier counts in every month it is handled in: the month it is resolved in "
+                "and each month at whose end it is still open.")
 MONTH_RULE = ("A dossier belongs to the month it was received in (cohort), as in /dossiers/stats; "
               "the decision does not say how a period is assigned (docs/dossiers.md).")
 INDEX_EXAMPLE = {
     "by": ["agency", "month"], "filters": {},
-    "period": "2026-03", "cohort": COHORT, "month_rule": MONTH_RULE,
+    "period": "2026-03", "basis": "received", "cohort": COHORT, "month_rule": MONTH_RULE,
     "cells": [{"agency": "so-xay-dung", "month": "2026-03", "suppressed": False,
                "received": 120, "figures": [
                    {"id": "2.1", "numerator": 91, "denominator": 100, "value": 0.91,
@@ -212,9 +217,10 @@ INDEX_EXAMPLE = {
                      "and late parts), 2.2 mean days taken per procedure (with `procedure=`), "
                      "3.3 shares received online, in person and by post. Each figure gives its "
                      "numerator and denominator; `figures` defines them, `not_computable` lists "
-                     "the decision's other indicators with the reason. " + COHORT + " Cells "
-                     "with fewer than 5 dossiers are suppressed. Filters: agency, procedure, "
-                     "period.")
+                     "the decision's other indicators with the reason. " + COHORT + " With "
+                     "`basis=handled`, figure 2.1 as the national portal reads it instead: "
+                     + HANDLED + " Cells with fewer than 5 dossiers are suppressed. Filters: "
+                     "agency, procedure, period.")
 @blp.arguments(DossierIndexArgs, location="query", unknown=ma.RAISE, as_kwargs=False)
 @blp.response(200, DossierIndexSchema, example=INDEX_EXAMPLE,
               description="Figures per cell, their definitions and sources")
@@ -224,10 +230,16 @@ def service_index(args):
     by = tuple(dict.fromkeys(args["by"]))
     store = current().store
     request = stats_module.Request(by=by, filters=filters, start=start, end=end)
+    basis = args["basis"]
     with store.reading() as conn:
-        body = index_module.compute(store, conn, request)
-    body = {"by": list(by), "filters": filters, "period": args.get("period"), "cohort": COHORT,
-            "month_rule": MONTH_RULE, **index_terms.definitions(), **body}
+        if basis == "handled":
+            body = handled.compute(store, conn, request, utcnow(), calendar())
+        else:
+            body = index_module.compute(store, conn, request)
+    body = {"by": list(by), "filters": filters, "period": args.get("period"), "basis": basis,
+            "cohort": HANDLED if basis == "handled" else COHORT,
+            "month_rule": HANDLED_RULE if basis == "handled" else MONTH_RULE,
+            **index_terms.definitions(basis), **body}
     response = Response(dumps(body), mimetype="application/json")
     response.headers["Cache-Control"] = "public, max-age=60"
     return response

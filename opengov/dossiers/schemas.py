@@ -160,20 +160,35 @@ class DossierStatsSchema(ma.Schema):
     suppression = ma.fields.Dict()
 
 
+BASES = ("received", "handled")
+BASIS_DOC = (
+    "Which dossiers a month counts. `received` (default): the dossiers received in the month "
+    "(cohort), all figures, 2.1 over those resolved. `handled`: the national portal's reading "
+    "of indicator 2.1, as at the month's end (its last day, today for the current month): "
+    "dossiers resolved in the month + dossiers still open at its end; on time = resolved on "
+    "or before the due date + open and not overdue on that day. Only figure 2.1 and its two "
+    "parts (2.1.resolved, 2.1.open); `period` then selects the months handled, and without "
+    "`month` in `by` the whole period is one, as at its end.")
+
+
 class DossierIndexArgs(ma.Schema):
     by = DelimitedList(ma.fields.String(validate=ma.validate.OneOf(("agency", "month"))),
                        load_default=lambda: ["agency", "month"],
-                       metadata={"description": "Cells per agency and/or month of receipt "
-                                                "(default `agency,month`; empty: one cell)"})
+                       metadata={"description": "Cells per agency and/or month (of receipt, "
+                                                "or handled with `basis=handled`; default "
+                                                "`agency,month`; empty: one cell)"})
     agency = ma.fields.String(metadata={"description": "Handling agency code"})
     procedure = ma.fields.String(metadata={
         "description": "Procedure code; needed for figure 2.2 (mean time per procedure)"})
     period = period_field()
+    basis = ma.fields.String(load_default="received", validate=ma.validate.OneOf(BASES),
+                             metadata={"description": BASIS_DOC})
 
 
 class IndexFigureSchema(ma.Schema):
     id = ma.fields.String(metadata={"description": "Figure id (see `figures`): 2.1, "
-                                                   "2.1.early, 2.2, 3.3.online…"})
+                                                   "2.1.early, 2.2, 3.3.online… (basis "
+                                                   "`handled`: 2.1, 2.1.resolved, 2.1.open)"})
     numerator = ma.fields.Integer()
     denominator = ma.fields.Integer()
     value = ma.fields.Float(allow_none=True, metadata={
@@ -187,7 +202,12 @@ class DossierIndexCellSchema(ma.Schema):
     month = ma.fields.String()
     suppressed = ma.fields.Boolean(metadata={"description": "Fewer than 5 dossiers: figures "
                                                             "left out"})
-    received = ma.fields.Integer()
+    received = ma.fields.Integer(metadata={"description": "Dossiers received (basis "
+                                                          "`received`)"})
+    handled = ma.fields.Integer(metadata={"description": "Dossiers resolved in the period or "
+                                                         "open at its end (basis `handled`)"})
+    as_of = ma.fields.Date(metadata={"description": "Reporting day: the period's last day, or "
+                                                    "today (basis `handled`)"})
     figures = ma.fields.List(ma.fields.Nested(IndexFigureSchema))
 
 
@@ -223,7 +243,9 @@ class DossierIndexSchema(ma.Schema):
     by = ma.fields.List(ma.fields.String())
     filters = ma.fields.Dict()
     period = ma.fields.String(allow_none=True)
-    cohort = ma.fields.String()
+    basis = ma.fields.String(validate=ma.validate.OneOf(BASES), metadata={
+        "description": "Which dossiers the figures count: `received` or `handled`"})
+    cohort = ma.fields.String(metadata={"description": "What the figures count"})
     month_rule = ma.fields.String(metadata={"description": "How a dossier gets its month"})
     groups = ma.fields.List(ma.fields.Nested(IndexGroupSchema))
     figures = ma.fields.List(ma.fields.Nested(IndexDefinitionSchema))
