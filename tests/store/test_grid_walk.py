@@ -11,6 +11,7 @@ import pytest
 import shapely
 
 from opengov import query as q
+from opengov.store.grid_walk import GROWTH, MAX_PARTS, next_size
 from opengov.store.spatial_order import CELLS_PER_DEGREE
 from tests.store.test_spatial_pages import brute_force, load_units, walk
 
@@ -94,3 +95,12 @@ def test_download_of_sparse_rows_has_every_match_once(sparse):
                                                              batch=33) for item in batch]
     assert sorted(ids) == brute_force(sparse_then_dense(), shapely.box(*BOX))
     assert len(ids) == len(set(ids))
+
+
+def test_the_rest_of_the_cursors_row_counts_for_the_part_it_covers():
+    """6 rows found in the last 9 % of the cursor's grid row (the box's sparse edge) say
+    little of the next rows: 16 rows are read next for 993 more rows, not 64 (each part is
+    an index seek, planned too on PostgreSQL)."""
+    assert next_size(1, 6, 993) == MAX_PARTS
+    assert next_size(1, 6, 993, read=0.09) == 16
+    assert next_size(1, 0, 993, read=0.09) == GROWTH  # nothing found: grow as before
