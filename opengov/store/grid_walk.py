@@ -237,24 +237,28 @@ def range_values(group: list[tuple[int, int]]) -> dict:
 
 def next_size(parts: int, found: int, wanted: int, read: float | None = None) -> int:
     """Rows for the next statement, from the last one (``found`` rows in ``parts`` rows, of
-    which ``read`` full rows' worth of columns: less when the first was the rest of the
-    cursor's row): as many as that density needs for ``wanted`` more rows, :data:`GROWTH`
-    times more when it found none, at most :data:`MAX_PARTS`; a dense row is read alone
-    (every part costs an index seek, and its first row is read even when the page is full
-    before it)."""
+    which ``read`` full rows' worth of columns: less when it was the rest of the cursor's
+    row): as many as that density needs for ``wanted`` more rows, :data:`GROWTH` times more
+    when it found none, at most :data:`MAX_PARTS`; a dense row is read alone (every part
+    costs an index seek, and its first row is read even when the page is full before it).
+    After a part of a row that found something, one whole row: the end of a row is the
+    box's edge, whose density says little of the rows inside."""
     if found == 0:
         return compiled_size(parts * GROWTH)
     read = parts if read is None else read
+    if read < 1:
+        return 1
     return compiled_size(max(1, math.ceil(wanted * read / found)))
 
 
 def walk(run, ranges: KeyRanges, cursor_key, forward: bool, need: int) -> list:
     """Up to ``need`` rows after (before) ``cursor_key`` in grid order: the rest of the
     cursor's own key, then several grid rows per statement (one first, then as many as the
-    density of the last statement suggests). The rest of the cursor's row counts for the
-    part of the row it covers: on PostGIS, its few rows at the box's edge made the next
-    statement 64 rows when the next row alone filled the page (the tenth page of a 50 % box
-    at ``limit=1000``, 9× the page without bbox)."""
+    density of the last statement suggests). After the rest of the cursor's row, one whole
+    row: on PostGIS, the few features of a row's end (the box's edge) made the next statement
+    64 rows when the next row alone filled the page (the tenth page of a 50 % box at
+    ``limit=1000``, 9× the page without bbox; 16 rows, sized by the part of the row read,
+    still cost twice two statements of one row)."""
     out: list = []
     if cursor_key is not None:
         out += run(SAME_KEY, {"gk": cursor_key[0], "gid": cursor_key[1], "n": need})

@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    inspect,
     or_,
     select,
     update,
@@ -128,6 +129,15 @@ class Store:
 
     def table(self, name: str):
         return self.metadata.tables[name]  # type: ignore[attr-defined]
+
+    @cached_property
+    def keeps_summaries(self) -> bool:
+        """Whether ``collection_state`` has its ``summary`` column (migration 0022). During an
+        upgrade a server of this release reads (and a load writes) the previous schema: both
+        then do without, as before (asked once per store)."""
+        with self.engine.connect() as conn:
+            columns = inspect(conn).get_columns("collection_state")
+        return any(c["name"] == "summary" for c in columns)
 
     def repo(self, collection_id: str) -> Repository:
         return self._repos[collection_id]
@@ -470,8 +480,9 @@ class Repository(WritePath):
 
     def _summary_of(self, conn, version: int) -> Summary:
         t = self.store.table("collection_state")
-        stored = conn.execute(select(t.c.summary)
-                              .where(t.c.collection_id == self.collection.id)).scalar()
+        stored = conn.execute(select(t.c.summary).where(
+            t.c.collection_id == self.collection.id)).scalar() \
+            if self.store.keeps_summaries else None
         return Summary.from_json(stored, version) or summary.compute(conn, self.collection,
                                                                      self.table)
 

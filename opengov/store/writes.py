@@ -115,7 +115,7 @@ class WritePath:
         if current.modified is None:
             conn.execute(insert(st).values(collection_id=self.collection.id, version=1,
                                            modified=now, record_count=count, source=source,
-                                           loaded_at=now, summary=self._summary(conn, 1)))
+                                           loaded_at=now, **self._summary(conn, 1)))
             return 1
         if not touched:
             conn.execute(update(st).where(st.c.collection_id == self.collection.id)
@@ -123,8 +123,11 @@ class WritePath:
             return current.version
         conn.execute(update(st).where(st.c.collection_id == self.collection.id).values(
             version=current.version + 1, modified=now, record_count=count, source=source,
-            loaded_at=now, summary=self._summary(conn, current.version + 1)))
+            loaded_at=now, **self._summary(conn, current.version + 1)))
         return current.version + 1
 
     def _summary(self, conn, version: int) -> dict:
-        return summary.compute(conn, self.collection, self.table).to_json(version)
+        """The state row's ``summary`` value for ``version`` (none on a schema without it)."""
+        if not self.store.keeps_summaries:
+            return {}
+        return {"summary": summary.compute(conn, self.collection, self.table).to_json(version)}

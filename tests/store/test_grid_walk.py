@@ -97,10 +97,11 @@ def test_download_of_sparse_rows_has_every_match_once(sparse):
     assert len(ids) == len(set(ids))
 
 
-def test_the_rest_of_the_cursors_row_counts_for_the_part_it_covers():
+def test_after_the_rest_of_the_cursors_row_one_whole_row_is_read():
     """6 rows found in the last 9 % of the cursor's grid row (the box's sparse edge) say
-    little of the next rows: 16 rows are read next for 993 more rows, not 64 (each part is
-    an index seek, planned too on PostgreSQL)."""
+    little of the next rows: one row is read next for 993 more, not 64 (each part is an
+    index seek and, on PostgreSQL, a scan to start)."""
     assert next_size(1, 6, 993) == MAX_PARTS
-    assert next_size(1, 6, 993, read=0.09) == 16
+    assert next_size(1, 6, 993, read=0.09) == 1
     assert next_size(1, 0, 993, read=0.09) == GROWTH  # nothing found: grow as before
+    assert next_size(4, 100, 900, read=3.5) == 64

@@ -20,8 +20,8 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("collection_state") as batch:
-        batch.add_column(sa.Column("summary", sa.JSON(), nullable=True))
+    # A plain ADD COLUMN on both backends (no table copy): servers keep reading meanwhile.
+    op.add_column("collection_state", sa.Column("summary", sa.JSON(), nullable=True))
 
 
 def downgrade():
