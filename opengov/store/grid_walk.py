@@ -218,10 +218,11 @@ def groups(ranges: Iterator[tuple[int, int]],
 
 
 def compiled_size(parts: int) -> int:
-    """The smallest compiled statement size (1, 4, 16, 64) holding ``parts`` ranges."""
+    """The smallest compiled statement size (a power of two up to :data:`MAX_PARTS`) holding
+    ``parts`` ranges."""
     size = 1
     while size < parts:
-        size *= GROWTH
+        size *= 2
     return min(size, MAX_PARTS)
 
 
@@ -240,15 +241,20 @@ def next_size(parts: int, found: int, wanted: int, read: float | None = None) ->
     which ``read`` full rows' worth of columns: less when it was the rest of the cursor's
     row): as many as that density needs for ``wanted`` more rows, :data:`GROWTH` times more
     when it found none, at most :data:`MAX_PARTS`; a dense row is read alone (every part
-    costs an index seek, and its first row is read even when the page is full before it).
+    costs an index seek, and its first row is read even when the page is full before it);
+    rounded down to a compiled size, so no part is padding.
     After a part of a row that found something, one whole row: the end of a row is the
     box's edge, whose density says little of the rows inside."""
     if found == 0:
         return compiled_size(parts * GROWTH)
     read = parts if read is None else read
-    if read < 1:
+    rows = wanted * read / found
+    if read < 1 or rows < 2:
         return 1
-    return compiled_size(max(1, math.ceil(wanted * read / found)))
+    # Rounded down: the next statement sizes itself from what this one finds. On PostGIS each
+    # part costs ~0.1 ms to start even when empty (EXPLAIN ANALYZE of the first page of the 1 %
+    # box: 24 rows wanted, 64 compiled, 2.6 ms of work in 9.7 ms).
+    return min(MAX_PARTS, 2 ** math.floor(math.log2(rows)))
 
 
 def walk(run, ranges: KeyRanges, cursor_key, forward: bool, need: int) -> list:

@@ -104,4 +104,5 @@ def test_after_the_rest_of_the_cursors_row_one_whole_row_is_read():
     assert next_size(1, 6, 993) == MAX_PARTS
     assert next_size(1, 6, 993, read=0.09) == 1
     assert next_size(1, 0, 993, read=0.09) == GROWTH  # nothing found: grow as before
-    assert next_size(4, 100, 900, read=3.5) == 64
+    assert next_size(4, 100, 900, read=3.5) == 16  # 31.5 rows: 16 now, the rest sized anew
+    assert next_size(1, 41, 960) == 16  # the first page of the 1 % box: not 24 padded to 64
