@@ -27,7 +27,7 @@ from opengov.collections import Collection, Registry
 from opengov.declare.indexes import create_indexes, drop_indexes
 from opengov.declare.model import DeclarationError, parse_declaration
 from opengov.declare.readers import ReadError
-from opengov.store import timeouts
+from opengov.store import summary, timeouts
 from opengov.store.engine import write_transaction
 from opengov.store.repository import LoadResult, Store
 from opengov.store.types import utcnow
@@ -160,8 +160,12 @@ def _swap(store: Store, collection: Collection, built: Collection, count: int,
         conn.execute(delete(st).where(st.c.collection_id == built.id))
         current = conn.execute(select(st.c.version).where(
             st.c.collection_id == collection.id)).scalar()
-        values = {"version": (current or 0) + 1, "modified": now, "record_count": count,
+        version = (current or 0) + 1
+        values = {"version": version, "modified": now, "record_count": count,
                   "source": source, "loaded_at": now}
+        if store.keeps_summaries:
+            values["summary"] = summary.compute(conn, collection,
+                                                store.table(old)).to_json(version)
         if current is None:  # a first load, or a table left without its state
             conn.execute(insert(st).values(collection_id=collection.id, **values))
         else:

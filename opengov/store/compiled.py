@@ -28,9 +28,11 @@ class CompiledStatement:
     bind_processors: dict[str, Callable]
     result_processors: tuple[Callable | None, ...]
     binary: bool = False  # psycopg: binary results (bytea as bytes, not hex text to parse)
+    # psycopg: server-side prepared at once (True), never (False) or after five runs (None)
+    prepare: bool | None = None
 
     @classmethod
-    def of(cls, stmt, dialect) -> CompiledStatement:
+    def of(cls, stmt, dialect, prepare: bool | None = None) -> CompiledStatement:
         compiled = stmt.compile(dialect=dialect)
         binds = {name: bp.type.dialect_impl(dialect).bind_processor(dialect)
                  for name, bp in compiled.binds.items()}
@@ -43,6 +45,7 @@ class CompiledStatement:
             bind_processors={k: v for k, v in binds.items() if v is not None},
             result_processors=results,
             binary=dialect.name == "postgresql",
+            prepare=prepare,
         )
 
     def execute(self, conn, values: dict, processed: bool = True) -> list[tuple]:
@@ -58,7 +61,7 @@ class CompiledStatement:
         begin_snapshot(dbapi)
         if self.binary:  # psycopg: a binary cursor, closed here
             with dbapi.cursor(binary=True) as cursor:
-                cursor.execute(self.sql, args)
+                cursor.execute(self.sql, args, prepare=self.prepare)
                 rows = cursor.fetchall()
         else:  # sqlite3: the connection's own cursor shortcut
             timeouts.arm()

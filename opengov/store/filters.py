@@ -216,6 +216,8 @@ class FilterCompiler:
         minx, miny, maxx, maxy = (bind_value(v) for v in box.as_tuple())
         t = self.table.c
         inside = and_(t._minx >= minx, t._maxx <= maxx, t._miny >= miny, t._maxy <= maxy)
+        if self.collection.geometry_type != "Point":
+            inside = self._one_edge(minx, miny, maxx, maxy)
         if self.dialect == "postgresql":
             env = func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
             if self.indexed:
@@ -227,6 +229,23 @@ class FilterCompiler:
             return and_(self._rtree_candidates(minx, miny, maxx, maxy), inside)
         exact = func.og_bbox_intersects(t.geom, minx, miny, maxx, maxy) == 1
         return and_(self._rtree_candidates(minx, miny, maxx, maxy), or_(inside, exact))
+
+    def _one_edge(self, minx, miny, maxx, maxy) -> ColumnElement:
+        """Features whose bounding box crosses at most one edge of the box, so intersect it
+        with no geometry test: along one axis the bounding box lies within the box's range,
+        and along the other one of its ends does; the geometry's point at that end is inside
+        the box. Only features across a corner, or across the whole box, need the exact test
+        (the first grid rows of a bbox walk hold hundreds across its southern edge, each a
+        Python test of ~30 µs on SQLite)."""
+        t = self.table.c
+
+        def within(column, low, high):
+            return and_(column >= low, column <= high)
+
+        x_inside, y_inside = and_(t._minx >= minx, t._maxx <= maxx), \
+            and_(t._miny >= miny, t._maxy <= maxy)
+        return or_(and_(x_inside, or_(within(t._miny, miny, maxy), within(t._maxy, miny, maxy))),
+                   and_(y_inside, or_(within(t._minx, minx, maxx), within(t._maxx, minx, maxx))))
 
     def intersects(self, wkb: bytes) -> ColumnElement:
         self._require_spatial()

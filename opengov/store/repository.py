@@ -18,6 +18,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
+    inspect,
     or_,
     select,
     update,
@@ -31,7 +32,7 @@ from opengov.geo.crs import parse_crs
 from opengov.geo.geojson import stored_id
 from opengov.geo.stored_features import FEATURE, NATIVE_FEATURE
 from opengov.lru import LRU
-from opengov.store import timeouts
+from opengov.store import summary, timeouts
 from opengov.store.compiled import CompiledStatement, Unparameterisable, parameterise
 from opengov.store.engine import write_transaction
 from opengov.store.filters import (
@@ -44,6 +45,7 @@ from opengov.store.filters import (
 from opengov.store.readers import ThreadReaders
 from opengov.store.spatial_pages import CURSOR_TYPES as GRID_CURSOR_TYPES
 from opengov.store.spatial_pages import GridPages
+from opengov.store.summary import Summary
 from opengov.store.tables import build_metadata, has_native_geometry
 from opengov.store.writes import LoadResult as LoadResult  # re-exported: loaders return it
 from opengov.store.writes import WritePath
@@ -128,6 +130,15 @@ class Store:
     def table(self, name: str):
         return self.metadata.tables[name]  # type: ignore[attr-defined]
 
+    @cached_property
+    def keeps_summaries(self) -> bool:
+        """Whether ``collection_state`` has its ``summary`` column (migration 0022). During an
+        upgrade a server of this release reads (and a load writes) the previous schema: both
+        then do without, as before (asked once per store)."""
+        with self.engine.connect() as conn:
+            columns = inspect(conn).get_columns("collection_state")
+        return any(c["name"] == "summary" for c in columns)
+
     def repo(self, collection_id: str) -> Repository:
         return self._repos[collection_id]
 
@@ -147,6 +158,16 @@ class Store:
                          .values(metadata=metadata))
 
 
+def _unfiltered(query: q.Query) -> bool:
+    """Whether ``query`` selects every record (what ``Repository.where`` makes None), told
+    without compiling a clause: building a bbox's SQLAlchemy expression just to ask cost a
+    few milliseconds of every bbox page (most of a ``limit=100`` page on SQLite)."""
+    interval = query.interval
+    return (query.filter is None and query.bbox is None and not query.search
+            and query.updated_since is None
+            and (interval is None or (interval.start is None and interval.end is None)))
+
+
 class Repository(WritePath):
     """Reads and writes one collection's table."""
 
@@ -156,7 +177,7 @@ class Repository(WritePath):
         self.table = store.table(collection.table_name)
         self.compiler = FilterCompiler(collection, self.table, store.dialect)
         self.scan_compiler = FilterCompiler(collection, self.table, store.dialect, indexed=False)
-        self._spatial_stats = LRU(4)  # extent and largest feature per version (grid pages)
+        self._summaries = LRU(4)  # extent, largest feature and time range per version
         self.grid = GridPages(self)
         self._state_sql: CompiledStatement | None = None
         self._states = LRU(8)  # converted states by the row as stored (old versions drop out)
@@ -272,7 +293,7 @@ class Repository(WritePath):
             return cached
         if self.grid.holds_all(query, version, conn):
             return self.count_within(replace(query, bbox=None), version, limit, conn)
-        if self.where(query) is None and self.collection.kind == "batch":
+        if _unfiltered(query) and self.collection.kind == "batch":
             state = self.state(conn)  # a batch load records its row count with its version
             if state.version == version:
                 self.store._counts.put(key, state.record_count)
@@ -444,24 +465,26 @@ class Repository(WritePath):
 
     def extent(self, conn=None) -> tuple[tuple | None, tuple | None]:
         """``((minx, miny, maxx, maxy) | None, (first, last) | None)``: the bounding box of the
-        geometries and the range of the time field (one aggregate; callers cache it per
-        version)."""
-        t = self.table
-        cols = []
-        if self.collection.spatial:
-            cols += [func.min(t.c._minx), func.min(t.c._miny), func.max(t.c._maxx),
-                     func.max(t.c._maxy)]
-        if self.collection.time_field:
-            tf = t.c[self.collection.time_field]
-            cols += [func.min(tf), func.max(tf)]
-        if not cols:
-            return None, None
+        geometries and the range of the time field, from the current version's summary."""
+        found = self.summary(conn=conn)
+        return found.box, found.times
+
+    def summary(self, version: int | None = None, conn=None) -> Summary:
+        """The summary of ``version`` (default: the current one, as ``conn`` sees it): the one
+        its load kept in the state row, else one aggregate over the table (a version written
+        without one); kept per version."""
         with self._connection(conn) as c:
-            row = list(c.execute(select(*cols)).one())
-        box = tuple(row[:4]) if self.collection.spatial else None
-        times = tuple(row[-2:]) if self.collection.time_field else None
-        return (box if box and box[0] is not None else None,
-                times if times and times[0] is not None else None)
+            if version is None:
+                version = self.state(c).version
+            return self._summaries.get_or_compute(version, lambda: self._summary_of(c, version))
+
+    def _summary_of(self, conn, version: int) -> Summary:
+        t = self.store.table("collection_state")
+        stored = conn.execute(select(t.c.summary).where(
+            t.c.collection_id == self.collection.id)).scalar() \
+            if self.store.keeps_summaries else None
+        return Summary.from_json(stored, version) or summary.compute(conn, self.collection,
+                                                                     self.table)
 
     def get(self, record_id: str, conn=None, column: str = "_feature") -> str | None:
         """The serialised record with ``record_id`` (``column``: another stored serialisation,

@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 CELLS_PER_DEGREE = 1024
+SLACK = 1e-9  # degrees added around a box's edges before they become cells (see KeyRanges.of)
 COLUMNS = 360 * CELLS_PER_DEGREE
 ROWS = 180 * CELLS_PER_DEGREE
 
@@ -128,10 +129,12 @@ class KeyRanges:
         maxy = min(box[3] + stats.half_height, stats.maxy)
         if minx > maxx or miny > maxy:
             return None
-        # One cell of slack each way: the SQL and Python roundings of an edge need not agree.
-        c0, c1 = _column(minx) - 1, _column(maxx) + 1
-        r0, r1 = _row(miny) - 1, _row(maxy) + 1
-        all_columns = c0 <= _column(stats.minx) - 1 and c1 >= _column(stats.maxx) + 1
+        # SLACK each way: the SQL and Python roundings of a centre on a cell's edge need not
+        # agree (they differ by ~1e-13°). A whole cell of slack cost the first page of a box a
+        # grid row of features below it, read and rejected (1-3 ms of a 1 M-parcel page).
+        c0, c1 = _column(minx - SLACK), _column(maxx + SLACK)
+        r0, r1 = _row(miny - SLACK), _row(maxy + SLACK)
+        all_columns = c0 <= _column(stats.minx - SLACK) and c1 >= _column(stats.maxx + SLACK)
         return cls(max(r0, 0), min(r1, ROWS - 1), max(c0, 0), min(c1, COLUMNS - 1),
                    all_columns)
 

@@ -98,15 +98,9 @@ class GridPages:
         return stats.share_of(box) * self.repo.state(conn).record_count
 
     def stats(self, version: int, conn) -> SpatialStats | None:
-        """The version's extent and largest feature half-size (one aggregate per version)."""
-        return self.repo._spatial_stats.get_or_compute(version, lambda: self._stats(conn))
-
-    def _stats(self, conn) -> SpatialStats | None:
-        c = self.table.c
-        row = conn.execute(select(
-            func.min(c._minx), func.min(c._miny), func.max(c._maxx), func.max(c._maxy),
-            func.max(c._maxx - c._minx) / 2, func.max(c._maxy - c._miny) / 2)).one()
-        return SpatialStats(*(float(v) for v in row)) if row[0] is not None else None
+        """The version's extent and largest feature half-size (its stored summary)."""
+        found = self.repo.summary(version, conn)
+        return SpatialStats(*found.box, *found.half) if found.box else None
 
     def ranges(self, query: q.Query, version: int, conn) -> KeyRanges | None:
         stats = self.stats(version, conn)
@@ -145,7 +139,7 @@ class GridPages:
             return []
         run = self.statements.runner(conn, query, columns, forward)
         selective = self.few_candidates(query, version, conn, need)
-        with self.statements.serial(conn):
+        with self.statements.serial(conn, generic=not selective):
             if not selective:
                 return grid_walk.walk(run, ranges, cursor_key, forward, need)
             if cursor_key is None:

@@ -114,6 +114,7 @@ def platform_tables(metadata: MetaData) -> None:
         Column("source", Text),
         Column("loaded_at", UTCDateTime),
         Column("metadata", JSON),
+        Column("summary", JSON),  # the version's extent and time range (opengov.store.summary)
     )
     Table(
         "api_keys", metadata,

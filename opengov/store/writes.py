@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, insert, select, update
 from opengov.geo.crs import to_crs
 from opengov.geo.geojson import feature_json
 from opengov.geo.stored_features import NATIVE_FEATURE, NATIVE_GEOMETRY
+from opengov.store import summary
 from opengov.store.engine import write_transaction
 from opengov.store.types import utcnow
 
@@ -107,12 +108,14 @@ class WritePath:
         return self._bump(conn, source, utcnow(), count, True)
 
     def _bump(self, conn, source: str, now: datetime, count: int, touched: bool) -> int:
+        """Record a load in the state row: a new version (with its summary, computed here
+        inside the load's transaction) when ``touched``, else only ``loaded_at``."""
         st = self.store.table("collection_state")
         current = self.state(conn)
         if current.modified is None:
             conn.execute(insert(st).values(collection_id=self.collection.id, version=1,
                                            modified=now, record_count=count, source=source,
-                                           loaded_at=now))
+                                           loaded_at=now, **self._summary(conn, 1)))
             return 1
         if not touched:
             conn.execute(update(st).where(st.c.collection_id == self.collection.id)
@@ -120,5 +123,11 @@ class WritePath:
             return current.version
         conn.execute(update(st).where(st.c.collection_id == self.collection.id).values(
             version=current.version + 1, modified=now, record_count=count, source=source,
-            loaded_at=now))
+            loaded_at=now, **self._summary(conn, current.version + 1)))
         return current.version + 1
+
+    def _summary(self, conn, version: int) -> dict:
+        """The state row's ``summary`` value for ``version`` (none on a schema without it)."""
+        if not self.store.keeps_summaries:
+            return {}
+        return {"summary": summary.compute(conn, self.collection, self.table).to_json(version)}

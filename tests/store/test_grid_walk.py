@@ -11,6 +11,7 @@ import pytest
 import shapely
 
 from opengov import query as q
+from opengov.store.grid_walk import GROWTH, MAX_PARTS, next_size
 from opengov.store.spatial_order import CELLS_PER_DEGREE
 from tests.store.test_spatial_pages import brute_force, load_units, walk
 
@@ -94,3 +95,14 @@ def test_download_of_sparse_rows_has_every_match_once(sparse):
                                                              batch=33) for item in batch]
     assert sorted(ids) == brute_force(sparse_then_dense(), shapely.box(*BOX))
     assert len(ids) == len(set(ids))
+
+
+def test_after_the_rest_of_the_cursors_row_one_whole_row_is_read():
+    """6 rows found in the last 9 % of the cursor's grid row (the box's sparse edge) say
+    little of the next rows: one row is read next for 993 more, not 64 (each part is an
+    index seek and, on PostgreSQL, a scan to start)."""
+    assert next_size(1, 6, 993) == MAX_PARTS
+    assert next_size(1, 6, 993, read=0.09) == 1
+    assert next_size(1, 0, 993, read=0.09) == GROWTH  # nothing found: grow as before
+    assert next_size(4, 100, 900, read=3.5) == 16  # 31.5 rows: 16 now, the rest sized anew
+    assert next_size(1, 41, 960) == 16  # the first page of the 1 % box: not 24 padded to 64

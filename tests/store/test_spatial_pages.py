@@ -335,3 +335,38 @@ def test_only_a_box_holding_about_a_page_sorts_its_candidates(empty_app, box):
     with r.store.engine.connect() as c:
         few = r.grid.few_candidates(q.Query(bbox=q.BBox(*box)), v, c, 21)
     assert few == (actual <= 2 * 21), actual  # candidates: each feature's box is indexed
+
+
+def edge_triangles(box, n=240, seed=3):
+    """Thin triangles and strips around the edges and corners of ``box``: some cross one
+    edge (they intersect it), some a corner with their hypotenuse outside (they do not),
+    some span it from side to side."""
+    rng = random.Random(seed)
+    x0, y0, x1, y1 = box
+    shapes = []
+    for i in range(n):
+        cx, cy = rng.choice([x0, x1, rng.uniform(x0, x1)]), rng.choice([y0, y1,
+                                                                         rng.uniform(y0, y1)])
+        w, h = rng.uniform(0.0005, 0.02), rng.uniform(0.0005, 0.02)
+        dx, dy = rng.uniform(-w, 0), rng.uniform(-h, 0)
+        if i % 5 == 0:  # a strip across the whole box
+            shapes.append(shapely.box(x0 - 0.01, cy, x1 + 0.01, cy + 0.0003))
+        else:
+            a, b = (cx + dx, cy + dy), (cx + dx + w, cy + dy + h)
+            corner = (a[0], b[1]) if i % 2 else (b[0], a[1])
+            shapes.append(shapely.Polygon([a, b, corner]))
+    return shapes
+
+
+def test_a_bounding_box_across_one_edge_needs_no_geometry_test(empty_app, plan):
+    """Only features across a corner of the box (or the whole box) get the exact test; the
+    rest are decided by their bounding box: brute force agrees on every page and count."""
+    box = (108.3, 15.3, 108.34, 15.33)
+    shapes = edge_triangles(box)
+    r = load_units(empty_app, shapes)
+    expected = brute_force(shapes, shapely.box(*box))
+    assert 0 < len(expected) < len(shapes)
+    query = q.Query(bbox=q.BBox(*box), limit=17)
+    ids = walk(r, query)
+    assert sorted(ids) == expected and len(ids) == len(set(ids))
+    assert r.count(q.Query(bbox=q.BBox(*box)), r.state().version) == len(expected)
