@@ -1,8 +1,8 @@
 """Scheduled work runs once across hosts: ``opengov harvest`` started at the same moment on two
 "hosts" (separate processes and instance folders, one database) fetches the source once; a
 holder killed with SIGKILL blocks the source only until its lease expires; ``opengov cameras
-check`` started on two hosts at once checks once (the other is busy), with per-host HTTP caches
-or a shared one."""
+check`` on a second host while the first checks is busy (per-host HTTP caches or a shared one),
+and a crashed check's lease holds the task only until it lapses."""
 
 from __future__ import annotations
 
@@ -10,13 +10,17 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from opengov.gateway import lease
 from opengov.gateway.harvest import Harvester
+from opengov.store.types import utcnow
 from tests.cameras.conftest import JPEG, camera, make_camera_app  # noqa: F401 - fixture
 from tests.conftest import REDIS_URL, need_redis
 from tests.gateway.conftest import cameras, gateway, gateway_database  # noqa: F401 - fixtures
@@ -58,6 +62,7 @@ import sys, time
 from opengov.app import create_app
 from opengov.gateway import lease
 from opengov.gateway.harvest import Harvester
+from opengov.store.types import utcnow
 app = create_app({"database_url": sys.argv[1], "instance_path": sys.argv[2]})
 store = app.extensions["opengov"].store
 holder = lease.new_holder()
@@ -106,29 +111,44 @@ def _check_cameras(settings, instance: Path, **env) -> subprocess.Popen:
                             stderr=subprocess.PIPE, text=True)
 
 
+def _wait_for(condition, what: str, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.05)
+
+
 @pytest.mark.parametrize("shared_cache", [False, True], ids=["per-host-cache", "redis-cache"])
-def test_camera_checks_started_on_two_hosts_at_once_run_once(
+def test_camera_checks_on_two_hosts_at_once_run_once(
         make_camera_app, upstream, tmp_path, shared_cache):  # noqa: F811
     if shared_cache:
         need_redis()
-    upstream.route("/one.jpg", JPEG, content_type="image/jpeg")
-    upstream.route("/two.jpg", JPEG, content_type="image/jpeg")
-    upstream.slow("/one.jpg", 2.0)  # the other host starts while the first is fetching
-    upstream.slow("/two.jpg", 2.0)
+    gate = threading.Event()  # the cameras answer once the second host has had its turn
+
+    def held_image(_seen):
+        gate.wait(120)
+        return JPEG
+
+    upstream.route("/one.jpg", held_image, content_type="image/jpeg")
+    upstream.route("/two.jpg", held_image, content_type="image/jpeg")
     app = make_camera_app([camera("cam-1", upstream.url + "/one.jpg", status="offline"),
                            camera("cam-2", upstream.url + "/two.jpg", status="offline")])
     settings = app.extensions["opengov"].settings
     env = {"OPENGOV_HTTP_CACHE_URL": REDIS_URL} if shared_cache else {}
-    runs = [_check_cameras(settings, tmp_path / name, **env) for name in ("host-a", "host-b")]
-    outputs = [run.communicate(timeout=120) for run in runs]
-    assert [run.returncode for run in runs] == [0, 0], outputs
-    checked = [out for out, _ in outputs if "checked 2 cameras: 2 online, 0 offline" in out]
-    busy = [out for out, _ in outputs if "busy: another host is checking the cameras" in out]
-    assert len(checked) == 1 and len(busy) == 1, outputs
+    first = _check_cameras(settings, tmp_path / "host-a", **env)
+    try:
+        _wait_for(lambda: upstream.count("/one.jpg") + upstream.count("/two.jpg") > 0,
+                  "host A to start checking")
+        second = _check_cameras(settings, tmp_path / "host-b", **env)  # while A checks
+        out, err = second.communicate(timeout=120)
+        assert second.returncode == 0, (out, err)
+        assert "busy: another host is checking the cameras" in out, (out, err)
+    finally:
+        gate.set()
+    out, err = first.communicate(timeout=120)
+    assert first.returncode == 0 and "checked 2 cameras: 2 online, 0 offline" in out, (out, err)
     assert upstream.count("/one.jpg") == 1 and upstream.count("/two.jpg") == 1
     # The task's lease was given back: the next scheduled run (a third host) checks again.
-    upstream.slow("/one.jpg", 0.0)
-    upstream.slow("/two.jpg", 0.0)
     later = _check_cameras(settings, tmp_path / "host-c", **env)
     out, err = later.communicate(timeout=120)
     assert later.returncode == 0 and "checked 2 cameras: 2 online" in out, (out, err)
@@ -140,14 +160,18 @@ def test_a_crashed_camera_check_blocks_the_next_only_until_its_lease_lapses(
     app = make_camera_app([camera("cam-1", upstream.url + "/one.jpg", status="offline")])
     store = app.extensions["opengov"].store
     settings = app.extensions["opengov"].settings
-    assert lease.acquire(store, "task:cameras-check", "crashed-host:1:dead", ttl=8.0)
-    taken_at = time.monotonic()
+    crashed = "crashed-host:1:dead"  # took the task, then died without giving it back
+    assert lease.acquire(store, "task:cameras-check", crashed, ttl=600)
     blocked = _check_cameras(settings, tmp_path / "host-a")
     out, err = blocked.communicate(timeout=120)
-    assert time.monotonic() - taken_at < 8.0, "too slow to see the lease"
     assert blocked.returncode == 0 and "busy: another host" in out, (out, err)
     assert upstream.count("/one.jpg") == 0
-    time.sleep(max(0.0, 8.5 - (time.monotonic() - taken_at)))
+    # Its lease lapses (moved to a second ago rather than waited for) ...
+    leases = store.table("gateway_leases")
+    with store.engine.begin() as conn:
+        conn.execute(update(leases).where(leases.c.holder == crashed)
+                     .values(expires_at=utcnow() - timedelta(seconds=1)))
+    # ... and the next scheduled run checks.
     after = _check_cameras(settings, tmp_path / "host-b")
     out, err = after.communicate(timeout=120)
     assert after.returncode == 0 and "checked 1 cameras: 1 online" in out, (out, err)
