@@ -230,14 +230,4 @@ def _cells(req: stats.Request, spans, cells) -> dict:
 
 
 def _figures(parts: dict) -> list[dict]:
-    out = []
-    for figure in HANDLED:
-        numerator, denominator = parts[figure.id]
-        value = round(numerator / denominator, 4) if denominator else None
-        item = {"id": figure.id, "numerator": numerator, "denominator": denominator,
-                "value": value}
-        if figure.max_points is not None:
-            item["points"] = None if value is None else round(value * figure.max_points, 2)
-            item["max_points"] = figure.max_points
-        out.append(item)
-    return out
+    return [figure.measured(*parts[figure.id]) for figure in HANDLED]

@@ -81,16 +81,5 @@ def _figures(c: dict, days: tuple[int, int, int], per_procedure: bool) -> list[d
              "2.1.on_due_date": (c["on_time"] - early, c["resolved"]),
              "2.1.late": (c["late"], c["resolved"]), "2.2": (days_sum, days_n),
              **{f"3.3.{ch}": (c[ch], c["received"]) for ch in CHANNELS}}
-    out = []
-    for figure in COMPUTED:
-        if figure.needs == "procedure" and not per_procedure:
-            continue
-        numerator, denominator = parts[figure.id]
-        value = round(numerator / denominator, 4) if denominator else None
-        item = {"id": figure.id, "numerator": numerator, "denominator": denominator,
-                "value": value}
-        if figure.max_points is not None:
-            item["points"] = None if value is None else round(value * figure.max_points, 2)
-            item["max_points"] = figure.max_points
-        out.append(item)
-    return out
+    return [figure.measured(*parts[figure.id]) for figure in COMPUTED
+            if figure.needs != "procedure" or per_procedure]

@@ -58,6 +58,17 @@ class Figure:
     def doc(self) -> dict:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
+    def measured(self, numerator: int, denominator: int) -> dict:
+        """The figure of one cell: its counts, the share (None without a denominator) and,
+        where the figure is scored, its points."""
+        value = round(numerator / denominator, 4) if denominator else None
+        item = {"id": self.id, "numerator": numerator, "denominator": denominator,
+                "value": value}
+        if self.max_points is not None:
+            item["points"] = None if value is None else round(value * self.max_points, 2)
+            item["max_points"] = self.max_points
+        return item
+
 
 ON_TIME = "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn"
 BY_CHANNEL = "Tỷ lệ hồ sơ TTHC theo hình thức nộp hồ sơ"
