@@ -32,9 +32,9 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 from opengov.store import leases
+from opengov.store.ddl import create_shared
 from opengov.store.engine import write_transaction
 from opengov.store.types import UTCDateTime, utcnow
 
@@ -93,10 +93,7 @@ class ExtractClaims:
     def _ensure_tables(self) -> None:
         if self._ready:
             return
-        try:
-            self._metadata.create_all(self._engine, checkfirst=True)
-        except SQLAlchemyError:  # another host created them at the same moment
-            self._metadata.create_all(self._engine, checkfirst=True)
+        create_shared(lambda: self._metadata.create_all(self._engine, checkfirst=True))
         self._ready = True
 
     @staticmethod

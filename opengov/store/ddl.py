@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from sqlalchemy.exc import SQLAlchemyError
+
 
 def spatial_ddl(dialect: str, table: str) -> list[str]:
     """Statements that create the spatial index of ``table`` and keep it in step."""
@@ -53,3 +57,12 @@ def drop_ddl(dialect: str, table: str) -> list[str]:
     if dialect == "postgresql":
         return [f'DROP INDEX IF EXISTS "ix_{table}_{suffix}"' for suffix in ("geom", "search")]
     return [f'DROP TABLE IF EXISTS "{table}_rtree"', f'DROP TABLE IF EXISTS "{table}_fts"']
+
+
+def create_shared(create: Callable[[], None]) -> None:
+    """Run ``create`` (a ``checkfirst`` CREATE of tables shared by hosts) once more when another
+    host created the same tables between its check and its CREATE."""
+    try:
+        create()
+    except SQLAlchemyError:
+        create()

@@ -32,9 +32,10 @@ from sqlalchemy import (
     and_,
     select,
 )
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError
 
 from opengov.redis_client import connect, is_redis
+from opengov.store.ddl import create_shared
 from opengov.store.engine import write_transaction
 from opengov.tiles.grid import Tile
 
@@ -119,10 +120,7 @@ class DatabaseTileCache:
     def _ensure_table(self) -> None:
         if self._ready:
             return
-        try:
-            self._table.create(self._engine, checkfirst=True)
-        except SQLAlchemyError:  # another host created it at the same moment
-            self._table.create(self._engine, checkfirst=True)
+        create_shared(lambda: self._table.create(self._engine, checkfirst=True))
         self._ready = True
 
     def _where(self, collection_id: str, version_key: str, tile: Tile):
