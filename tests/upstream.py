@@ -71,6 +71,7 @@ class Upstream:
         self._routes: dict[str, _Route] = {}
         self._failures: dict[str, _Failure] = {}
         self._delays: dict[str, float] = {}
+        self._holds: dict[str, threading.Event] = {}
         self._trickle: dict[str, tuple[float, int]] = {}
         self._drip: dict[str, float] = {}
         self._garbage: set[str] = set()
@@ -150,6 +151,13 @@ class Upstream:
         """Wait ``seconds`` before answering at ``path``."""
         with self._lock:
             self._delays[path] = seconds
+
+    def hold(self, path: str) -> threading.Event:
+        """Keep answers at ``path`` waiting until the returned event is set (two minutes at
+        most): a client held mid-request for as long as a test needs, whatever the load."""
+        with self._lock:
+            gate = self._holds[path] = threading.Event()
+        return gate
 
     def trickle(self, path: str, seconds: float, *, chunks: int = 10) -> None:
         """Send the body at ``path`` in ``chunks`` pieces spread over ``seconds``."""
@@ -299,6 +307,9 @@ def _handler_for(upstream: Upstream):
             delay, status, body, headers = upstream._plan(seen)
             if delay:
                 time.sleep(delay)
+            gate = upstream._holds.get(parts.path)
+            if gate is not None:
+                gate.wait(120)
             if status == 0:
                 self.close_connection = True
                 self.connection.close()

@@ -36,7 +36,8 @@ def _env(gw, instance: Path) -> dict:
     return {**os.environ, "OPENGOV_DATABASE_URL": gw.settings.resolved_database_url,
             "OPENGOV_INSTANCE_PATH": str(instance), "OPENGOV_SOURCES_FILE": str(gw.sources_file),
             "OPENGOV_DATASETS_PATH": str(gw.settings.datasets_path),
-            "OPENGOV_ACCESS_LOG": "off"}
+            "OPENGOV_ACCESS_LOG": "off",
+            "OPENGOV_HTTP_TIMEOUT": "150"}  # outwaits a held upstream on a loaded machine
 
 
 def _harvest(gw, instance: Path) -> subprocess.Popen:
@@ -46,8 +47,14 @@ def _harvest(gw, instance: Path) -> subprocess.Popen:
 
 
 def test_two_hosts_harvesting_at_once_fetch_the_source_once(cameras, tmp_path):  # noqa: F811
-    cameras.upstream.slow("/cameras.geojson", 3.0)  # the winner is still fetching
+    # The winner's fetch is held until the other host has run (whenever its process gets to
+    # start on a loaded machine) and found the lease taken.
+    gate = cameras.upstream.hold("/cameras.geojson")
     runs = [_harvest(cameras, tmp_path / name) for name in ("host-a", "host-b")]
+    try:
+        _wait_for(lambda: any(run.poll() is not None for run in runs), "one host to finish")
+    finally:
+        gate.set()
     outputs = [run.communicate(timeout=120) for run in runs]
     assert [run.returncode for run in runs] == [0, 0], outputs
     busy = [out for out, _err in outputs if "busy: another harvester holds its lease" in out]
@@ -134,7 +141,10 @@ def test_camera_checks_on_two_hosts_at_once_run_once(
     app = make_camera_app([camera("cam-1", upstream.url + "/one.jpg", status="offline"),
                            camera("cam-2", upstream.url + "/two.jpg", status="offline")])
     settings = app.extensions["opengov"].settings
-    env = {"OPENGOV_HTTP_CACHE_URL": REDIS_URL} if shared_cache else {}
+    # Host A's cameras answer only once host B has run: its check must outwait the start of
+    # a process, 13 s and more on a loaded CI machine (the default camera timeout is 5 s).
+    env = {"OPENGOV_CAMERA_SNAPSHOT_TIMEOUT": "150",
+           **({"OPENGOV_HTTP_CACHE_URL": REDIS_URL} if shared_cache else {})}
     first = _check_cameras(settings, tmp_path / "host-a", **env)
     try:
         _wait_for(lambda: upstream.count("/one.jpg") + upstream.count("/two.jpg") > 0,
@@ -143,6 +153,10 @@ def test_camera_checks_on_two_hosts_at_once_run_once(
         out, err = second.communicate(timeout=120)
         assert second.returncode == 0, (out, err)
         assert "busy: another host is checking the cameras" in out, (out, err)
+    except BaseException:  # no process left behind
+        first.kill()
+        first.communicate()
+        raise
     finally:
         gate.set()
     out, err = first.communicate(timeout=120)
