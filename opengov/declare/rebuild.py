@@ -164,8 +164,8 @@ def _swap(store: Store, collection: Collection, built: Collection, count: int,
         values = {"version": version, "modified": now, "record_count": count,
                   "source": source, "loaded_at": now}
         if store.keeps_summaries:
-            values["summary"] = summary.compute(conn, collection,
-                                                store.table(old)).to_json(version)
+            values["summary"] = summary.compute(conn, collection, store.table(old),
+                                                boxes).to_json(version)
         if current is None:  # a first load, or a table left without its state
             conn.execute(insert(st).values(collection_id=collection.id, **values))
         else:
