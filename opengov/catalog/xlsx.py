@@ -11,20 +11,21 @@ replaced by the dataset version's time, so two builds of one version are identic
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.xml.functions import tostring
-
 from opengov.catalog.zipfiles import rezip
 from opengov.collections import Collection
 from opengov.encoders import csv as csv_encoder
 from opengov.geo.geojson import dumps
+
+# openpyxl is imported by the functions that write (it costs ≈ 0.3 s, and this module is
+# imported by every command that lists the capabilities' collections, e.g. `opengov load`).
+# The control characters XML 1.0 cannot carry, as openpyxl's ``ILLEGAL_CHARACTERS_RE``.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Excel specifications and limits: 1,048,576 rows per sheet and 32,767 characters per cell.
@@ -72,6 +73,8 @@ def _cells(sheet, collection: Collection, record: tuple) -> list:
     for value in values:
         value = _value(value)
         if isinstance(value, str) and value.startswith("="):
+            from openpyxl.cell import WriteOnlyCell
+
             cell = WriteOnlyCell(sheet, value)
             cell.data_type = "s"  # text, never a formula: no spreadsheet injection
             value = cell
@@ -84,6 +87,9 @@ def _cells(sheet, collection: Collection, record: tuple) -> list:
 def write(collection: Collection, batches: Callable[[list[str]], Iterable[list[tuple]]],
           path: Path, stamp: datetime) -> int:
     """Write every row to the spreadsheet ``path``; the number of records written."""
+    from openpyxl import Workbook
+    from openpyxl.xml.functions import tostring
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=collection.id[:31])
     sheet.freeze_panes = "A2"

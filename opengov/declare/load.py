@@ -193,7 +193,7 @@ def _load_file(store: Store, declaration: Declaration, folder: Path,
     source = f"file:{declaration.source.file}"
     if not replace and _stored_digest(store, collection.id) == digest:
         return _keep(store, collection, source), digest
-    target = NextTable(store, collection, source)
+    target = NextTable(store, collection, source, constant_provenance=True)
     try:
         repaired = _fill(target, declaration, folder, options)
     except (ReadError, LoadError) as exc:

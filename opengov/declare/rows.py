@@ -77,6 +77,9 @@ def geometry_texts(geoms: np.ndarray, rounded: bool) -> tuple[list[str], bool]:
 
 
 _NOT_TOKEN = re.compile(r"[^0-9a-z\n]+")
+_TO_SPACE = str.maketrans({c: " " for c in map(chr, range(128))
+                          if not ("0" <= c <= "9" or "a" <= c <= "z" or c == "\n")})
+_SPACES = re.compile(" {2,}")
 
 
 def search_documents(collection: Collection, ids: list[str], columns: dict[str, list]
@@ -96,7 +99,11 @@ def search_documents(collection: Collection, ids: list[str], columns: dict[str, 
         lines = "\n".join(" ".join(texts).replace("\n", " ").replace("\r", " ")
                           for texts in zip(*parts, strict=True))
     folded = lines.lower() if lines.isascii() else fold(lines)
-    return list(map(str.strip, _NOT_TOKEN.sub(" ", folded).split("\n")))
+    if folded.isascii():  # every separator to a space by a translation table, runs joined
+        spaced = _SPACES.sub(" ", folded.translate(_TO_SPACE))
+    else:
+        spaced = _NOT_TOKEN.sub(" ", folded)
+    return list(map(str.strip, spaced.split("\n")))
 
 
 def batch_rows(collection: Collection, columns: dict[str, list], geoms: Geometries | None,

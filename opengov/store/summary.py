@@ -48,23 +48,29 @@ def _time(text: str) -> date | datetime:
     return date.fromisoformat(text) if len(text) == 10 else datetime.fromisoformat(text)
 
 
-def compute(conn, collection: Collection, table: Table) -> Summary:
+def compute(conn, collection: Collection, table: Table, boxes=None) -> Summary:
     """The summary of ``table``'s rows (``collection``'s, or the table a load fills for it)
     as ``conn`` sees them: one aggregate over every row (loads run it once, inside the write
-    transaction that bumps the version)."""
+    transaction that bumps the version). ``boxes``: every row's bounding box as a numpy
+    array of ``(_rowid, _minx, _maxx, _miny, _maxy)`` rows (none null), when the caller holds
+    them; the extent is then taken from it (the same float operations as the aggregate) and
+    only a time field is read from the table."""
     c = table.c
     cols = []
-    if collection.spatial:
+    spatial_in_sql = collection.spatial and boxes is None
+    if spatial_in_sql:
         cols += [func.min(c._minx), func.min(c._miny), func.max(c._maxx), func.max(c._maxy),
                  func.max(c._maxx - c._minx) / 2, func.max(c._maxy - c._miny) / 2]
     if collection.time_field:
         cols += [func.min(c[collection.time_field]), func.max(c[collection.time_field])]
-    if not cols:
-        return Summary()
-    row = list(conn.execute(select(*cols)).one())
+    row = list(conn.execute(select(*cols)).one()) if cols else []
     box = half = times = None
-    if collection.spatial and row[0] is not None:
+    if spatial_in_sql and row[0] is not None:
         box, half = tuple(float(v) for v in row[:4]), tuple(float(v) for v in row[4:6])
+    elif collection.spatial and boxes is not None and len(boxes):
+        minx, maxx, miny, maxy = (boxes[:, k] for k in (1, 2, 3, 4))
+        box = (float(minx.min()), float(miny.min()), float(maxx.max()), float(maxy.max()))
+        half = (float((maxx - minx).max() / 2), float((maxy - miny).max() / 2))
     if collection.time_field and row[-2] is not None:
         times = (row[-2], row[-1])
     return Summary(box, half, times)

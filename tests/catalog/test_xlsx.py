@@ -134,3 +134,10 @@ def test_a_cell_too_long_for_excel_stops_the_build(loaded_app, tmp_path):
     with pytest.raises(xlsx.XlsxLimit, match="32,767"):
         xlsx.write(collection, batches, tmp_path / "long.xlsx", datetime(2026, 1, 1, tzinfo=UTC))
     assert columns and not (tmp_path / "long.xlsx").exists()
+
+
+def test_the_characters_replaced_are_those_openpyxl_refuses():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    every = "".join(map(chr, range(0x80)))
+    assert xlsx.ILLEGAL_CHARACTERS_RE.findall(every) == ILLEGAL_CHARACTERS_RE.findall(every)

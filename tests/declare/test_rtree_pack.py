@@ -21,12 +21,12 @@ def boxes(count: int, seed: int) -> np.ndarray:
     return np.column_stack([x, x + w, y, y + w])
 
 
-def packed(count: int, seed: int = 1) -> tuple[sqlite3.Connection, np.ndarray]:
+def packed(count: int, seed: int = 1, step: int = 3) -> tuple[sqlite3.Connection, np.ndarray]:
     conn = sqlite3.connect(":memory:", isolation_level=None)
     conn.execute("CREATE TABLE t (rowid INTEGER PRIMARY KEY, minx, maxx, miny, maxy)")
     conn.execute("CREATE VIRTUAL TABLE t_rtree USING rtree(id, minx, maxx, miny, maxy)")
     data = boxes(count, seed)
-    ids = np.arange(1, count + 1) * 3  # record numbers need not be dense
+    ids = np.arange(1, count + 1) * step  # record numbers need not be dense
     conn.executemany("INSERT INTO t VALUES (?, ?, ?, ?, ?)",
                      [(int(i), *b) for i, b in zip(ids, data.tolist(), strict=True)])
     conn.execute("BEGIN")
@@ -42,9 +42,10 @@ def found(conn: sqlite3.Connection, table: str, box: tuple) -> set[int]:
                                        (east, west, north, south))}
 
 
+@pytest.mark.parametrize("step", [1, 3])  # dense ids (one JSON statement) or sparse (by row)
 @pytest.mark.parametrize("count", [0, 1, 51, 52, 2_700, 150_000])
-def test_a_packed_tree_is_valid_and_answers_as_a_scan(count):
-    conn, _ = packed(count)
+def test_a_packed_tree_is_valid_and_answers_as_a_scan(count, step):
+    conn, _ = packed(count, step=step)
     assert conn.execute("SELECT rtreecheck('t_rtree')").fetchone()[0] == "ok"
     assert conn.execute("SELECT count(*) FROM t_rtree").fetchone()[0] == count
     for box in [(107.9, 15.5, 108.3, 16.1), (102.0, 8.0, 110.0, 24.0), (105.0, 20.0, 105.01,

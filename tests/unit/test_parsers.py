@@ -113,6 +113,21 @@ def test_fold_is_idempotent_ascii_and_case_insensitive(text):
     assert fold(unicodedata.normalize("NFD", text)) == folded
 
 
+def _fold_by_character(text: str) -> str:
+    """fold's definition, one character at a time: đ → d, decomposed, no combining marks,
+    case folded."""
+    for d in ("đ", "Đ", "ð", "Ð"):
+        text = text.replace(d, "d")
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(ch)).casefold()
+
+
+@given(st.one_of(vietnamese, st.text(max_size=40),
+                 st.text(alphabet="ắẰ\u0301\u034f\u0360ǅøß①Ａ中 -x", max_size=20)))
+def test_fold_drops_exactly_the_combining_marks(text):
+    assert fold(text) == _fold_by_character(text)
+
+
 @given(vietnamese)
 def test_search_document_tokens_are_folded_words(text):
     doc = search_document(text)
