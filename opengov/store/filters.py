@@ -220,11 +220,16 @@ class FilterCompiler:
             inside = self._one_edge(minx, miny, maxx, maxy)
         if self.dialect == "postgresql":
             env = func.ST_MakeEnvelope(minx, miny, maxx, maxy, 4326)
-            if self.indexed:
-                return func.ST_Intersects(t.geom, env)
             if self.collection.geometry_type == "Point":
-                return inside
-            return or_(inside, self._row_test(func.ST_Intersects(t.geom, env)))
+                exact = inside
+            else:
+                exact = or_(inside, self._row_test(func.ST_Intersects(t.geom, env)))
+            if self.indexed:
+                # GiST candidates (``&&``: stored boxes are float4, rounded outward), then the
+                # same edge test as the walk: ST_Intersects on every candidate cost ~3 µs each,
+                # half of a page that sorts 1,700 candidates (and of its count).
+                return and_(t.geom.op("&&")(env), exact)
+            return exact
         if self.collection.geometry_type == "Point":
             return and_(self._rtree_candidates(minx, miny, maxx, maxy), inside)
         exact = func.og_bbox_intersects(t.geom, minx, miny, maxx, maxy) == 1

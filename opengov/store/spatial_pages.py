@@ -24,9 +24,14 @@ from opengov.store.spatial_order import KeyRanges, SpatialStats
 # Spatial queries in another order than the grid's take index candidates (and sort them) when
 # about this many records or fewer are expected to match; beyond, they walk the sort order.
 INDEX_CANDIDATES = 5000
-# A grid-ordered page sorts the index candidates when the box is expected to hold at most this
-# many times the rows the page needs (else it walks the grid rows).
+# A grid-ordered page may sort the index candidates only when the box holds at most this many
+# times the rows the page needs (else it walks the grid rows).
 CANDIDATES_PER_PAGE = 2
+# Under that bound it sorts them only when that is cheaper than walking the box's grid rows,
+# by these rough costs (µs, measured on SQLite and PostGIS, docs/architecture.md): a grid row
+# the walk visits (an index seek, a part of a statement), a row the walk reads, a candidate
+# sorted (read whole from the table, tested, sorted by key with its stored feature).
+PLAN_COSTS = {"sqlite": (8.0, 3.0, 4.0), "postgresql": (150.0, 4.0, 6.0)}
 CURSOR_TYPES = ("integer", "string")  # a grid-ordered page's cursor: (cell key, id)
 
 
@@ -52,15 +57,25 @@ class GridPages:
         over its extent; a wrong guess costs time, never a wrong page."""
         return self.expected_matches(query, version, conn) <= INDEX_CANDIDATES
 
-    def few_candidates(self, query: q.Query, version: int, conn, need: int) -> bool:
+    def few_candidates(self, query: q.Query, version: int, conn, need: int,
+                       ranges: KeyRanges | None = None) -> bool:
         """For a grid-ordered page: whether to sort the box's index candidates rather than
-        walk its grid rows. Sorting reads every candidate, the walk about the page, so the
-        candidates are sorted only when the spatial index holds at most
-        :data:`CANDIDATES_PER_PAGE` × ``need`` of them for the box (counted up to there, one
-        bounded index probe, kept per version and box). An even spread of the records over
-        the extent guessed 2,481 for the 10,002 parcels of a box around the centre of the
-        1 M set (parcels cluster in towns): sorting them all for a page of 1,000 cost 265 ms
-        on PostGIS against ~50 ms walked."""
+        walk its grid rows.
+
+        Sorting reads every candidate, the walk about the page, so the candidates are sorted
+        only when the spatial index holds at most :data:`CANDIDATES_PER_PAGE` × ``need`` of
+        them for the box (counted up to there, one bounded index probe, kept per version and
+        box). An even spread of the records over the extent guessed 2,481 for the 10,002
+        parcels of a box around the centre of the 1 M set (parcels cluster in towns): sorting
+        them all for a page of 1,000 cost 265 ms on PostGIS against ~50 ms walked.
+
+        Under that bound, the cheaper of the two by :data:`PLAN_COSTS`: the walk visits the
+        box's grid rows (all of them when the page holds every candidate, about the page's
+        share of them otherwise) and reads about the page; the sort reads every candidate
+        whole. A tall thin box with a few hundred features spans a thousand grid rows (sorted:
+        1.6 ms against 10.7 ms walked on SQLite); the densest 0.02° cell of the sample spans
+        22 rows and holds 1,703 parcels (walked: 3.2 ms against 9.6 ms sorted, limit=1000).
+        """
         if self.expected_matches(query, version, conn) > INDEX_CANDIDATES:
             return False
         box = driving_box(query)
@@ -70,7 +85,20 @@ class GridPages:
         if found is None:
             found = self._count_candidates(conn, box, cap + 1)
             self._probes.put(key, found)
-        return found <= cap
+        if found > cap:
+            return False
+        ranges = ranges if ranges is not None else self.ranges(query, version, conn)
+        if ranges is None:
+            return True
+        return self.sort_costs_less(found, need, ranges)
+
+    def sort_costs_less(self, found: int, need: int, ranges: KeyRanges) -> bool:
+        """Whether sorting ``found`` index candidates costs less than walking ``ranges`` for
+        a page of ``need`` rows (:data:`PLAN_COSTS`)."""
+        per_row, per_read, per_candidate = PLAN_COSTS[self.repo.store.dialect]
+        rows = 1 if ranges.merged else ranges.last_row - ranges.first_row + 1
+        visited = rows * min(1.0, need / found) if found else rows
+        return found * per_candidate <= visited * per_row + min(found, need) * per_read
 
     def _count_candidates(self, conn, box, most: int) -> int:
         """The spatial index's candidates for ``box``, counted up to ``most``."""
@@ -138,7 +166,7 @@ class GridPages:
         if ranges is None:
             return []
         run = self.statements.runner(conn, query, columns, forward)
-        selective = self.few_candidates(query, version, conn, need)
+        selective = self.few_candidates(query, version, conn, need, ranges)
         with self.statements.serial(conn, generic=not selective):
             if not selective:
                 return grid_walk.walk(run, ranges, cursor_key, forward, need)

@@ -65,7 +65,12 @@ def plan(request, monkeypatch):
     monkeypatch.setattr(spatial_pages, "INDEX_CANDIDATES",
                         -1 if request.param == "walk" else 10**12)
     monkeypatch.setattr(spatial_pages, "CANDIDATES_PER_PAGE", 10**12)
+    monkeypatch.setattr(spatial_pages, "PLAN_COSTS", SORT_IS_FREE)
     return request.param
+
+
+# Plan costs under which sorting the candidates always wins (tests that force that plan).
+SORT_IS_FREE = {"sqlite": (1.0, 1.0, 0.0), "postgresql": (1.0, 1.0, 0.0)}
 
 
 def _id(item) -> str:
@@ -152,6 +157,7 @@ def test_both_plans_serve_the_same_order_so_cursors_carry_over(units, monkeypatc
     query = q.Query(bbox=q.BBox(108.3, 15.3, 108.7, 15.7), limit=7)
     v = units.state().version
     monkeypatch.setattr(spatial_pages, "CANDIDATES_PER_PAGE", 10**12)
+    monkeypatch.setattr(spatial_pages, "PLAN_COSTS", SORT_IS_FREE)
     served, cursor, turn = [], None, 0
     while True:
         monkeypatch.setattr(spatial_pages, "INDEX_CANDIDATES", (-1, 10**12)[turn % 2])
@@ -335,6 +341,26 @@ def test_only_a_box_holding_about_a_page_sorts_its_candidates(empty_app, box):
     with r.store.engine.connect() as c:
         few = r.grid.few_candidates(q.Query(bbox=q.BBox(*box)), v, c, 21)
     assert few == (actual <= 2 * 21), actual  # candidates: each feature's box is indexed
+
+
+def test_a_small_box_packed_with_features_walks_its_few_grid_rows(empty_app):
+    """Under that bound the cheaper plan serves: a box whose features fill its few grid rows
+    walks them (the page is about what it reads) rather than sorting every candidate; a box
+    holding a few features over hundreds of grid rows sorts them (a walk would visit every
+    row). Both pages agree with brute force."""
+    shapes = clustered_units()
+    r = load_units(empty_app, shapes)
+    v = r.state().version
+    # a strip across the town: 161 features in 4-5 grid rows; a few features over 205 rows
+    dense, sparse = (108.0, 15.02, 108.05, 15.0235), (108.5, 15.5, 108.7, 15.7)
+    in_dense = brute_force(shapes, shapely.box(*dense))
+    assert 100 < len(in_dense) <= 2 * 101  # under the bound of a page of 100 (+1)
+    with r.store.engine.connect() as c:
+        assert not r.grid.few_candidates(q.Query(bbox=q.BBox(*dense)), v, c, 101)
+        assert r.grid.few_candidates(q.Query(bbox=q.BBox(*sparse)), v, c, 101)
+    for box, expected in ((dense, in_dense), (sparse, brute_force(shapes, shapely.box(*sparse)))):
+        ids = walk(r, q.Query(bbox=q.BBox(*box), limit=100))
+        assert sorted(ids) == expected and len(ids) == len(set(ids))
 
 
 def edge_triangles(box, n=240, seed=3):
