@@ -38,7 +38,8 @@ EXPOSED_HEADERS = ["ETag", "Link", "Content-Crs", "X-Total-Count", "Retry-After"
 def make_context(settings, capabilities) -> Context:
     """An application's state without the application: settings, capabilities and the store
     (engine, tables, replica router); ``opengov load --no-build`` needs nothing else."""
-    engine = make_engine(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url,
+                         sqlite_mmap_mb=settings.sqlite_mmap_mb)
     store = Store(engine, capabilities.registry, count_cache_size=settings.count_cache_size,
                   tables=capabilities.table_contributions(),
                   router=make_router(engine, settings.database_read_url,

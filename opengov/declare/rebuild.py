@@ -86,15 +86,20 @@ def needs_rebuild(store: Store, collection: Collection) -> bool:
 def bulk_writes(conn):
     """SQLite: no progress handler on ``conn``'s connection while the block runs (writes have
     no statement timeout, :mod:`opengov.store.timeouts`, so its Python call every thousand
-    steps of a bulk insert or index build is pure cost), then again."""
+    steps of a bulk insert or index build is pure cost), and no memory map (an index build
+    scans the whole table: every mapped page would count in the load's memory, past 1 GB at
+    1,000,000 points), then both again."""
     if conn.dialect.name != "sqlite":
         yield
         return
     dbapi = conn.connection.dbapi_connection
     dbapi.set_progress_handler(None, 0)
+    mmap_size = dbapi.execute("PRAGMA mmap_size").fetchone()[0]
+    dbapi.execute("PRAGMA mmap_size=0")
     try:
         yield
     finally:
+        dbapi.execute(f"PRAGMA mmap_size={int(mmap_size)}")
         timeouts.install_sqlite(dbapi)
 
 

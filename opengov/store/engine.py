@@ -32,7 +32,7 @@ def _wkb_intersects(wkb, other):
     return int(shapely.intersects(shapely.from_wkb(wkb), shapely.from_wkb(other)))
 
 
-def _setup_sqlite(engine: Engine) -> None:
+def _setup_sqlite(engine: Engine, mmap_bytes: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
@@ -41,6 +41,9 @@ def _setup_sqlite(engine: Engine) -> None:
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA busy_timeout=10000")
         cur.execute("PRAGMA foreign_keys=ON")
+        # Pages through a memory map, not a read() each: a bbox page looks up rows scattered
+        # over the file (1,000 of them in grid order: 2.1 -> 1.2 ms of SQL on 1 M parcels).
+        cur.execute(f"PRAGMA mmap_size={int(mmap_bytes)}")
         cur.close()
         dbapi_conn.create_function("og_fold", 1, fold, deterministic=True)
         dbapi_conn.create_function("og_bbox_intersects", 5, _bbox_intersects, deterministic=True)
@@ -104,9 +107,11 @@ def _request_statement_timeout(engine: Engine) -> None:
             raise DisconnectionError("connection refused its statement timeout") from exc
 
 
-def make_engine(url: str, connect_timeout: int | None = None) -> Engine:
-    """An engine for ``url``: SQLite gets WAL, busy timeout and our SQL functions.
-    ``connect_timeout`` (seconds, PostgreSQL) bounds the wait for a host that does not answer.
+def make_engine(url: str, connect_timeout: int | None = None,
+                sqlite_mmap_mb: int = 0) -> Engine:
+    """An engine for ``url``: SQLite gets WAL, busy timeout, our SQL functions and reads
+    through a memory map of up to ``sqlite_mmap_mb`` MiB. ``connect_timeout`` (seconds,
+    PostgreSQL) bounds the wait for a host that does not answer.
 
     Statement parameters are never shown in error messages (``hide_parameters``): they hold
     reporters' contacts, and an error's message ends up in the log.
@@ -117,7 +122,7 @@ def make_engine(url: str, connect_timeout: int | None = None) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, pool_size=8, max_overflow=16, pool_pre_ping=False,
                                hide_parameters=True)
-        _setup_sqlite(engine)
+        _setup_sqlite(engine, sqlite_mmap_mb << 20)
         return engine
     if parsed.get_backend_name() == "postgresql":
         connect_args = {} if connect_timeout is None else {"connect_timeout": connect_timeout}
