@@ -27,7 +27,7 @@ from werkzeug.http import http_date
 
 from opengov import query as q
 from opengov.collections import Collection, Registry
-from opengov.cursor import Cursor
+from opengov.cursor import Cursor, CursorError
 from opengov.geo.crs import parse_crs
 from opengov.geo.geojson import stored_id
 from opengov.geo.stored_features import FEATURE, NATIVE_FEATURE
@@ -309,11 +309,9 @@ class Repository(WritePath):
         Items are the stored serialised records, or tuples of ``columns`` when given. With
         ``count_limit`` the count is omitted when it would scan more rows than that.
         """
-        gridded = self.grid.applies(query)
+        query, gridded, cursor = self._page_order(query, version, conn)
         ranking = self._ranking(query)
         keys = self._sort_columns(query, ranking)
-        types = GRID_CURSOR_TYPES if gridded else self._sort_types(query)
-        cursor = Cursor.decode(query.cursor, types) if query.cursor else None
         forward = cursor is None or cursor.direction == "next"
         width = len(columns) if columns else 1
         # Sorted by id alone, the stored records carry their key: the id column is not read for
@@ -345,6 +343,30 @@ class Repository(WritePath):
             next=Cursor(last_key, "next") if has_next and last_key else None,
             prev=Cursor(first_key, "prev") if has_prev and first_key else None,
         )
+
+    def _page_order(self, query: q.Query, version: int,
+                    conn) -> tuple[q.Query, bool, Cursor | None]:
+        """How a page is read: the query, whether in grid order, and its decoded cursor.
+
+        A bbox holding every feature of the version filters nothing: its pages are the pages
+        without it, in id order, as cheap (a client's "full extent"; walked in grid order, a
+        ``limit=100`` page of the sample cost 1.7× the page without bbox). Its cursors hold an
+        id alone, and such a cursor goes on in id order, with the bbox as a filter should a
+        newer version reach outside it; a grid cursor goes on in grid order."""
+        if not self.grid.applies(query):
+            return query, False, self._cursor(query, self._sort_types(query))
+        covered = self.grid.holds_all(query, version, conn)
+        reduced = replace(query, bbox=None) if covered else query
+        if not query.cursor:
+            return reduced, self.grid.applies(reduced), None
+        try:
+            return query, True, self._cursor(query, GRID_CURSOR_TYPES)
+        except CursorError:
+            return reduced, False, self._cursor(reduced, self._sort_types(reduced))
+
+    @staticmethod
+    def _cursor(query: q.Query, types: tuple[str, ...]) -> Cursor | None:
+        return Cursor.decode(query.cursor, types) if query.cursor else None
 
     def stream(self, query: q.Query, *, columns: list[str] | None = None,
                batch: int = 5000) -> Iterator[list]:

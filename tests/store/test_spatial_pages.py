@@ -196,16 +196,55 @@ def test_offset_skips_in_the_served_order(units, plan):
     assert [_id(i) for i in second.items] == first_two[10:20]
 
 
-def test_a_cursor_of_another_order_is_a_clear_error(units):
+def test_an_id_cursor_goes_on_in_id_order_and_an_odd_one_is_a_clear_error(units):
+    """A cursor holding an id alone (issued by a page of a box holding everything) goes on
+    in id order, the bbox filtering; a cursor of no order of the query is an error."""
     from opengov.cursor import Cursor, CursorError
 
     v = units.state().version
-    stale = Cursor(("u0001",), "next").encode()  # an id-order cursor
-    with pytest.raises(CursorError):
-        units.page(q.Query(bbox=q.BBox(108.4, 15.4, 108.6, 15.6), cursor=stale), v)
+    box = (108.4, 15.4, 108.6, 15.6)
+    after = Cursor(("u0100",), "next").encode()
+    page = units.page(q.Query(bbox=q.BBox(*box), cursor=after, limit=10), v)
+    matches = brute_force(unit_shapes(), shapely.box(*box))
+    assert [_id(i) for i in page.items] == [i for i in matches if i > "u0100"][:10]
     odd = Cursor(("u0001", 5), "next").encode()
     with pytest.raises(CursorError):
-        units.page(q.Query(bbox=q.BBox(108.4, 15.4, 108.6, 15.6), cursor=odd), v)
+        units.page(q.Query(bbox=q.BBox(*box), cursor=odd), v)
+
+
+def test_a_box_around_everything_pages_as_no_box(units):
+    """Its pages are the pages without bbox (same records, same cursors), forwards and back."""
+    v = units.state().version
+    whole = q.Query(bbox=q.BBox(107.0, 14.0, 110.0, 17.0), limit=37)
+    plain = q.Query(limit=37)
+    assert walk(units, whole) == walk(units, plain) == sorted(_id(i) for i in _all(units, v))
+    assert walk(units, whole, "prev") == walk(units, plain)
+    first = units.page(whole, v)
+    assert first.number_matched == UNITS_N
+    assert first.next == units.page(plain, v).next
+
+
+def test_a_walk_begun_around_everything_survives_a_version_reaching_outside(empty_app):
+    """Cursors of a box that held everything go on, exactly, once a new version has features
+    outside it: the rest of the walk is in id order with the box as a filter."""
+    shapes = unit_shapes()
+    repo = load_units(empty_app, shapes)
+    box = (107.0, 14.0, 110.0, 17.0)
+    query = q.Query(bbox=q.BBox(*box), limit=50)
+    first = repo.page(query, repo.state().version)
+    served = [_id(i) for i in first.items]
+    grown = shapes + [shapely.box(111.0, 16.0, 111.1, 16.1), shapely.box(109.0, 16.0, 109.1, 16.1)]
+    repo = load_units(empty_app, grown)
+    v, cursor = repo.state().version, first.next.encode()
+    while cursor is not None:
+        page = repo.page(q.Query(**{**query.__dict__, "cursor": cursor}), v)
+        served += [_id(i) for i in page.items]
+        cursor = page.next.encode() if page.next else None
+    assert served == brute_force(grown, shapely.box(*box))
+
+
+def _all(r, version):
+    return r.page(q.Query(limit=10_000), version).items
 
 
 # -- work per page: rows the database touches, counted by the database ---------------------------
