@@ -38,3 +38,7 @@ class LRU:
             value = compute()
             self.put(key, value)
         return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.data.clear()

@@ -120,8 +120,10 @@ class GridStatements:
                 return list(conn.execute(statements[kind], {**box, **extra}).all())
             return run_plain
 
+        text = repr(shape)  # the shape as a key (a Query holds dicts: not hashable)
+
         def run(kind, extra):
-            key = (repr(shape), kind, forward, tuple(columns or ()))
+            key = (text, kind, forward, tuple(columns or ()))
             compiled = self._shapes.get(key)
             if compiled is None:
                 compiled = CompiledStatement.of(self.statement(shape, kind, forward, columns),

@@ -43,6 +43,7 @@ class GridPages:
         self.table = repo.table
         self.statements = GridStatements(repo)
         self._probes = LRU(256)  # (version, box, cap) → index candidates counted up to cap
+        self.plans = LRU(256)  # (version, box, need) → (key ranges, sort the candidates?)
 
     # -- planning -------------------------------------------------------------------------------
     def applies(self, query: q.Query) -> bool:
@@ -162,11 +163,10 @@ class GridPages:
         rows (:func:`opengov.store.grid_walk.walk`). Both give the same order, so a cursor
         from either continues in the other.
         """
-        ranges = self.ranges(query, version, conn)
+        ranges, selective = self.plan(query, version, conn, need)
         if ranges is None:
             return []
         run = self.statements.runner(conn, query, columns, forward)
-        selective = self.few_candidates(query, version, conn, need, ranges)
         with self.statements.serial(conn, generic=not selective):
             if not selective:
                 return grid_walk.walk(run, ranges, cursor_key, forward, need)
@@ -174,6 +174,22 @@ class GridPages:
                 return run(CANDIDATES, {"n": need})
             return run(CANDIDATES_AFTER, {"gk": cursor_key[0], "gid": cursor_key[1],
                                           "n": need})
+
+    def plan(self, query: q.Query, version: int, conn,
+             need: int) -> tuple[KeyRanges | None, bool]:
+        """The box's key ranges (None: nothing can match) and whether to sort its index
+        candidates rather than walk them (:meth:`few_candidates`), kept per version, box and
+        page size: both follow from those alone, and planning cost a tenth of a ``limit=100``
+        page."""
+        key = (version, driving_box(query), need)
+        found = self.plans.get(key)
+        if found is None:
+            ranges = self.ranges(query, version, conn)
+            selective = ranges is not None and self.few_candidates(query, version, conn, need,
+                                                                   ranges)
+            found = (ranges, selective)
+            self.plans.put(key, found)
+        return found
 
     def stream_batches(self, query: q.Query, columns, width: int,
                        batch: int) -> Iterator[list]:
