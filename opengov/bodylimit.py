@@ -106,5 +106,7 @@ def install(app: Flask, settings) -> None:
         cap = cap_for(settings, request.endpoint, request.blueprint,
                       app.extensions.get(LARGER_KEY, {}))
         request.environ[CAP_KEY] = cap
-        if (request.content_length or 0) > cap:
+        # Without the header there is no length to check (werkzeug's lookup of a missing
+        # header raises and catches an exception, twice).
+        if "CONTENT_LENGTH" in request.environ and (request.content_length or 0) > cap:
             raise too_large(cap)

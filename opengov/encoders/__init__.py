@@ -6,6 +6,7 @@ chunks. Views never branch on the format themselves.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,8 +27,16 @@ class PageBody:
     summarise: Callable[[tuple], str] | None = None
 
 
+_clock: tuple[int, str] = (0, "")  # the last second formatted, and its text
+
+
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    """The time to the second, as RFC 3339 UTC text (formatted once per second)."""
+    global _clock
+    second = int(time.time())
+    if _clock[0] != second:
+        _clock = (second, datetime.fromtimestamp(second, UTC).isoformat().replace("+00:00", "Z"))
+    return _clock[1]
 
 
 class GeoJSONEncoder:

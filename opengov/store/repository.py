@@ -500,6 +500,15 @@ class Repository(WritePath):
                 version = self.state(c).version
             return self._summaries.get_or_compute(version, lambda: self._summary_of(c, version))
 
+    def known_summary(self, version: int, conn=None) -> Summary | None:
+        """The summary of ``version`` when it is kept, or when ``version`` is the current one
+        (as ``conn`` sees it) and can be read; None for an older version not kept."""
+        found = self._summaries.get(version)
+        if found is not None:
+            return found
+        with self._connection(conn) as c:
+            return self.summary(version, c) if self.state(c).version == version else None
+
     def _summary_of(self, conn, version: int) -> Summary:
         t = self.store.table("collection_state")
         stored = conn.execute(select(t.c.summary).where(

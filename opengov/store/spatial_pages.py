@@ -140,9 +140,9 @@ class GridPages:
         if query.bbox is None or not self.repo.collection.spatial:
             return False
         with self.repo._connection(conn) as c:
-            stats = self.stats(version, c)
-            return stats is not None and stats.within(query.bbox.as_tuple()) \
-                and self.repo.state(c).version == version
+            found = self.repo.known_summary(version, c)
+            return found is not None and found.box is not None and SpatialStats(
+                *found.box, *found.half).within(query.bbox.as_tuple())
 
     # -- pages ----------------------------------------------------------------------------------
     def page_rows(self, conn, query: q.Query, version: int, cursor, forward: bool,
