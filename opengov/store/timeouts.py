@@ -22,7 +22,9 @@ import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-PROGRESS_STEPS = 1000  # SQLite virtual-machine steps between two deadline checks
+# SQLite virtual-machine steps between two deadline checks (a Python call each: at 1,000 they
+# were 7 % of a 1,000-row grid walk; 10,000 steps take well under a millisecond).
+PROGRESS_STEPS = 10_000
 
 _local = threading.local()
 
@@ -30,10 +32,6 @@ _local = threading.local()
 def request_limit_ms() -> int:
     """The statement timeout of the request this thread is serving; 0 when none or disabled."""
     return getattr(_local, "limit_ms", 0)
-
-
-def _exempt() -> bool:
-    return getattr(_local, "unlimited", 0) > 0
 
 
 @contextmanager
@@ -52,24 +50,24 @@ def serving(limit_ms: int):
 def unlimited():
     """Statements in this block are never cut (writes: a half-done write helps nobody)."""
     _local.unlimited = getattr(_local, "unlimited", 0) + 1
+    kept, _local.deadline = getattr(_local, "deadline", None), None
     try:
         yield
     finally:
         _local.unlimited -= 1
+        _local.deadline = kept
 
 
 def arm() -> None:
     """SQLite: the statement (or download batch) starting now may run for the thread's limit."""
-    limit = request_limit_ms()
+    limit = 0 if getattr(_local, "unlimited", 0) else request_limit_ms()
     _local.deadline = time.monotonic() + limit / 1000 if limit else None
 
 
 def sqlite_progress() -> int:
     """SQLite progress handler: non-zero (abort the statement) once the deadline has passed."""
-    deadline = getattr(_local, "deadline", None)
-    if deadline is None or _exempt():
-        return 0
-    return 1 if time.monotonic() > deadline else 0
+    deadline = getattr(_local, "deadline", None)  # None in an unlimited block
+    return 1 if deadline is not None and time.monotonic() > deadline else 0
 
 
 def install_sqlite(dbapi_conn) -> None:
