@@ -20,14 +20,14 @@ def synth_parcels(ctx: click.Context, count: int, seed: int) -> None:
     """
     from tqdm import tqdm
 
-    from opengov.land.bulk import replace_parcels
+    from opengov.land.bulk import grid_ordered, replace_parcels
     from opengov.land.synth import batches, generate_parcels
     from opengov.store.migrate import upgrade
 
     store = store_for(ctx, database="create")
     upgrade(store.engine)
     started = time.perf_counter()
-    generated = generate_parcels(count, seed)
+    generated = grid_ordered(generate_parcels(count, seed))
     click.echo(f"generated {len(generated.id)} parcels in {time.perf_counter() - started:.1f} s")
     with tqdm(total=len(generated.id), unit=" parcel", desc="parcels", leave=False) as bar:
         written, version = replace_parcels(store, batches(generated),

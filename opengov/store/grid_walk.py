@@ -15,6 +15,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from operator import itemgetter
 
 import shapely
 from sqlalchemy import (
@@ -109,34 +110,49 @@ class GridStatements:
     def runner(self, conn, query: q.Query, columns, forward: bool):
         """A function ``run(kind, values)`` running one statement kind of this query."""
         box = box_values(query)
+        sqlite = self.repo.store.dialect == "sqlite"
+
+        def checked(kind, merge: bool) -> bool:  # arms run in order: see in_order
+            return merge or not sqlite or not isinstance(kind, int) or kind < 2
+
         try:
             shape, values = parameterise(query, self.repo._coerce_field)
         except Unparameterisable:
             statements: dict = {}
 
-            def run_plain(kind, extra):
-                if kind not in statements:
-                    statements[kind] = self.statement(query, kind, forward, columns)
-                return list(conn.execute(statements[kind], {**box, **extra}).all())
+            def run_plain(kind, extra, merge=False):
+                if (kind, merge) not in statements:
+                    statements[kind, merge] = self.statement(query, kind, forward, columns,
+                                                             merge=merge)
+                rows = list(conn.execute(statements[kind, merge], {**box, **extra}).all())
+                if checked(kind, merge) or in_order(rows, forward):
+                    return rows
+                return run_plain(kind, extra, True)
             return run_plain
 
         text = repr(shape)  # the shape as a key (a Query holds dicts: not hashable)
 
-        def run(kind, extra):
-            key = (text, kind, forward, tuple(columns or ()))
+        def run(kind, extra, merge=False):
+            key = (text, kind, forward, tuple(columns or ()), merge)
             compiled = self._shapes.get(key)
             if compiled is None:
-                compiled = CompiledStatement.of(self.statement(shape, kind, forward, columns),
-                                                self.repo.store.engine.dialect,
-                                                prepare=kind not in (CANDIDATES, CANDIDATES_AFTER))
+                compiled = CompiledStatement.of(
+                    self.statement(shape, kind, forward, columns, merge=merge),
+                    self.repo.store.engine.dialect,
+                    prepare=kind not in (CANDIDATES, CANDIDATES_AFTER))
                 if len(self._shapes) > 256:
                     self._shapes.clear()
                 self._shapes[key] = compiled
-            return compiled.execute(conn, {**values, **box, **extra})
+            rows = compiled.execute(conn, {**values, **box, **extra})
+            if checked(kind, merge) or in_order(rows, forward):
+                return rows
+            return run(kind, extra, True)
         return run
 
-    def statement(self, query: q.Query, kind, forward: bool, columns, limited: bool = True):
-        """The statement of ``kind``; rows are the wanted columns, then the key and the id."""
+    def statement(self, query: q.Query, kind, forward: bool, columns, limited: bool = True,
+                  merge: bool = False):
+        """The statement of ``kind``; rows are the wanted columns, then the key and the id.
+        ``merge``: several parts ordered as a whole (SQLite's merge), not arm by arm."""
         if kind in (CANDIDATES, CANDIDATES_AFTER):
             stmt = self._part(query, kind, forward, columns)
             order = self._order(self.key, self.table.c.id, forward)
@@ -147,10 +163,19 @@ class GridStatements:
                 stmt = selects[0]
                 order = self._order(self.key, self.table.c.id, forward)
             else:
+                ordered = [s.order_by(*self._order(self.key, self.table.c.id, forward))
+                           for s in selects]
+                if limited and self.repo.store.dialect == "sqlite" and not merge:
+                    # Each part ordered in a subquery, the parts one after the other: SQLite
+                    # runs a UNION ALL arm by arm and stops at the LIMIT. Its merge of
+                    # co-routines (an ORDER BY over the union) copied every row through the
+                    # merge: 3.2 against 1.5 ms for 960 rows of 16 parts. The runner checks
+                    # the order (:func:`in_order`) and falls back to the merge.
+                    arms = [select(*sub.c) for sub in (o.subquery() for o in ordered)]
+                    return union_all(*arms).limit(bindparam("n", type_=Integer))
                 if limited and self.repo.store.dialect == "postgresql":
                     # Ordered and limited parts: a lazy Merge Append (else a sort of them all)
-                    selects = [s.order_by(*self._order(self.key, self.table.c.id, forward))
-                               .limit(bindparam("n", type_=Integer)) for s in selects]
+                    selects = [o.limit(bindparam("n", type_=Integer)) for o in ordered]
                 stmt = union_all(*selects)
                 cols = stmt.selected_columns
                 order = self._order(cols.gkey, cols.id, forward)
@@ -188,6 +213,16 @@ class GridStatements:
             return stmt
         return stmt.where(and_(self.key >= bindparam(f"glo{part}", type_=BigInteger),
                                self.key <= bindparam(f"ghi{part}", type_=BigInteger)))
+
+
+def in_order(rows: list, forward: bool) -> bool:
+    """Whether ``rows`` (each ending with the key and the id) come with their keys in walk
+    order. The arms of SQLite's union hold disjoint key ranges, each ordered by its own
+    ``ORDER BY``; SQLite runs them one after the other, which SQL does not promise, so a
+    later SQLite that reorders them gets the merge instead. (The keys alone: 60 µs for 1,000
+    rows, against 180 µs for key and id.)"""
+    keys = list(map(itemgetter(-2), rows))
+    return keys == sorted(keys, reverse=not forward)
 
 
 def row_ranges(ranges: KeyRanges, cursor_key, forward: bool) -> Iterator[tuple[int, int]]:

@@ -21,6 +21,8 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import numpy as np
+
 CELLS_PER_DEGREE = 1024
 SLACK = 1e-9  # degrees added around a box's edges before they become cells (see KeyRanges.of)
 COLUMNS = 360 * CELLS_PER_DEGREE
@@ -36,6 +38,14 @@ def cell_key_sql(dialect: str) -> str:
         def cell(lo: str, hi: str, shift: int) -> str:
             return f"CAST((({lo} + {hi}) / 2 + {shift}) * {CELLS_PER_DEGREE} AS INTEGER)"
     return f"({cell('_miny', '_maxy', 90)} * {COLUMNS} + {cell('_minx', '_maxx', 180)})"
+
+
+def cell_keys(minx, miny, maxx, maxy) -> np.ndarray:
+    """The cell key of each bounding box (numpy arrays), as :func:`cell_key_sql` computes it."""
+    def cell(lo, hi, shift: int) -> np.ndarray:
+        return np.floor(((np.asarray(lo) + np.asarray(hi)) / 2 + shift)
+                        * CELLS_PER_DEGREE).astype(np.int64)
+    return cell(miny, maxy, 90) * COLUMNS + cell(minx, maxx, 180)
 
 
 def index_name(table: str) -> str:
