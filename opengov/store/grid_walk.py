@@ -1,9 +1,11 @@
 """The statements of a grid-ordered page (see :mod:`opengov.store.spatial_pages`).
 
 A walk reads the box's grid rows in key order. One statement reads several rows: each row's
-key range is one part of a ``UNION ALL`` ordered by ``(key, id)`` with a ``LIMIT``, which SQLite
-runs as a merge of co-routines and PostgreSQL (each part ordered and limited too) as a Merge
-Append of index scans — both read each part lazily, in order, and stop when the page is full.
+key range is one part of a ``UNION ALL`` with a ``LIMIT``. On SQLite each part is ordered by
+``(key, id)`` in a subquery and the arms run one after the other (checked, with the merge of an
+outer ``ORDER BY`` as fallback: :func:`in_order`); PostgreSQL runs the parts, each ordered and
+limited, as a Merge Append of index scans under the outer ``ORDER BY``. Both read each part
+lazily, in order, and stop when the page is full.
 A statement holds one row, then as many as the density of the last one suggests (up to
 :data:`MAX_PARTS`), so the nearly empty rows at a box's edge cost a few statements instead of
 one each, and a dense row costs what it did alone.
