@@ -19,30 +19,26 @@ import math
 import os
 import sys
 import threading
-from datetime import UTC, datetime
 
 import orjson
 
 from opengov import observe
+from opengov.clock import second_text
 from opengov.observe import Exchange
 
 KEY_ID = "opengov.api_key_id"  # environ key set when a request's API key is verified
 
 
-_second: tuple[int, str] = (-1, "")  # the last second formatted, and its text
 
 
 def _time(arrived: float) -> str:
     """``arrived`` as ISO 8601 UTC to the millisecond (the date and time formatted once per
     second: they were a tenth of the line's cost)."""
-    global _second
     fraction, second = math.modf(arrived)
     micro = round(fraction * 1e6)  # as datetime rounds a timestamp, then cut to milliseconds
     if micro >= 1_000_000:
         second, micro = second + 1, micro - 1_000_000
-    if _second[0] != second:
-        _second = (second, datetime.fromtimestamp(second, UTC).strftime("%Y-%m-%dT%H:%M:%S"))
-    return f"{_second[1]}.{micro // 1000:03d}+00:00"
+    return f"{second_text(int(second))}.{micro // 1000:03d}+00:00"
 
 
 def line(exchange: Exchange) -> bytes:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
+from opengov.clock import second_text
 from opengov.collections import Collection
 from opengov.encoders import csv as csv_encoder
 from opengov.encoders.geojson import feature_collection, json_list
@@ -27,16 +27,9 @@ class PageBody:
     summarise: Callable[[tuple], str] | None = None
 
 
-_clock: tuple[int, str] = (0, "")  # the last second formatted, and its text
-
-
 def _now() -> str:
     """The time to the second, as RFC 3339 UTC text (formatted once per second)."""
-    global _clock
-    second = int(time.time())
-    if _clock[0] != second:
-        _clock = (second, datetime.fromtimestamp(second, UTC).isoformat().replace("+00:00", "Z"))
-    return _clock[1]
+    return second_text(int(time.time())) + "Z"
 
 
 class GeoJSONEncoder:

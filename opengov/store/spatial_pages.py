@@ -126,9 +126,10 @@ class GridPages:
             return 0.0
         return stats.share_of(box) * self.repo.state(conn).record_count
 
-    def stats(self, version: int, conn) -> SpatialStats | None:
-        """The version's extent and largest feature half-size (its stored summary)."""
-        found = self.repo.summary(version, conn)
+    def stats(self, version: int, conn, found=None) -> SpatialStats | None:
+        """The version's extent and largest feature half-size (its stored summary, or the
+        summary ``found`` already)."""
+        found = found if found is not None else self.repo.summary(version, conn)
         return SpatialStats(*found.box, *found.half) if found.box else None
 
     def ranges(self, query: q.Query, version: int, conn) -> KeyRanges | None:
@@ -141,8 +142,8 @@ class GridPages:
             return False
         with self.repo._connection(conn) as c:
             found = self.repo.known_summary(version, c)
-            return found is not None and found.box is not None and SpatialStats(
-                *found.box, *found.half).within(query.bbox.as_tuple())
+            stats = self.stats(version, c, found) if found is not None else None
+            return stats is not None and stats.within(query.bbox.as_tuple())
 
     # -- pages ----------------------------------------------------------------------------------
     def page_rows(self, conn, query: q.Query, version: int, cursor, forward: bool,

@@ -35,8 +35,7 @@ CACHE_FACTORIES = {"LRU", "local", "defaultdict", "OrderedDict", "WeakValueDicti
 PROCESS_WIDE = {
     ("opengov.upstream.deadline", "_current"): "thread-local deadline of the running request",
     ("opengov.store.timeouts", "_local"): "thread-local statement budget of the running request",
-    ("opengov.accesslog", "_second"): "the clock's current second as text (same for every app)",
-    ("opengov.encoders", "_clock"): "the clock's current second as text (same for every app)",
+    ("opengov.clock", "_last"): "the clock's current second as text (same for every app)",
     ("opengov.gateway.secrets", "_known"): "credentials masked in the process's log records "
                                            "(logging is process-wide; masking more is safe)",
     ("opengov.gateway.secrets", "_installed"): "the process's log record factory, installed once",
