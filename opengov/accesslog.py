@@ -29,8 +29,6 @@ from opengov.observe import Exchange
 KEY_ID = "opengov.api_key_id"  # environ key set when a request's API key is verified
 
 
-
-
 def _time(arrived: float) -> str:
     """``arrived`` as ISO 8601 UTC to the millisecond (the date and time formatted once per
     second: they were a tenth of the line's cost)."""

@@ -114,7 +114,7 @@ class GridStatements:
         box = box_values(query)
         sqlite = self.repo.store.dialect == "sqlite"
 
-        def checked(kind, merge: bool) -> bool:  # arms run in order: see in_order
+        def trusted(kind, merge: bool) -> bool:  # needs no order check: see in_order
             return merge or not sqlite or not isinstance(kind, int) or kind < 2
 
         try:
@@ -127,7 +127,7 @@ class GridStatements:
                     statements[kind, merge] = self.statement(query, kind, forward, columns,
                                                              merge=merge)
                 rows = list(conn.execute(statements[kind, merge], {**box, **extra}).all())
-                if checked(kind, merge) or in_order(rows, forward):
+                if trusted(kind, merge) or in_order(rows, forward):
                     return rows
                 return run_plain(kind, extra, True)
             return run_plain
@@ -146,7 +146,7 @@ class GridStatements:
                     self._shapes.clear()
                 self._shapes[key] = compiled
             rows = compiled.execute(conn, {**values, **box, **extra})
-            if checked(kind, merge) or in_order(rows, forward):
+            if trusted(kind, merge) or in_order(rows, forward):
                 return rows
             return run(kind, extra, True)
         return run
