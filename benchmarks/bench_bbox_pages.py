@@ -3,6 +3,7 @@
     python benchmarks/bench_bbox_pages.py [--count 1000000] [--backend sqlite|postgresql]
         [--database-url URL] [--rounds 3] [--duration 3] [--shares 0.1,1,10,50,100]
         [--limits 100,1000] [--walk-share 50] [--no-walk] [--quick]
+        [--predicate bbox|intersects]
 
 On ``--count`` synthetic parcels (``opengov synth parcels``, built once under
 ``benchmarks/.work`` and reused), one ``opengov serve`` (one sync worker):
@@ -20,6 +21,12 @@ On ``--count`` synthetic parcels (``opengov synth parcels``, built once under
   :mod:`benchmarks.floor_app` (R*Tree/GiST candidates joined to the stored JSON, ordered by id,
   its count cached per query) on the same data; target ≥ 0.5 × the floor's req/s.
 
+``--predicate intersects`` asks the same pages through the OGC API with a CQL2 filter instead of
+``bbox``: ``S_INTERSECTS(geometry, POLYGON(…))`` with the diamond inscribed in each box (a
+district-like polygon, half the box's area, so candidates near its four slanted edges need the
+exact test), against ``/ogc/collections/parcels/items?limit=N``; the floor has no CQL2 and is
+left out.
+
 Medians of the rounds are printed as Markdown tables for ``benchmarks/RESULTS.md``; every
 sample is kept as JSON beside the data.
 """
@@ -34,7 +41,7 @@ import sys
 import time
 from contextlib import ExitStack
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 if __package__ in (None, ""):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -45,6 +52,7 @@ from benchmarks.bench_land import box_text  # noqa: E402
 
 DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/opengov_bench_parcels_1m"
 ENDPOINT = "/land/parcels"
+OGC_ENDPOINT = "/ogc/collections/parcels/items"
 
 
 # -- boxes --------------------------------------------------------------------------------------
@@ -83,6 +91,23 @@ def box_for_share(xs, ys, extent, share: float) -> tuple[tuple[float, ...], int]
 
 
 # -- paths --------------------------------------------------------------------------------------
+def diamond_wkt(box) -> str:
+    """The diamond inscribed in ``box`` (its edges' midpoints), as WKT."""
+    x0, y0, x1, y1 = box
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ring = [(cx, y0), (x1, cy), (cx, y1), (x0, cy), (cx, y0)]
+    return "POLYGON((" + ",".join(f"{x:.6f} {y:.6f}" for x, y in ring) + "))"
+
+
+def page_paths(predicate: str, limit: int, box) -> tuple[str, str]:
+    """(the first page selecting ``box`` by ``predicate``, the same page without it)."""
+    if predicate == "intersects":
+        cql = quote(f"S_INTERSECTS(geometry,{diamond_wkt(box)})")
+        return (f"{OGC_ENDPOINT}?limit={limit}&filter-lang=cql2-text&filter={cql}",
+                f"{OGC_ENDPOINT}?limit={limit}")
+    return f"{ENDPOINT}?limit={limit}&bbox={box_text(box)}", f"{ENDPOINT}?limit={limit}"
+
+
 def next_path(port: int, path: str) -> str | None:
     """The path of the ``next`` link of the page at ``path``."""
     doc = harness.get_json(port, path)
@@ -171,6 +196,36 @@ def floor_table(results: dict) -> str:
     return "\n".join(lines)
 
 
+def matched(port: int, predicate: str, path: str, in_box: int) -> int:
+    """The parcels a first page selects: the box's centre count for ``bbox`` (as before),
+    the page's ``numberMatched`` for ``intersects`` (the diamond holds about half)."""
+    if predicate == "bbox":
+        return in_box
+    return harness.get_json(port, path).get("numberMatched", in_box)
+
+
+def page_cases(srv, predicate: str, boxes: dict, shares: list[float],
+               limits: list[int]) -> tuple[dict, dict]:
+    """The timed cases (first and tenth page of every share and limit, each beside the same
+    page without the predicate) and their (share, matched, limit, page)."""
+    cases, meta = {}, {}
+    for share in shares:
+        box, in_box = boxes[share]
+        for limit in limits:
+            first, plain = page_paths(predicate, limit, box)
+            n = matched(srv.port, predicate, first, in_box)
+            for page, bpath, ppath in (
+                    ("first", first, plain),
+                    ("tenth", tenth_page(srv.port, first), tenth_page(srv.port, plain))):
+                if bpath is None:
+                    print(f"{share:g} % limit={limit}: fewer than ten pages")
+                    continue
+                name = f"{share:g}% limit={limit} {page}"
+                cases[name] = {"bbox": srv.base_url + bpath, "plain": srv.base_url + ppath}
+                meta[name] = (share, n, limit, page)
+    return cases, meta
+
+
 # -- main ---------------------------------------------------------------------------------------
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -186,6 +241,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-walk", action="store_true")
     parser.add_argument("--no-floor", action="store_true")
     parser.add_argument("--quick", action="store_true", help="one round of one second")
+    parser.add_argument("--predicate", choices=("bbox", "intersects"), default="bbox",
+                        help="select by bbox, or by CQL2 S_INTERSECTS with a polygon")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.duration = 1, 1.0
@@ -206,36 +263,24 @@ def main(argv: list[str] | None = None) -> None:
     with ExitStack() as stack:
         srv = stack.enter_context(cams.opengov_server(data, 1, f"{ENDPOINT}?limit=1",
                                                       worker_class="sync"))
-        cases, meta = {}, {}
-        for share in shares:
-            box, n = boxes[share]
-            for limit in limits:
-                first = f"{ENDPOINT}?limit={limit}&bbox={box_text(box)}"
-                plain = f"{ENDPOINT}?limit={limit}"
-                for page, bpath, ppath in (
-                        ("first", first, plain),
-                        ("tenth", tenth_page(srv.port, first), tenth_page(srv.port, plain))):
-                    if bpath is None:
-                        print(f"{share:g} % limit={limit}: fewer than ten pages")
-                        continue
-                    name = f"{share:g}% limit={limit} {page}"
-                    cases[name] = {"bbox": srv.base_url + bpath, "plain": srv.base_url + ppath}
-                    meta[name] = (share, n, limit, page)
+        cases, meta = page_cases(srv, args.predicate, boxes, shares, limits)
         for urls in cases.values():  # counts, statistics, prepared statements, page cache
             for url in urls.values():
                 harness.load(url, 0.5)
         results = harness.rotating_rounds(cases, rounds=args.rounds, duration=args.duration)
-        print(f"\n## bbox pages on {args.count:,} parcels, {args.backend}, one sync worker "
-              f"({time.strftime('%Y-%m-%d')}, {args.rounds} rounds × {args.duration:g} s, "
+        print(f"\n## {args.predicate} pages on {args.count:,} parcels, {args.backend}, one sync "
+              f"worker ({time.strftime('%Y-%m-%d')}, {args.rounds} rounds × {args.duration:g} s, "
               f"{results[next(iter(results))]['bbox'][0].tool})\n")
         print(pages_table(results, meta))
         raw = {"pages": harness.samples_json(results)}
         if not args.no_walk:
             box, n = boxes[args.walk_share]
-            times = walk(srv.port, f"{ENDPOINT}?limit=1000&bbox={box_text(box)}")
+            first = page_paths(args.predicate, 1000, box)[0]
+            n = matched(srv.port, args.predicate, first, n)
+            times = walk(srv.port, first)
             print(walk_report(times, args.walk_share, n))
             raw["walk_ms"] = times
-        if not args.no_floor:
+        if not args.no_floor and args.predicate == "bbox":  # the floor has no CQL2
             floor = stack.enter_context(cams.floor_server(data, 1, exact=True,
                                                           worker_class="sync"))
             box, _ = boxes[1.0]

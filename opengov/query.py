@@ -54,9 +54,11 @@ class IsNull:
 
 @dataclass(frozen=True)
 class Intersects:
-    """Spatial intersection with a WKB geometry in CRS84."""
+    """Spatial intersection with a WKB geometry in CRS84. ``bounds`` (minx, miny, maxx, maxy)
+    are read from the geometry when absent; a parameterised shape binds both."""
 
-    wkb: bytes
+    wkb: bytes | Param
+    bounds: tuple | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import count
 
+import shapely
+
 from opengov import query as q
 from opengov.store import timeouts
 
@@ -132,8 +134,9 @@ class Unparameterisable(Exception):
 def parameterise(query: q.Query, coerce: Callable[[str, object], object]):
     """``(shape, values)``: the query with every value replaced by a Param, and the values.
 
-    ``coerce(field, value)`` converts filter values to their field's Python type. Text search
-    and geometry filters raise :class:`Unparameterisable` (their SQL depends on the value).
+    ``coerce(field, value)`` converts filter values to their field's Python type. A geometry
+    filter binds its WKB and its bounds (the SQL is the same for any polygon). Text search
+    raises :class:`Unparameterisable` (its SQL depends on the words).
     """
     names = count()
     values: dict[str, object] = {}
@@ -159,6 +162,9 @@ def parameterise(query: q.Query, coerce: Callable[[str, object], object]):
             return replace(node, pattern=param(node.pattern))
         if isinstance(node, q.IsNull):
             return node
+        if isinstance(node, q.Intersects):
+            bounds = node.bounds or shapely.from_wkb(node.wkb).bounds
+            return q.Intersects(param(node.wkb), tuple(param(v) for v in bounds))
         raise Unparameterisable(type(node).__name__)
 
     if query.search:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,10 +27,26 @@ def _bbox_intersects(wkb, minx, miny, maxx, maxy):
     return int(shapely.intersects(geom, shapely.box(minx, miny, maxx, maxy)))
 
 
+_query_geometries = threading.local()
+
+
+def _query_geometry(wkb: bytes):
+    """The geometry a statement tests every row against (the same bytes for each row),
+    parsed and prepared once per thread: parsing it for every candidate cost more than the
+    test (a prepared geometry is not shared between threads)."""
+    kept = getattr(_query_geometries, "kept", None)
+    if kept is None or kept[0] != wkb:
+        geometry = shapely.from_wkb(wkb)
+        shapely.prepare(geometry)
+        kept = _query_geometries.kept = (wkb, geometry)
+    return kept[1]
+
+
 def _wkb_intersects(wkb, other):
+    """SQLite function: whether the row's WKB geometry intersects ``other`` (1/0)."""
     if wkb is None or other is None:
         return 0
-    return int(shapely.intersects(shapely.from_wkb(wkb), shapely.from_wkb(other)))
+    return int(_query_geometry(other).intersects(shapely.from_wkb(wkb)))
 
 
 def _setup_sqlite(engine: Engine, mmap_bytes: int) -> None:

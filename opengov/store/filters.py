@@ -14,6 +14,7 @@ import shapely
 from sqlalchemy import (
     ColumnElement,
     Double,
+    LargeBinary,
     and_,
     bindparam,
     cast,
@@ -167,7 +168,7 @@ class FilterCompiler:
         if isinstance(node, q.IsNull):
             return self._per_column(node.field, lambda c, _t: c.is_(None))
         if isinstance(node, q.Intersects):
-            return self.intersects(node.wkb)
+            return self.intersects(node)
         if isinstance(node, q.TextMatch):
             return self.text_match(node.text)
         raise FilterError(f"unsupported filter node {type(node).__name__}")
@@ -252,13 +253,20 @@ class FilterCompiler:
         return or_(and_(x_inside, or_(within(t._miny, miny, maxy), within(t._maxy, miny, maxy))),
                    and_(y_inside, or_(within(t._minx, minx, maxx), within(t._maxx, minx, maxx))))
 
-    def intersects(self, wkb: bytes) -> ColumnElement:
+    def intersects(self, node: q.Intersects) -> ColumnElement:
+        """Features intersecting the node's geometry (bound, when it is a Param, with its
+        bounds: one compiled statement serves every polygon)."""
         self._require_spatial()
+        if isinstance(node.wkb, q.Param):
+            wkb = bindparam(node.wkb.name, type_=LargeBinary)
+        else:
+            wkb = literal(node.wkb)
         if self.dialect == "postgresql":
             return self._row_test(func.ST_Intersects(
-                self.table.c.geom, func.ST_GeomFromWKB(literal(wkb), 4326)))
-        minx, miny, maxx, maxy = shapely.from_wkb(wkb).bounds
-        exact = func.og_intersects(self.table.c.geom, literal(wkb)) == 1
+                self.table.c.geom, func.ST_GeomFromWKB(wkb, 4326)))
+        bounds = node.bounds or shapely.from_wkb(node.wkb).bounds
+        minx, miny, maxx, maxy = (bind_value(v) for v in bounds)
+        exact = func.og_intersects(self.table.c.geom, wkb) == 1
         return and_(self._rtree_candidates(minx, miny, maxx, maxy), exact)
 
     # -- text ---------------------------------------------------------------------------------

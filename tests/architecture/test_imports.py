@@ -35,6 +35,8 @@ CACHE_FACTORIES = {"LRU", "local", "defaultdict", "OrderedDict", "WeakValueDicti
 PROCESS_WIDE = {
     ("opengov.upstream.deadline", "_current"): "thread-local deadline of the running request",
     ("opengov.store.timeouts", "_local"): "thread-local statement budget of the running request",
+    ("opengov.store.engine", "_query_geometries"): "thread-local: the geometry the running "
+                                                   "SQLite statement tests rows against",
     ("opengov.clock", "_last"): "the clock's current second as text (same for every app)",
     ("opengov.gateway.secrets", "_known"): "credentials masked in the process's log records "
                                            "(logging is process-wide; masking more is safe)",

@@ -138,6 +138,25 @@ def test_thin_feature_with_far_centre_is_found(units, plan):
     assert "u0050" in ids and sorted(ids) == brute_force(shapes, shapely.box(*box))
 
 
+triangles = st.tuples(*(st.tuples(st.floats(107.9, 109.1), st.floats(14.9, 16.1))
+                        for _ in range(3))).filter(lambda pts: shapely.Polygon(pts).area > 1e-4)
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(first=triangles, second=triangles)
+def test_any_polygon_pages_exactly_its_matches_through_one_compiled_shape(units, first,
+                                                                          second):
+    """S_INTERSECTS binds its polygon and bounds: one compiled statement per walk shape serves
+    every polygon, and the geometry each row is tested against is never another query's."""
+    shapes = unit_shapes()
+    for points in (first, second, first):
+        polygon = shapely.Polygon(points)
+        ids = walk(units, q.Query(filter=q.Intersects(shapely.to_wkb(polygon)), limit=40))
+        assert sorted(ids) == brute_force(shapes, polygon) and len(ids) == len(set(ids))
+    assert len({key[0] for key in units.grid.statements._shapes}) == 1
+
+
 @pytest.mark.parametrize("limit", [3, 50])
 def test_s_intersects_polygon_walk_matches_brute_force(units, plan, limit):
     triangle = shapely.Polygon([(108.0, 15.0), (109.0, 15.0), (108.5, 16.0)])
