@@ -160,7 +160,8 @@ def walk_report(times: list[float], share: float, matched: int) -> str:
     tenth = max(1, len(times) // 10)
     first, last = sum(times[:tenth]), sum(times[-tenth:])
     return "\n".join([
-        f"\n### Walking every page of the {share:g} % box, limit=1000 ({matched:,} parcels)\n",
+        f"\n### Walking every page of the {share:g} % box, limit=1000 "
+        f"({'count omitted' if matched is None else f'{matched:,} parcels'})\n",
         "| pages | total s | median page ms | first tenth ms | last tenth ms | last ÷ first |",
         "|---:|---:|---:|---:|---:|---:|",
         f"| {len(times)} | {sum(times) / 1000:.2f} | {statistics.median(times):.1f} "
@@ -180,8 +181,9 @@ def pages_table(results: dict, meta: dict) -> str:
         share, matched, limit, page = meta[name]
         ratios = [b.rps and p.rps / b.rps for b, p in zip(sides["bbox"], sides["plain"],
                                                           strict=True)]
+        count = "count omitted" if matched is None else f"{matched:,}"
         lines.append(
-            f"| {share:g} % ({matched:,}) | {limit} | {page} | {median_ms(sides['bbox']):.2f} "
+            f"| {share:g} % ({count}) | {limit} | {page} | {median_ms(sides['bbox']):.2f} "
             f"| {median_ms(sides['plain']):.2f} | {statistics.median(ratios):.2f} "
             f"({min(ratios):.2f}–{max(ratios):.2f}) |")
     return "\n".join(lines)
@@ -196,12 +198,13 @@ def floor_table(results: dict) -> str:
     return "\n".join(lines)
 
 
-def matched(port: int, predicate: str, path: str, in_box: int) -> int:
+def matched(port: int, predicate: str, path: str, in_box: int) -> int | None:
     """The parcels a first page selects: the box's centre count for ``bbox`` (as before),
-    the page's ``numberMatched`` for ``intersects`` (the diamond holds about half)."""
+    the page's ``numberMatched`` for ``intersects`` (the diamond holds about half; None when
+    the server omits it rather than count a large match)."""
     if predicate == "bbox":
         return in_box
-    return harness.get_json(port, path).get("numberMatched", in_box)
+    return harness.get_json(port, path).get("numberMatched")
 
 
 def page_cases(srv, predicate: str, boxes: dict, shares: list[float],
