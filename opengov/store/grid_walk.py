@@ -61,18 +61,37 @@ WALK_SETTINGS = (("max_parallel_workers_per_gather", "0"),
 CANDIDATES, CANDIDATES_AFTER, SAME_KEY = "candidates", "after", "same"
 
 
+def _intersects(query: q.Query) -> list[q.Intersects]:
+    """The query's top-level ``S_INTERSECTS`` filters (alone or inside its top ``AND``)."""
+    items = (query.filter.items if isinstance(query.filter, q.And)
+             else (query.filter,) if query.filter is not None else ())
+    return [i for i in items if isinstance(i, q.Intersects)]
+
+
 def driving_box(query: q.Query) -> tuple[float, float, float, float] | None:
     """The box every matching feature must intersect: the bbox, the bounds of a top-level
     ``S_INTERSECTS`` geometry, or their overlap; None when the query has neither."""
     boxes = [query.bbox.as_tuple()] if query.bbox is not None else []
-    items = (query.filter.items if isinstance(query.filter, q.And)
-             else (query.filter,) if query.filter is not None else ())
-    boxes += [tuple(shapely.from_wkb(i.wkb).bounds) for i in items
-              if isinstance(i, q.Intersects)]
+    boxes += [tuple(shapely.from_wkb(i.wkb).bounds) for i in _intersects(query)]
     if not boxes:
         return None
     return (max(b[0] for b in boxes), max(b[1] for b in boxes),
             min(b[2] for b in boxes), min(b[3] for b in boxes))
+
+
+def driving_geometry(query: q.Query):
+    """The geometry of the query's top-level ``S_INTERSECTS`` (their intersection when there
+    are several); None when it has none. A walk's rows are clipped to it."""
+    geometries = [shapely.from_wkb(i.wkb) for i in _intersects(query)]
+    if not geometries:
+        return None
+    return geometries[0] if len(geometries) == 1 else shapely.intersection_all(geometries)
+
+
+def spatial_key(query: q.Query) -> tuple:
+    """What decides a query's grid ranges: its driving box and its ``S_INTERSECTS``
+    geometries."""
+    return (driving_box(query), *(i.wkb for i in _intersects(query)))
 
 
 def box_values(query: q.Query) -> dict:
@@ -307,7 +326,6 @@ def walk(run, ranges: KeyRanges, cursor_key, forward: bool, need: int) -> list:
     out: list = []
     if cursor_key is not None:
         out += run(SAME_KEY, {"gk": cursor_key[0], "gid": cursor_key[1], "n": need})
-    width = ranges.last_column - ranges.first_column + 1
     size = [1]  # the size of the next statement, updated from what each one found
     for group in groups(row_ranges(ranges, cursor_key, forward), lambda: size[0]):
         if len(out) >= need:
@@ -315,7 +333,7 @@ def walk(run, ranges: KeyRanges, cursor_key, forward: bool, need: int) -> list:
         parts = padded(group)
         found = run(len(parts), {**range_values(parts), "n": need - len(out)})
         out += found
-        read = sum(min(hi - lo + 1, width) for lo, hi in group) / width
+        read = sum(min(1.0, (hi - lo + 1) / ranges.span_width(lo)) for lo, hi in group)
         size[0] = next_size(len(group), len(found), need - len(out), read)
     return out
 

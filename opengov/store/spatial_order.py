@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
+import shapely
 
 CELLS_PER_DEGREE = 1024
 SLACK = 1e-9  # degrees added around a box's edges before they become cells (see KeyRanges.of)
@@ -106,6 +107,58 @@ class SpatialStats:
                 and box[3] >= self.maxy)
 
 
+# Segments × rows a geometry's row extents may cost to compute (numpy, ~10 ns each); beyond,
+# a walk reads whole rows of the bounding box instead.
+CLIP_BUDGET = 5_000_000
+
+
+def _segments(geometry) -> np.ndarray:
+    """Every segment of the geometry's outline as rows ``x0, y0, x1, y1`` (a point: one
+    segment of length zero)."""
+    out = []
+    for part in shapely.get_parts(geometry):
+        if isinstance(part, shapely.GeometryCollection | shapely.MultiPoint
+                      | shapely.MultiLineString | shapely.MultiPolygon):
+            out.append(_segments(part))
+            continue
+        lines = ([part.exterior, *part.interiors] if isinstance(part, shapely.Polygon)
+                 else [part])
+        for line in lines:
+            xy = shapely.get_coordinates(line)
+            if len(xy) == 1:
+                xy = np.vstack([xy, xy])
+            out.append(np.hstack([xy[:-1], xy[1:]]))
+    return np.vstack(out) if out else np.empty((0, 4))
+
+
+def band_extents(geometry, low: np.ndarray, high: np.ndarray) -> np.ndarray | None:
+    """``(minx, maxx)`` of ``geometry`` within each horizontal band ``low[i]..high[i]`` (NaN
+    where it has no point there); None beyond :data:`CLIP_BUDGET`. The extent of a shape's
+    part within a band is reached on its outline, so the outline's segments clipped to the
+    band give it."""
+    seg = _segments(geometry)
+    if len(seg) == 0 or len(seg) * len(low) > CLIP_BUDGET:
+        return None
+    x0, y0, x1, y1 = (seg[:, i:i + 1] for i in range(4))
+    ymin, ymax = np.minimum(y0, y1), np.maximum(y0, y1)
+    out = np.full((len(low), 2), np.nan)
+    chunk = max(1, 250_000 // len(seg))
+    for start in range(0, len(low), chunk):
+        lo, hi = low[start:start + chunk], high[start:start + chunk]
+        a, b = np.maximum(ymin, lo), np.minimum(ymax, hi)  # the clipped y range
+        hit = a <= b
+        flat = y1 == y0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            xa = np.where(flat, x0, x0 + (x1 - x0) * (a - y0) / (y1 - y0))
+            xb = np.where(flat, x1, x0 + (x1 - x0) * (b - y0) / (y1 - y0))
+        lows = np.where(hit, np.minimum(xa, xb), np.inf).min(axis=0)
+        highs = np.where(hit, np.maximum(xa, xb), -np.inf).max(axis=0)
+        found = np.isfinite(lows)
+        out[start:start + chunk, 0] = np.where(found, lows, np.nan)
+        out[start:start + chunk, 1] = np.where(found, highs, np.nan)
+    return out
+
+
 def _column(x: float) -> int:
     return min(max(math.floor((x + 180) * CELLS_PER_DEGREE), 0), COLUMNS - 1)
 
@@ -128,6 +181,9 @@ class KeyRanges:
     first_column: int
     last_column: int
     merged: bool
+    # Per row from ``first_row``: its own ``(first, last)`` columns, or None when it holds
+    # nothing that may match (see :meth:`clipped`); None: every row spans the same columns.
+    spans: tuple[tuple[int, int] | None, ...] | None = None
 
     @classmethod
     def of(cls, box: tuple[float, float, float, float],
@@ -148,13 +204,47 @@ class KeyRanges:
         return cls(max(r0, 0), min(r1, ROWS - 1), max(c0, 0), min(c1, COLUMNS - 1),
                    all_columns)
 
+    def clipped(self, geometry, stats: SpatialStats) -> KeyRanges:
+        """These ranges narrowed row by row to the columns where a feature intersecting
+        ``geometry`` may have its centre: the geometry's x-extent within the row's band
+        (widened by the largest feature half-height), widened by the largest half-width. A
+        polygon's rows then hold about what intersects it, not its whole bounding box (at a
+        diamond's tip most of a row lies outside). Unchanged when the geometry has too many
+        segments for its rows (:data:`CLIP_BUDGET`)."""
+        rows = np.arange(self.first_row, self.last_row + 1)
+        low = rows / CELLS_PER_DEGREE - 90 - stats.half_height - SLACK
+        high = (rows + 1) / CELLS_PER_DEGREE - 90 + stats.half_height + SLACK
+        extents = band_extents(geometry, low, high)
+        if extents is None:
+            return self
+        spans: list[tuple[int, int] | None] = []
+        for minx, maxx in extents.tolist():
+            if math.isnan(minx):
+                spans.append(None)
+                continue
+            first = max(_column(minx - stats.half_width - SLACK), self.first_column)
+            last = min(_column(maxx + stats.half_width + SLACK), self.last_column)
+            spans.append((first, last) if first <= last else None)
+        return replace(self, merged=False, spans=tuple(spans))
+
+    def span_width(self, key: int) -> int:
+        """The number of columns of the row holding ``key``."""
+        first, last = self._span(key // COLUMNS) or (0, -1)
+        return last - first + 1
+
+    def _span(self, row: int) -> tuple[int, int] | None:
+        if self.spans is None:
+            return self.first_column, self.last_column
+        return self.spans[row - self.first_row]
+
     def row_ranges(self, start: int | None = None, forward: bool = True
                    ) -> Iterator[tuple[int, int]]:
         """The key range of each of the box's rows in key order (descending when not
         ``forward``), from the row holding key ``start`` (or the first row); one range over
-        every row when ``merged``. (A range over several rows would also span the columns
-        outside the box between them; :mod:`opengov.store.grid_walk` reads several rows in
-        one statement as several ranges instead.)"""
+        every row when ``merged``; a :meth:`clipped` row holding nothing is skipped. (A range
+        over several rows would also span the columns outside the box between them;
+        :mod:`opengov.store.grid_walk` reads several rows in one statement as several ranges
+        instead.)"""
         if self.merged:
             yield (self.first_row * COLUMNS + self.first_column,
                    self.last_row * COLUMNS + self.last_column)
@@ -164,5 +254,7 @@ class KeyRanges:
         row = min(max(row, self.first_row), self.last_row)
         step = 1 if forward else -1
         while self.first_row <= row <= self.last_row:
-            yield row * COLUMNS + self.first_column, row * COLUMNS + self.last_column
+            span = self._span(row)
+            if span is not None:
+                yield row * COLUMNS + span[0], row * COLUMNS + span[1]
             row += step

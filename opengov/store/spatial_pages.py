@@ -18,7 +18,14 @@ from sqlalchemy import func, literal_column, select, table, text
 from opengov import query as q
 from opengov.lru import LRU
 from opengov.store import grid_walk
-from opengov.store.grid_walk import CANDIDATES, CANDIDATES_AFTER, GridStatements, driving_box
+from opengov.store.grid_walk import (
+    CANDIDATES,
+    CANDIDATES_AFTER,
+    GridStatements,
+    driving_box,
+    driving_geometry,
+    spatial_key,
+)
 from opengov.store.spatial_order import KeyRanges, SpatialStats
 
 # Spatial queries in another order than the grid's take index candidates (and sort them) when
@@ -134,7 +141,13 @@ class GridPages:
 
     def ranges(self, query: q.Query, version: int, conn) -> KeyRanges | None:
         stats = self.stats(version, conn)
-        return KeyRanges.of(driving_box(query), stats) if stats is not None else None
+        if stats is None:
+            return None
+        ranges = KeyRanges.of(driving_box(query), stats)
+        geometry = driving_geometry(query)
+        if ranges is None or geometry is None:
+            return ranges
+        return ranges.clipped(geometry, stats)
 
     def holds_all(self, query: q.Query, version: int, conn=None) -> bool:
         """Whether the query's bbox contains every feature of this version (so is no filter)."""
@@ -182,7 +195,7 @@ class GridPages:
         candidates rather than walk them (:meth:`few_candidates`), kept per version, box and
         page size: both follow from those alone, and planning cost a tenth of a ``limit=100``
         page."""
-        key = (version, driving_box(query), need)
+        key = (version, spatial_key(query), need)
         found = self.plans.get(key)
         if found is None:
             ranges = self.ranges(query, version, conn)
