@@ -141,13 +141,13 @@ def band_extents(geometry, low: np.ndarray, high: np.ndarray) -> np.ndarray | No
         return None
     x0, y0, x1, y1 = (seg[:, i:i + 1] for i in range(4))
     ymin, ymax = np.minimum(y0, y1), np.maximum(y0, y1)
+    flat = y1 == y0
     out = np.full((len(low), 2), np.nan)
     chunk = max(1, 250_000 // len(seg))
     for start in range(0, len(low), chunk):
         lo, hi = low[start:start + chunk], high[start:start + chunk]
         a, b = np.maximum(ymin, lo), np.minimum(ymax, hi)  # the clipped y range
         hit = a <= b
-        flat = y1 == y0
         with np.errstate(divide="ignore", invalid="ignore"):
             xa = np.where(flat, x0, x0 + (x1 - x0) * (a - y0) / (y1 - y0))
             xb = np.where(flat, x1, x0 + (x1 - x0) * (b - y0) / (y1 - y0))
@@ -228,8 +228,8 @@ class KeyRanges:
         return replace(self, merged=False, spans=tuple(spans))
 
     def span_width(self, key: int) -> int:
-        """The number of columns of the row holding ``key``."""
-        first, last = self._span(key // COLUMNS) or (0, -1)
+        """The number of columns of the row holding ``key`` (a row :meth:`row_ranges` yields)."""
+        first, last = self._span(key // COLUMNS)
         return last - first + 1
 
     def _span(self, row: int) -> tuple[int, int] | None:

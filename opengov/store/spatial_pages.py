@@ -192,9 +192,9 @@ class GridPages:
     def plan(self, query: q.Query, version: int, conn,
              need: int) -> tuple[KeyRanges | None, bool]:
         """The box's key ranges (None: nothing can match) and whether to sort its index
-        candidates rather than walk them (:meth:`few_candidates`), kept per version, box and
-        page size: both follow from those alone, and planning cost a tenth of a ``limit=100``
-        page."""
+        candidates rather than walk them (:meth:`few_candidates`), kept per version, box,
+        ``S_INTERSECTS`` geometry and page size: both follow from those alone, and planning
+        cost a tenth of a ``limit=100`` page."""
         key = (version, spatial_key(query), need)
         found = self.plans.get(key)
         if found is None:
